@@ -1,0 +1,19 @@
+import HummingbirdBcrypt
+
+/// Hashes user passwords with bcrypt. The cost is 12 or more outside tests.
+public struct PasswordHasher: Sendable {
+    public static let productionCost: UInt8 = 12
+    public let cost: UInt8
+
+    public init(cost: UInt8 = PasswordHasher.productionCost) {
+        self.cost = cost
+    }
+
+    public func hash(_ password: String) -> String {
+        Bcrypt.hash(password, cost: cost)
+    }
+
+    public func verify(_ password: String, hash: String) -> Bool {
+        Bcrypt.verify(password, hash: hash)
+    }
+}

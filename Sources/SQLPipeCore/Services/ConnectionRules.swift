@@ -1,0 +1,81 @@
+import Foundation
+import SQLPipeEngine
+
+/// The rules a connection must meet, checked before anything is stored or any server is contacted.
+enum ConnectionRules {
+    struct Valid {
+        var name: String
+        var system: DataSystem
+        var port: Int?
+        var accountId: String
+        var config: ConnectionConfig
+    }
+
+    static let maximumNameLength = 100
+
+    static func validate(_ input: ConnectionInput) throws -> Valid {
+        var problems: [String: String] = [:]
+        let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if name.isEmpty {
+            problems["name"] = "must be provided"
+        } else if name.count > maximumNameLength {
+            problems["name"] = "must be at most \(maximumNameLength) characters"
+        } else if name.allSatisfy(\.isNumber) {
+            problems["name"] = "must not be only digits (a number names a connection by its id)"
+        } else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            problems["name"] = "must not contain control characters"
+        }
+
+        let systemNames = DataSystem.allCases.map(\.rawValue).joined(separator: ", ")
+        let system: DataSystem?
+        if let raw = input.dsType, !raw.isEmpty {
+            system = DataSystem(rawValue: raw.lowercased())
+            if system == nil { problems["dsType"] = "must be one of \(systemNames)" }
+        } else {
+            system = nil
+            problems["dsType"] = "must be provided (one of \(systemNames))"
+        }
+
+        let hostname = input.hostname ?? ""
+        let username = input.username ?? ""
+        let dbName = input.dbName ?? ""
+        let password = input.password ?? ""
+        let params = input.params ?? [:]
+        if dbName.isEmpty {
+            problems["dbName"] = system == .sqlite ? "must be provided (the path of the database file)" : "must be provided"
+        }
+
+        if let system {
+            if system.isServer {
+                if hostname.isEmpty { problems["hostname"] = "must be provided for \(system.rawValue)" }
+                if hostname.count > 255 { problems["hostname"] = "must be at most 255 characters" }
+                if let port = input.port {
+                    if !(1...65535).contains(port) { problems["port"] = "must be between 1 and 65535" }
+                } else {
+                    problems["port"] = "must be provided for \(system.rawValue)"
+                }
+                if username.isEmpty { problems["username"] = "must be provided for \(system.rawValue)" }
+            } else {
+                let noServer = "must be empty for sqlite (a database file has no server)"
+                if !hostname.isEmpty { problems["hostname"] = noServer }
+                if input.port != nil { problems["port"] = noServer }
+                if !username.isEmpty { problems["username"] = noServer }
+                if !password.isEmpty { problems["password"] = noServer }
+            }
+            let supported = Drivers.driver(for: system).supportedParams
+            let unknown = params.keys.filter { supported[$0] == nil }.sorted()
+            if !unknown.isEmpty {
+                let known = supported.keys.sorted().joined(separator: ", ")
+                problems["params"] = "unknown option(s) \(unknown.joined(separator: ", ")) for \(system.rawValue) (known: \(known))"
+            }
+        }
+        if password.utf8.count > 1024 { problems["password"] = "must be at most 1024 bytes" }
+
+        guard problems.isEmpty, let system else { throw SQLPipeError.validation(problems) }
+        return Valid(
+            name: name, system: system, port: system.isServer ? input.port : nil, accountId: input.accountId ?? "",
+            config: ConnectionConfig(
+                system: system, hostname: hostname, port: input.port ?? 0, database: dbName, username: username,
+                password: password, params: params))
+    }
+}

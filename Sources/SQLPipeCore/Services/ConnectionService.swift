@@ -1,0 +1,183 @@
+import Foundation
+import GRDB
+import SQLPipeEngine
+
+/// Creates, lists, changes, checks and deletes connections: the one way to them for the CLI and the server.
+public struct ConnectionService: Sendable {
+    /// How long a live check may take before it counts as a failure.
+    public static let checkTimeoutSeconds = 5
+
+    let store: MetadataStore
+    let secrets: SecretBox
+
+    public init(store: MetadataStore, secrets: SecretBox) {
+        self.store = store
+        self.secrets = secrets
+    }
+
+    /// Stores a new connection. Unless `checkConnectivity` is false, it must connect first.
+    public func create(_ input: ConnectionInput, checkConnectivity: Bool = true) async throws -> Connection {
+        let valid = try ConnectionRules.validate(input)
+        if checkConnectivity {
+            try await check(valid.config)
+        }
+        let now = Date()
+        let row = ConnectionRow(
+            id: nil, createdAt: now, updatedAt: now, name: valid.name, dsType: valid.system.rawValue,
+            hostname: valid.config.hostname, port: valid.port, dbName: valid.config.database,
+            username: valid.config.username, accountId: valid.accountId, params: valid.config.params,
+            passwordCiphertext: try valid.config.password.isEmpty ? nil : secrets.seal(valid.config.password))
+        let inserted = try await store.write { db in
+            try Self.ensureNameIsFree(row.name, except: nil, in: db)
+            var inserted = row
+            try inserted.insert(db)
+            return inserted
+        }
+        return try Self.resource(inserted)
+    }
+
+    public func list(_ request: PageRequest) async throws -> Page<Connection> {
+        let (rows, metadata) = try await store.page(of: ConnectionRow.self, request)
+        return Page(items: try rows.map(Self.resource), metadata: metadata)
+    }
+
+    /// The connection named by id or name. With `checkConnectivity`, `canConnect` says whether it connects now.
+    public func get(_ reference: String, checkConnectivity: Bool = false) async throws -> Connection {
+        let row = try await find(reference)
+        var connection = try Self.resource(row)
+        if checkConnectivity {
+            do {
+                try await check(try config(of: row))
+                connection.canConnect = true
+            } catch SQLPipeError.connectionFailed(let message) {
+                connection.canConnect = false
+                connection.connectError = message
+            }
+        }
+        return connection
+    }
+
+    /// Connects and reports the server's version, or throws the server's own message.
+    public func test(_ reference: String) async throws -> (connection: Connection, serverVersion: String) {
+        let row = try await find(reference)
+        var connection = try Self.resource(row)
+        let version = try await check(try config(of: row))
+        connection.canConnect = true
+        return (connection, version)
+    }
+
+    /// Changes the fields that `patch` sets. When anything that decides where it connects changes, it must
+    /// connect again unless `checkConnectivity` is false.
+    public func update(
+        _ reference: String, _ patch: ConnectionInput, checkConnectivity: Bool = true
+    ) async throws -> Connection {
+        let current = try await find(reference)
+        let password = try current.passwordCiphertext.map { try secrets.open($0) }
+        let currentInput = ConnectionInput(
+            name: current.name, dsType: current.dsType, hostname: current.hostname, port: current.port,
+            dbName: current.dbName, username: current.username, accountId: current.accountId,
+            params: current.params, password: password)
+        let merged = currentInput.merging(patch)
+        let valid = try ConnectionRules.validate(merged)
+        let reachChanged = merged.dsType != currentInput.dsType || merged.hostname != currentInput.hostname
+            || merged.port != currentInput.port || merged.dbName != currentInput.dbName
+            || merged.username != currentInput.username || merged.params != currentInput.params
+            || merged.password != currentInput.password
+        if checkConnectivity && reachChanged {
+            try await check(valid.config)
+        }
+        var row = current
+        row.name = valid.name
+        row.dsType = valid.system.rawValue
+        row.hostname = valid.config.hostname
+        row.port = valid.port
+        row.dbName = valid.config.database
+        row.username = valid.config.username
+        row.accountId = valid.accountId
+        row.params = valid.config.params
+        if patch.password != nil {
+            row.passwordCiphertext = valid.config.password.isEmpty ? nil : try secrets.seal(valid.config.password)
+        }
+        row.updatedAt = Date()
+        let updated = row
+        try await store.write { db in
+            try Self.ensureNameIsFree(updated.name, except: updated.id, in: db)
+            guard try ConnectionRow.exists(db, key: updated.id) else {
+                throw SQLPipeError.notFound("connection \(reference) was deleted meanwhile")
+            }
+            try updated.update(db)
+        }
+        return try Self.resource(updated)
+    }
+
+    /// Deletes a connection that no queued or running transfer or query uses.
+    public func delete(_ reference: String) async throws {
+        let row = try await find(reference)
+        try await store.write { db in
+            let busy = ["queued", "running"]
+            let transfers = try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM transfers
+                    WHERE (source_id = ? OR target_id = ?) AND status IN (?, ?)
+                    """, arguments: [row.id, row.id, busy[0], busy[1]]) ?? 0
+            let queries = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM queries WHERE connection_id = ? AND status IN (?, ?)",
+                arguments: [row.id, busy[0], busy[1]]) ?? 0
+            if transfers + queries > 0 {
+                throw SQLPipeError.conflict(
+                    "connection '\(row.name)' is used by \(transfers) queued or running transfer(s) and \(queries) query(ies)")
+            }
+            _ = try ConnectionRow.deleteOne(db, key: row.id)
+        }
+    }
+
+    /// What the engine needs to open a session on a stored connection, password included.
+    public func config(for reference: String) async throws -> ConnectionConfig {
+        try config(of: try await find(reference))
+    }
+
+    // MARK: - Helpers
+
+    private func find(_ reference: String) async throws -> ConnectionRow {
+        try await store.read { db in
+            try MetadataStore.find(ConnectionRow.self, reference, nameColumn: "name", noun: "connection", in: db)
+        }
+    }
+
+    private func config(of row: ConnectionRow) throws -> ConnectionConfig {
+        guard let system = DataSystem(rawValue: row.dsType) else {
+            throw SQLPipeError.store("connection \(row.name) has an unknown dsType \(row.dsType)")
+        }
+        return ConnectionConfig(
+            system: system, hostname: row.hostname, port: row.port ?? 0, database: row.dbName,
+            username: row.username, password: try row.passwordCiphertext.map { try secrets.open($0) } ?? "",
+            params: row.params)
+    }
+
+    @discardableResult
+    private func check(_ config: ConnectionConfig) async throws -> String {
+        do {
+            return try await runBlocking { try Drivers.check(config, timeoutSeconds: Self.checkTimeoutSeconds) }
+        } catch let error as DriverError {
+            throw SQLPipeError.connectionFailed("\(config.system.displayName) at \(config.location): \(error.message)")
+        }
+    }
+
+    private static func ensureNameIsFree(_ name: String, except id: Int64?, in db: Database) throws {
+        let clash = try ConnectionRow.filter(Column("name") == name).filter(Column("id") != id).fetchOne(db)
+        if clash != nil {
+            throw SQLPipeError.conflict("name: a connection named '\(name)' already exists")
+        }
+    }
+
+    static func resource(_ row: ConnectionRow) throws -> Connection {
+        guard let id = row.id, let system = DataSystem(rawValue: row.dsType) else {
+            throw SQLPipeError.store("a stored connection is incomplete")
+        }
+        return Connection(
+            id: id, createdAt: row.createdAt, updatedAt: row.updatedAt, name: row.name, dsType: system,
+            hostname: row.hostname, port: row.port, dbName: row.dbName, username: row.username,
+            accountId: row.accountId, params: row.params, canConnect: nil, connectError: nil)
+    }
+}

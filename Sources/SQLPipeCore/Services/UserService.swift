@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+
+/// Creates, lists, changes and deletes users, and checks their passwords.
+public struct UserService: Sendable {
+    let store: MetadataStore
+    let hasher: PasswordHasher
+
+    public init(store: MetadataStore, hasher: PasswordHasher = PasswordHasher()) {
+        self.store = store
+        self.hasher = hasher
+    }
+
+    public func create(_ input: UserInput) async throws -> User {
+        var problems: [String: String] = [:]
+        UserRules.checkUsername(input.username, into: &problems)
+        UserRules.checkPassword(input.password, into: &problems)
+        guard problems.isEmpty, let username = input.username, let password = input.password else {
+            throw SQLPipeError.validation(problems)
+        }
+        let hash = try await hash(password)
+        let row = UserRow(id: nil, createdAt: Date(), username: username, passwordHash: hash, admin: input.admin ?? false)
+        let inserted = try await store.write { db in
+            try Self.ensureUsernameIsFree(username, except: nil, in: db)
+            var inserted = row
+            try inserted.insert(db)
+            return inserted
+        }
+        return try Self.resource(inserted)
+    }
+
+    public func list(_ request: PageRequest) async throws -> Page<User> {
+        let (rows, metadata) = try await store.page(of: UserRow.self, request)
+        return Page(items: try rows.map(Self.resource), metadata: metadata)
+    }
+
+    /// The user named by id or username.
+    public func get(_ reference: String) async throws -> User {
+        try Self.resource(try await find(reference))
+    }
+
+    public func update(_ reference: String, _ patch: UserInput) async throws -> User {
+        var problems: [String: String] = [:]
+        if patch.username != nil { UserRules.checkUsername(patch.username, into: &problems) }
+        if patch.password != nil { UserRules.checkPassword(patch.password, into: &problems) }
+        guard problems.isEmpty else { throw SQLPipeError.validation(problems) }
+        let newHash = try await patch.password.asyncMap { try await hash($0) }
+        let current = try await find(reference)
+        let updated = try await store.write { db in
+            guard var row = try UserRow.fetchOne(db, key: current.id) else {
+                throw SQLPipeError.notFound("user \(reference) was deleted meanwhile")
+            }
+            if let username = patch.username {
+                try Self.ensureUsernameIsFree(username, except: row.id, in: db)
+                row.username = username
+            }
+            if let newHash { row.passwordHash = newHash }
+            if let admin = patch.admin {
+                if row.admin && !admin { try Self.ensureAnotherAdmin(besides: row, in: db, action: "demote") }
+                row.admin = admin
+            }
+            try row.update(db)
+            return row
+        }
+        return try Self.resource(updated)
+    }
+
+    public func delete(_ reference: String) async throws {
+        let current = try await find(reference)
+        try await store.write { db in
+            guard let row = try UserRow.fetchOne(db, key: current.id) else { return }
+            if row.admin { try Self.ensureAnotherAdmin(besides: row, in: db, action: "delete") }
+            _ = try UserRow.deleteOne(db, key: row.id)
+        }
+    }
+
+    /// The user whose username and password these are, or nil. Takes as long for an unknown user as for
+    /// a wrong password, so that timing does not tell which usernames exist.
+    public func authenticate(username: String, password: String) async throws -> User? {
+        let row = try await store.read { db in
+            try UserRow.filter(Column("username") == username).fetchOne(db)
+        }
+        let hash = row?.passwordHash ?? UserRules.decoyHash
+        let matches = try await runBlocking { [hasher] in hasher.verify(password, hash: hash) }
+        guard matches, let row else { return nil }
+        return try Self.resource(row)
+    }
+
+    public func count() async throws -> Int {
+        try await store.read { db in try UserRow.fetchCount(db) }
+    }
+
+    // MARK: - Helpers
+
+    private func hash(_ password: String) async throws -> String {
+        try await runBlocking { [hasher] in hasher.hash(password) }
+    }
+
+    private func find(_ reference: String) async throws -> UserRow {
+        try await store.read { db in
+            try MetadataStore.find(UserRow.self, reference, nameColumn: "username", noun: "user", in: db)
+        }
+    }
+
+    private static func ensureUsernameIsFree(_ username: String, except id: Int64?, in db: Database) throws {
+        if try UserRow.filter(Column("username") == username).filter(Column("id") != id).fetchOne(db) != nil {
+            throw SQLPipeError.conflict("username: a user named '\(username)' already exists")
+        }
+    }
+
+    /// The store must keep one admin: without one nobody could manage users through the API.
+    private static func ensureAnotherAdmin(besides row: UserRow, in db: Database, action: String) throws {
+        let admins = try UserRow.filter(Column("admin") == true).filter(Column("id") != row.id).fetchCount(db)
+        if admins == 0 {
+            throw SQLPipeError.conflict("cannot \(action) '\(row.username)': it is the last admin")
+        }
+    }
+
+    static func resource(_ row: UserRow) throws -> User {
+        guard let id = row.id else { throw SQLPipeError.store("a stored user has no id") }
+        return User(id: id, createdAt: row.createdAt, username: row.username, admin: row.admin)
+    }
+}
+
+enum UserRules {
+    /// A valid bcrypt hash of a random password, so that an unknown username costs one verification too.
+    static let decoyHash = "$2b$12$C6UzMDM.H6dfI/f/IKxGhuXTGk0CGzBx7C7mGqDyjfYsOCt8PRpWq"
+
+    static func checkUsername(_ username: String?, into problems: inout [String: String]) {
+        guard let username, !username.isEmpty else {
+            problems["username"] = "must be provided"
+            return
+        }
+        if !(5...30).contains(username.count) {
+            problems["username"] = "must be 5 to 30 characters long"
+        } else if !username.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+            problems["username"] = "may contain only letters, digits and underscores"
+        } else if !(username.first?.isLetter ?? false) {
+            problems["username"] = "must start with a letter"
+        }
+    }
+
+    static func checkPassword(_ password: String?, into problems: inout [String: String]) {
+        guard let password, !password.isEmpty else {
+            problems["password"] = "must be provided"
+            return
+        }
+        if password.count < 8 {
+            problems["password"] = "must be at least 8 characters long"
+        } else if password.count > 72 || password.utf8.count > 72 {
+            // bcrypt reads only the first 72 bytes: a longer password would be silently cut.
+            problems["password"] = "must be at most 72 characters (72 bytes) long"
+        }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

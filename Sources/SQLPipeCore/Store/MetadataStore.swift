@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+
+/// The embedded SQLite store of connections, users, transfers and queries. It is the only owner of the
+/// database file; the services are the only way to it.
+public final class MetadataStore: Sendable {
+    public let path: String
+    let database: DatabasePool
+
+    /// Opens (creating when missing) the store at `path`, and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw SQLPipeError.store("cannot create the folder of the store \(path): \(error.localizedDescription)")
+        }
+        try Self.createPrivateFile(at: path)
+
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // The CLI and a running server share the file: a writer waits for the other instead of failing.
+        configuration.busyMode = .timeout(15)
+        configuration.label = "sqlpipe-store"
+        do {
+            database = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(database)
+        } catch let error as DatabaseError {
+            throw SQLPipeError.store("cannot open the store \(path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// The store file holds encrypted secrets and password hashes: only its owner may read it. SQLite
+    /// gives its -wal and -shm files the same mode.
+    private static func createPrivateFile(at path: String) throws {
+        let descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw SQLPipeError.store("cannot open the store \(path): \(String(cString: strerror(errno)))")
+        }
+        close(descriptor)
+    }
+
+    /// The default place of the store: `$XDG_DATA_HOME/sqlpipe/sqlpipe.db`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let dataHome: String
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
+            dataHome = xdg
+        } else {
+            let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+            dataHome = home + "/.local/share"
+        }
+        return dataHome + "/sqlpipe/sqlpipe.db"
+    }
+
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.read(body)
+        } catch let error as DatabaseError {
+            throw SQLPipeError.store("the store failed: \(error.message ?? error.description)")
+        }
+    }
+
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.write(body)
+        } catch let error as DatabaseError {
+            throw Self.translate(error)
+        }
+    }
+
+    private static func translate(_ error: DatabaseError) -> SQLPipeError {
+        if error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            return .conflict("a record with that name already exists")
+        }
+        return .store("the store failed: \(error.message ?? error.description)")
+    }
+}

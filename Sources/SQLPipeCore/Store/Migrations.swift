@@ -1,0 +1,74 @@
+import GRDB
+
+extension MetadataStore {
+    /// Migrations never change once shipped: a later schema is a new migration appended here.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: users, connections, transfers, queries") { db in
+            try db.create(table: "users") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("created_at", .datetime).notNull()
+                table.column("username", .text).notNull().unique()
+                table.column("password_hash", .text).notNull()
+                table.column("admin", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "connections") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("created_at", .datetime).notNull()
+                table.column("updated_at", .datetime).notNull()
+                table.column("name", .text).notNull().unique()
+                table.column("ds_type", .text).notNull()
+                    .check { ["postgresql", "mysql", "mariadb", "sqlite"].contains($0) }
+                table.column("hostname", .text).notNull().defaults(to: "")
+                table.column("port", .integer)
+                table.column("db_name", .text).notNull()
+                table.column("username", .text).notNull().defaults(to: "")
+                table.column("account_id", .text).notNull().defaults(to: "")
+                table.column("params", .jsonText).notNull().defaults(to: "{}")
+                table.column("password_ciphertext", .blob)
+            }
+            let statuses = ["queued", "running", "complete", "error", "cancelled"]
+            try db.create(table: "transfers") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("created_at", .datetime).notNull()
+                table.column("created_by", .text).notNull()
+                table.column("source_id", .integer).references("connections", onDelete: .setNull)
+                table.column("target_id", .integer).references("connections", onDelete: .setNull)
+                table.column("query", .text).notNull()
+                table.column("target_schema", .text).notNull().defaults(to: "")
+                table.column("target_table", .text).notNull()
+                table.column("overwrite", .boolean).notNull().defaults(to: false)
+                table.column("status", .text).notNull().check { statuses.contains($0) }
+                table.column("error", .text)
+                table.column("warnings", .jsonText).notNull().defaults(to: "[]")
+                table.column("rows_transferred", .integer).notNull().defaults(to: 0)
+                table.column("started_at", .datetime)
+                table.column("stopped_at", .datetime)
+                // Who runs it, so that a later process can tell a live run from one whose process died.
+                table.column("runner_pid", .integer)
+                table.column("runner_host", .text)
+                table.column("cancel_requested", .boolean).notNull().defaults(to: false)
+                table.column("staging_table", .text)
+            }
+            try db.create(index: "transfers_status", on: "transfers", columns: ["status"])
+            try db.create(table: "queries") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("created_at", .datetime).notNull()
+                table.column("created_by", .text).notNull()
+                table.column("connection_id", .integer).references("connections", onDelete: .setNull)
+                table.column("query", .text).notNull()
+                table.column("status", .text).notNull().check { statuses.contains($0) }
+                table.column("error", .text)
+                table.column("rows_affected", .integer)
+                table.column("result", .jsonText)
+                table.column("started_at", .datetime)
+                table.column("stopped_at", .datetime)
+                table.column("runner_pid", .integer)
+                table.column("runner_host", .text)
+                table.column("cancel_requested", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(index: "queries_status", on: "queries", columns: ["status"])
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+
+/// Rows of the store as GRDB reads and writes them: snake_case columns, camelCase properties.
+protocol StoreRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    var id: Int64? { get set }
+}
+
+extension StoreRecord {
+    static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+}
+
+struct ConnectionRow: StoreRecord {
+    static let databaseTableName = "connections"
+    var id: Int64?
+    var createdAt: Date
+    var updatedAt: Date
+    var name: String
+    var dsType: String
+    var hostname: String
+    var port: Int?
+    var dbName: String
+    var username: String
+    var accountId: String
+    var params: [String: String]
+    var passwordCiphertext: Data?
+}
+
+struct UserRow: StoreRecord {
+    static let databaseTableName = "users"
+    var id: Int64?
+    var createdAt: Date
+    var username: String
+    var passwordHash: String
+    var admin: Bool
+}
+
+extension MetadataStore {
+    /// One page of a table in the requested order; ties in `created_at` fall back to `id`.
+    func page<Record: StoreRecord & TableRecord>(
+        of type: Record.Type, _ request: PageRequest
+    ) async throws -> (records: [Record], metadata: PageMetadata) {
+        try await read { db in
+            let total = try Record.fetchCount(db)
+            let column = Column(request.sort.column)
+            let idColumn = Column("id")
+            let ordering = request.sort.descending ? [column.desc, idColumn.desc] : [column.asc, idColumn.asc]
+            let records = try Record.order(ordering).limit(request.pageSize, offset: request.offset).fetchAll(db)
+            return (records, PageMetadata(request: request, totalRecords: total))
+        }
+    }
+
+    /// The record named by `reference`: a numeric id, or else the value of `nameColumn`.
+    static func find<Record: StoreRecord & TableRecord>(
+        _ type: Record.Type, _ reference: String, nameColumn: String, noun: String, in db: Database
+    ) throws -> Record {
+        let trimmed = reference.trimmingCharacters(in: .whitespaces)
+        let found: Record? =
+            if let id = Int64(trimmed) {
+                try Record.fetchOne(db, key: id)
+            } else {
+                try Record.filter(Column(nameColumn) == trimmed).fetchOne(db)
+            }
+        guard let found else { throw SQLPipeError.notFound("no \(noun) with id or \(nameColumn) '\(reference)'") }
+        return found
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import SQLPipeCore
+
+extension ConnectionCommand {
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a connection's fields; it must connect again unless --skip-test is given.",
+            discussion: "Only the fields given change. A password changes only with a --password-* option.")
+
+        @Argument(help: "The connection's id or name.")
+        var connection: String
+        @OptionGroup var fields: ConnectionFields
+        @OptionGroup var password: PasswordOptions
+        @Flag(help: "Store the change without connecting first.")
+        var skipTest = false
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            var patch = try fields.input(fillDefaults: false)
+            if let given = try password.read(prompt: "New password for \(connection): ") {
+                patch.password = given
+            }
+            let updated = try await global.open().connections.update(connection, patch, checkConnectivity: !skipTest)
+            if global.json {
+                try Output(json: true).one("connection", updated, fields: [])
+            } else {
+                print("updated connection \(updated.name) (id \(updated.id)): \(updated.summary)")
+            }
+        }
+    }
+}

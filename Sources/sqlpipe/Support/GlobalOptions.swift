@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import SQLPipeCore
+
+/// The options every command takes: which store, and JSON or human output.
+struct GlobalOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).",
+            valueName: "path"),
+        completion: .file())
+    var store: String?
+
+    @Flag(help: "Print the API's JSON on stdout instead of a table.")
+    var json = false
+
+    var storePath: String {
+        if let store, !store.isEmpty { return store }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["SQLPIPE_STORE"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return MetadataStore.defaultPath()
+    }
+
+    func open() throws -> SQLPipe {
+        try SQLPipe(storePath: storePath)
+    }
+}
+
+/// Paging of list commands, as the API's `page`, `page_size` and `sort`.
+struct ListOptions: ParsableArguments {
+    @Option(help: "The page to show, from 1.")
+    var page: Int = 1
+
+    @Option(help: "Records per page, 1 to \(PageRequest.maximumPageSize).")
+    var pageSize: Int = 20
+
+    @Option(help: "Order: id, created_at, -id or -created_at (descending).")
+    var sort: PageRequest.Sort = .id
+
+    func request() throws -> PageRequest {
+        try PageRequest(page: page, pageSize: pageSize, sort: sort.rawValue)
+    }
+}
+
+extension PageRequest.Sort: ExpressibleByArgument {}

@@ -1,0 +1,80 @@
+import Foundation
+import SQLPipeCore
+
+/// Prints what a command produced: the API's JSON with --json, else a table or a list of fields.
+struct Output {
+    let json: Bool
+
+    func one<Value: Encodable & Sendable>(_ key: String, _ value: Value, fields: [(String, String)]) throws {
+        if json {
+            try printJSON(Envelope(key, value))
+        } else {
+            printFields(fields)
+        }
+    }
+
+    func page<Item: Encodable & Sendable>(
+        _ key: String, _ page: Page<Item>, columns: [String], row: (Item) -> [String]
+    ) throws {
+        if json {
+            try printJSON(Envelope<[Item]>.page(key, page))
+            return
+        }
+        let meta = page.metadata
+        if page.items.isEmpty {
+            print(meta.totalRecords == 0 ? "No \(key) yet." : "No \(key) on page \(meta.currentPage).")
+        } else {
+            print(Table(header: columns, rows: page.items.map(row)).rendered, terminator: "")
+        }
+        if meta.totalRecords > 0 {
+            print("page \(meta.currentPage) of \(meta.lastPage) (\(key): \(meta.totalRecords))")
+        }
+    }
+
+    func message(_ text: String) throws {
+        if json {
+            try printJSON(Envelope.message(text))
+        } else {
+            print(text)
+        }
+    }
+
+    func printJSON<Value: Encodable>(_ value: Value) throws {
+        let data = try JSONCoding.encoder(pretty: true).encode(value)
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
+    private func printFields(_ fields: [(String, String)]) {
+        let width = fields.map(\.0.count).max() ?? 0
+        for (label, value) in fields {
+            print(label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+        }
+    }
+}
+
+/// A plain text table with columns as wide as their widest cell.
+struct Table {
+    var header: [String]
+    var rows: [[String]]
+
+    var rendered: String {
+        let cells = [header] + rows.map { $0.map(Self.flatten) }
+        let widths = header.indices.map { column in cells.map { $0[column].count }.max() ?? 0 }
+        return cells.map { row in
+            zip(row, widths).map { cell, width in cell.padding(toLength: width, withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+        }.joined()
+    }
+
+    /// A cell stays on one line whatever the value holds.
+    private static func flatten(_ text: String) -> String {
+        text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t")
+    }
+}
+
+enum Formatting {
+    static func timestamp(_ date: Date?) -> String {
+        guard let date else { return "-" }
+        return date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the whole sqlpipe test suite against throwaway PostgreSQL and MariaDB
+# servers. Extra arguments go to `swift test` (e.g. --filter MariaDB).
+#
+# To reuse servers you already run, set SQLPIPE_TEST_POSTGRES_URL and
+# SQLPIPE_TEST_MARIADB_URL (e.g. `source <dir>/env.sh` from
+# scripts/dev-databases.sh); those are then not started here.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib/databases.sh
+source "$repo_root/scripts/lib/databases.sh"
+
+# shellcheck disable=SC2317,SC2119 # runs from the EXIT trap; no argument = what we started
+cleanup() {
+    local rc=$?
+    trap - EXIT
+    # Never let a failing cleanup replace the test result.
+    sqlpipe_stop_databases || true
+    exit "$rc"
+}
+trap cleanup EXIT
+# Without these a Ctrl-C or kill would skip the EXIT trap and leak servers.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+sqlpipe_install_packages
+sqlpipe_start_databases
+
+cd "$repo_root"
+printf '==> swift build --build-tests\n' >&2
+swift build --build-tests
+printf '==> swift test --disable-xctest %s\n' "$*" >&2
+rc=0
+swift test --disable-xctest "$@" || rc=$?
+exit "$rc"
