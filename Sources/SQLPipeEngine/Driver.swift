@@ -4,6 +4,9 @@ import Foundation
 public protocol DatabaseSession: AnyObject {
     /// The server's version string, e.g. "PostgreSQL 15.18" or "10.11.6-MariaDB".
     func serverVersion() throws -> String
+    /// Runs a fixed statement of sqlpipe's own and returns the first column of its first row as text.
+    /// Never for user input: values are bound or streamed, not spliced.
+    func scalar(_ sql: String) throws -> String?
     func close()
 }
 

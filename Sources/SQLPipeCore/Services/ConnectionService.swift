@@ -31,7 +31,7 @@ public struct ConnectionService: Sendable {
             try Self.ensureNameIsFree(row.name, except: nil, in: db)
             var inserted = row
             try inserted.insert(db)
-            return inserted
+            return try inserted.reloaded(db)
         }
         return try Self.resource(inserted)
     }
@@ -100,14 +100,15 @@ public struct ConnectionService: Sendable {
         }
         row.updatedAt = Date()
         let updated = row
-        try await store.write { db in
+        let stored = try await store.write { db in
             try Self.ensureNameIsFree(updated.name, except: updated.id, in: db)
             guard try ConnectionRow.exists(db, key: updated.id) else {
                 throw SQLPipeError.notFound("connection \(reference) was deleted meanwhile")
             }
             try updated.update(db)
+            return try updated.reloaded(db)
         }
-        return try Self.resource(updated)
+        return try Self.resource(stored)
     }
 
     /// Deletes a connection that no queued or running transfer or query uses.

@@ -24,7 +24,7 @@ public struct UserService: Sendable {
             try Self.ensureUsernameIsFree(username, except: nil, in: db)
             var inserted = row
             try inserted.insert(db)
-            return inserted
+            return try inserted.reloaded(db)
         }
         return try Self.resource(inserted)
     }

@@ -13,6 +13,15 @@ extension StoreRecord {
     mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
+
+    /// The record as the store holds it now: timestamps at the store's precision, so that what a write
+    /// returns equals what a later read returns.
+    func reloaded(_ db: Database) throws -> Self {
+        guard let id, let stored = try Self.fetchOne(db, key: id) else {
+            throw SQLPipeError.store("a record vanished while it was written")
+        }
+        return stored
+    }
 }
 
 struct ConnectionRow: StoreRecord {

@@ -87,6 +87,22 @@ final class MySQLSession: DatabaseSession {
         String(cString: mysql_get_server_info(handle))
     }
 
+    func scalar(_ sql: String) throws -> String? {
+        guard mysql_real_query(handle, sql, UInt(sql.utf8.count)) == 0 else { throw lastError() }
+        guard let result = mysql_store_result(handle) else {
+            if mysql_field_count(handle) == 0 { return nil }
+            throw lastError()
+        }
+        defer { mysql_free_result(result) }
+        guard let row = mysql_fetch_row(result), mysql_num_fields(result) > 0, let first = row[0] else { return nil }
+        let length = mysql_fetch_lengths(result)[0]
+        return String(decoding: UnsafeRawBufferPointer(start: first, count: Int(length)), as: UTF8.self)
+    }
+
+    private func lastError() -> DriverError {
+        DriverError(clientMessage: String(cString: mysql_error(handle)), code: String(mysql_errno(handle)), hiding: "")
+    }
+
     func close() {
         mysql_close(handle)
     }

@@ -75,6 +75,20 @@ final class PostgresSession: DatabaseSession {
         return "PostgreSQL \(version / 10000).\(version % 10000)"
     }
 
+    func scalar(_ sql: String) throws -> String? {
+        guard let result = PQexec(connection, sql) else {
+            throw DriverError(String(cString: PQerrorMessage(connection)))
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
+            let code = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            throw DriverError(clientMessage: String(cString: PQresultErrorMessage(result)), code: code, hiding: "")
+        }
+        guard PQntuples(result) > 0, PQnfields(result) > 0, PQgetisnull(result, 0, 0) == 0 else { return nil }
+        return String(cString: PQgetvalue(result, 0, 0))
+    }
+
     func close() {
         PQfinish(connection)
     }

@@ -57,6 +57,25 @@ final class SQLiteSession: DatabaseSession {
         }
     }
 
+    func scalar(_ sql: String) throws -> String? {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
+            throw DriverError(String(cString: sqlite3_errmsg(handle)), code: String(sqlite3_errcode(handle)))
+        }
+        defer { sqlite3_finalize(statement) }
+        switch sqlite3_step(statement) {
+        case SQLITE_ROW:
+            guard sqlite3_column_type(statement, 0) != SQLITE_NULL, let text = sqlite3_column_text(statement, 0) else {
+                return nil
+            }
+            return String(cString: text)
+        case SQLITE_DONE:
+            return nil
+        default:
+            throw DriverError(String(cString: sqlite3_errmsg(handle)), code: String(sqlite3_errcode(handle)))
+        }
+    }
+
     func serverVersion() throws -> String {
         "SQLite " + String(cString: sqlite3_libversion())
     }

@@ -1,0 +1,67 @@
+import Foundation
+import SQLPipeTestSupport
+import Testing
+
+/// A fresh store and a runner of the real `sqlpipe` binary on it.
+struct CLI {
+    let directory: URL
+    let runner: CommandRunner
+
+    init(environment: [String: String] = [:]) throws {
+        directory = try TemporaryDirectory.make()
+        runner = CommandRunner(storePath: directory.appendingPathComponent("store.db").path, environment: environment)
+    }
+
+    var storePath: String { runner.storePath }
+
+    @discardableResult
+    func run(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) throws -> CommandRunner.Result {
+        try runner.run(arguments, stdin: stdin, extraEnvironment: environment)
+    }
+
+    /// Runs a command that must succeed, and returns what it printed on stdout.
+    @discardableResult
+    func succeed(
+        _ arguments: String..., stdin: String? = nil, environment: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
+        let result = try runner.run(arguments, stdin: stdin, extraEnvironment: environment)
+        #expect(result.status == 0, "sqlpipe \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
+        return result.stdout
+    }
+
+    /// Runs a command that must fail with one line on stderr, and returns that line.
+    func fail(
+        _ arguments: String..., stdin: String? = nil, environment: [String: String] = [:],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> String {
+        let result = try runner.run(arguments, stdin: stdin, extraEnvironment: environment)
+        #expect(result.status != 0, "sqlpipe \(arguments.joined(separator: " ")) should fail: \(result.stdout)", sourceLocation: sourceLocation)
+        return result.stderr
+    }
+
+    func json(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) throws -> [String: Any] {
+        let result = try runner.run(arguments + ["--json"], stdin: stdin, extraEnvironment: environment)
+        #expect(result.status == 0, "sqlpipe \(arguments.joined(separator: " ")) --json: \(result.stderr)")
+        let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
+        guard let object = parsed as? [String: Any] else {
+            throw CLITestError("expected a JSON object, got \(result.stdout)")
+        }
+        return object
+    }
+}
+
+struct CLITestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The URL of a test server without its password, and the password apart, as a careful user passes them.
+func splitPassword(_ url: String) throws -> (url: String, password: String) {
+    guard var components = URLComponents(string: url), let password = components.password else {
+        throw CLITestError("the test URL has no password")
+    }
+    components.password = nil
+    guard let bare = components.string else { throw CLITestError("cannot rebuild \(url)") }
+    return (bare, password.removingPercentEncoding ?? password)
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// Runs the built `sqlpipe` executable as a user would, and collects what it prints.
+public struct CommandRunner: Sendable {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+        public var output: String { stdout + stderr }
+    }
+
+    public let storePath: String
+    public var environment: [String: String]
+
+    public init(storePath: String, environment: [String: String] = [:]) {
+        self.storePath = storePath
+        self.environment = environment
+    }
+
+    /// The `sqlpipe` binary beside the test bundle (SwiftPM builds both into one folder), or $SQLPIPE_BIN.
+    public static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["SQLPIPE_BIN"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if folder.pathExtension == "xctest" { folder.deleteLastPathComponent() }
+        return folder.appendingPathComponent("sqlpipe")
+    }
+
+    public func run(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["SQLPIPE_STORE"] = storePath
+        environment.merge(self.environment) { $1 }
+        environment.merge(extraEnvironment) { $1 }
+        process.environment = environment
+        let input = Pipe()
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        // Read stderr on its own thread while stdout is read here, so that neither pipe fills and blocks the child.
+        let stderrData = PipeReader(errors.fileHandleForReading)
+        let stdoutData = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData.wait(), as: UTF8.self))
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+private final class PipeReader: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
+}

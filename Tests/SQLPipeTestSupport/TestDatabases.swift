@@ -1,0 +1,102 @@
+import Foundation
+import SQLPipeCore
+import SQLPipeEngine
+
+/// The real servers the tests talk to. `scripts/test.sh` (and so `.ci/run`) starts them and exports their
+/// URLs; a missing one is a failure, never a skip.
+public enum TestDatabases {
+    public struct Missing: Error, CustomStringConvertible {
+        public let variable: String
+        public var description: String {
+            "\(variable) is not set: run the tests with scripts/test.sh, which starts PostgreSQL and MariaDB"
+        }
+    }
+
+    public static let postgresVariable = "SQLPIPE_TEST_POSTGRES_URL"
+    public static let mariadbVariable = "SQLPIPE_TEST_MARIADB_URL"
+
+    public static func postgresURL() throws -> String { try url(postgresVariable) }
+    public static func mariadbURL() throws -> String { try url(mariadbVariable) }
+
+    public static func postgres() throws -> ConnectionInput { try ConnectionURL.parse(postgresURL()) }
+    public static func mariadb() throws -> ConnectionInput { try ConnectionURL.parse(mariadbURL()) }
+
+    /// The servers' inputs by system, for tests that run once per system.
+    public static func input(for system: DataSystem, sqlitePath: String) throws -> ConnectionInput {
+        switch system {
+        case .postgresql: try postgres()
+        case .mysql, .mariadb: try mariadb()
+        case .sqlite: ConnectionInput(dsType: "sqlite", dbName: sqlitePath)
+        }
+    }
+
+    public static func config(_ input: ConnectionInput) -> ConnectionConfig {
+        ConnectionConfig(
+            system: DataSystem(rawValue: input.dsType ?? "") ?? .sqlite, hostname: input.hostname ?? "",
+            port: input.port ?? 0, database: input.dbName ?? "", username: input.username ?? "",
+            password: input.password ?? "", params: input.params ?? [:])
+    }
+
+    /// A loopback port that nothing listens on: a connection to it is refused at once.
+    public static func closedPort() -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        // Bound but never listening, and closed on return: nothing accepts on it.
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    private static func url(_ variable: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+            throw Missing(variable: variable)
+        }
+        return value
+    }
+}
+
+/// A fresh store in a temporary folder for each test.
+public struct TestStore {
+    public let directory: URL
+    public let path: String
+    public let sqlpipe: SQLPipe
+
+    /// bcrypt at cost 4: the production cost of 12 would make every user test take seconds.
+    public init(environment: [String: String] = [:]) throws {
+        directory = try TemporaryDirectory.make()
+        path = directory.appendingPathComponent("store.db").path
+        sqlpipe = try SQLPipe(storePath: path, environment: environment, hasher: PasswordHasher(cost: 4))
+    }
+
+    public func reopen(environment: [String: String] = [:]) throws -> SQLPipe {
+        try SQLPipe(storePath: path, environment: environment, hasher: PasswordHasher(cost: 4))
+    }
+
+    /// Every byte of the store, its WAL and its shared memory file.
+    public func allBytes() -> Data {
+        ["", "-wal", "-shm"].compactMap { FileManager.default.contents(atPath: path + $0) }.reduce(Data(), +)
+    }
+}
+
+public enum TemporaryDirectory {
+    public static func make() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sqlpipe-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+extension Data {
+    public func contains(_ text: String) -> Bool {
+        range(of: Data(text.utf8)) != nil
+    }
+}

@@ -1,0 +1,217 @@
+function __sqlpipe_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __sqlpipe_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __sqlpipe_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __sqlpipe_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __sqlpipe_parse_tokens -S
+    set -l unparsed_tokens (__sqlpipe_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'sqlpipe'
+        __sqlpipe_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'connection'
+            __sqlpipe_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'create'
+                __sqlpipe_parse_subcommand 0 'name=' 'url=' 'ds-type=' 'host=' 'port=' 'db-name=' 'username=' 'account-id=' 'param=+' 'password-stdin' 'password-env=' 'prompt-password' 'skip-test' 'store=' 'json' 'version' 'h/help'
+            case 'list'
+                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'json' 'version' 'h/help'
+            case 'show'
+                __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
+            case 'update'
+                __sqlpipe_parse_subcommand 1 'name=' 'url=' 'ds-type=' 'host=' 'port=' 'db-name=' 'username=' 'account-id=' 'param=+' 'password-stdin' 'password-env=' 'prompt-password' 'skip-test' 'store=' 'json' 'version' 'h/help'
+            case 'delete'
+                __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
+            case 'test'
+                __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
+            end
+        case 'user'
+            __sqlpipe_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'create'
+                __sqlpipe_parse_subcommand 0 'username=' 'admin' 'password-stdin' 'password-env=' 'prompt-password' 'store=' 'json' 'version' 'h/help'
+            case 'list'
+                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'json' 'version' 'h/help'
+            case 'show'
+                __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
+            case 'update'
+                __sqlpipe_parse_subcommand 1 'username=' 'admin' 'no-admin' 'password-stdin' 'password-env=' 'prompt-password' 'store=' 'json' 'version' 'h/help'
+            case 'delete'
+                __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
+            end
+        case 'help'
+            __sqlpipe_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __sqlpipe_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __sqlpipe_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __sqlpipe_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __sqlpipe_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__sqlpipe_tokens -p)
+    if test -z "$(__sqlpipe_tokens -t)"
+        set -l index (count (__sqlpipe_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'sqlpipe' -f
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'connection' -d 'Manage connections to PostgreSQL, MySQL/MariaDB and SQLite databases.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'user' -d 'Manage the users who may call the REST API of `sqlpipe serve`.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe connection" -eq 1' -fa 'create' -d 'Add a connection; it must connect first unless --skip-test is given.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe connection" -eq 1' -fa 'list' -d 'List connections.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe connection" -eq 1' -fa 'show' -d 'Show a connection, with a live check of whether it connects (canConnect).'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe connection" -eq 1' -fa 'update' -d 'Change a connection\'s fields; it must connect again unless --skip-test is given.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe connection" -eq 1' -fa 'delete' -d 'Delete a connection that no queued or running transfer or query uses.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe connection" -eq 1' -fa 'test' -d 'Connect to a stored connection and report the server\'s version, or its error.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" name' -l 'name' -d 'The connection\'s unique name.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" url' -l 'url' -d 'All fields at once: postgres://user@host:5432/db?sslmode=require, mysql://, mariadb:// or sqlite:///path/file.db.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" ds-type' -l 'ds-type' -d 'postgresql, mysql, mariadb or sqlite.' -rfka 'postgresql mysql mariadb sqlite'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" host hostname' -l 'host' -l 'hostname' -d 'The server\'s host name or address.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" port' -l 'port' -d 'The server\'s port (default 5432 for PostgreSQL, 3306 for MySQL/MariaDB).' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" database db-name' -l 'db-name' -l 'database' -d 'The database name, or the file path for SQLite.' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" username' -l 'username' -d 'The user to connect as.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" account-id' -l 'account-id' -d 'An account id, kept with the connection (unused by these systems).' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create"' -l 'param' -d 'A driver option as key=value, e.g. sslmode=require (repeatable; on update, replaces all options).' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" password-stdin' -l 'password-stdin' -d 'Read the password from the first line of standard input.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" password-env' -l 'password-env' -d 'Read the password from this environment variable.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" prompt-password' -l 'prompt-password' -d 'Ask for the password on the terminal.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" skip-test' -l 'skip-test' -d 'Store it without connecting first.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" page' -l 'page' -d 'The page to show, from 1.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" page-size' -l 'page-size' -d 'Records per page, 1 to 100.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" sort' -l 'sort' -d 'Order: id, created_at, -id or -created_at (descending).' -rfka 'id created_at -id -created_at'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection show" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection show" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection show" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" name' -l 'name' -d 'The connection\'s unique name.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" url' -l 'url' -d 'All fields at once: postgres://user@host:5432/db?sslmode=require, mysql://, mariadb:// or sqlite:///path/file.db.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" ds-type' -l 'ds-type' -d 'postgresql, mysql, mariadb or sqlite.' -rfka 'postgresql mysql mariadb sqlite'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" host hostname' -l 'host' -l 'hostname' -d 'The server\'s host name or address.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" port' -l 'port' -d 'The server\'s port (default 5432 for PostgreSQL, 3306 for MySQL/MariaDB).' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" database db-name' -l 'db-name' -l 'database' -d 'The database name, or the file path for SQLite.' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" username' -l 'username' -d 'The user to connect as.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" account-id' -l 'account-id' -d 'An account id, kept with the connection (unused by these systems).' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update"' -l 'param' -d 'A driver option as key=value, e.g. sslmode=require (repeatable; on update, replaces all options).' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" password-stdin' -l 'password-stdin' -d 'Read the password from the first line of standard input.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" password-env' -l 'password-env' -d 'Read the password from this environment variable.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" prompt-password' -l 'prompt-password' -d 'Ask for the password on the terminal.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" skip-test' -l 'skip-test' -d 'Store the change without connecting first.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection delete" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection delete" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection delete" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection delete" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection test" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection test" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection test" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection test" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe user" -eq 1' -fa 'create' -d 'Add a user. The password is asked for on a terminal, or read with --password-stdin or --password-env.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe user" -eq 1' -fa 'list' -d 'List users.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe user" -eq 1' -fa 'show' -d 'Show a user.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe user" -eq 1' -fa 'update' -d 'Change a user\'s username, password or admin right.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe user" -eq 1' -fa 'delete' -d 'Delete a user (never the last admin).'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" username' -l 'username' -d 'Letters, digits and underscores, 5 to 30, starting with a letter.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" admin' -l 'admin' -d 'May manage connections and users, and delete transfers and queries.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" password-stdin' -l 'password-stdin' -d 'Read the password from the first line of standard input.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" password-env' -l 'password-env' -d 'Read the password from this environment variable.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" prompt-password' -l 'prompt-password' -d 'Ask for the password on the terminal.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" page' -l 'page' -d 'The page to show, from 1.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" page-size' -l 'page-size' -d 'Records per page, 1 to 100.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" sort' -l 'sort' -d 'Order: id, created_at, -id or -created_at (descending).' -rfka 'id created_at -id -created_at'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user show" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user show" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user show" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" username' -l 'username' -d 'A new username.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" admin' -l 'admin' -d 'Grant or revoke the admin right.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" no-admin' -l 'no-admin' -d 'Grant or revoke the admin right.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" password-stdin' -l 'password-stdin' -d 'Read the password from the first line of standard input.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" password-env' -l 'password-env' -d 'Read the password from this environment variable.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" prompt-password' -l 'prompt-password' -d 'Ask for the password on the terminal.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe help" version' -l 'version' -d 'Show the version.'
