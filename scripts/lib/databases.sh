@@ -53,13 +53,16 @@ _sqlpipe_pkg_installed() {
     [[ $status == installed ]]
 }
 
+# With the argument `build`, only what building sqlpipe needs (the client libraries); without it, the
+# servers and clients the tests and benchmarks use as well.
 sqlpipe_install_packages() {
-    local missing=() pkg
-    for pkg in pkg-config libpq-dev libmariadb-dev libsqlite3-dev mariadb-server mariadb-client; do
+    local missing=() pkg wanted=(pkg-config libpq-dev libmariadb-dev libsqlite3-dev sqlite3)
+    [[ ${1:-} == build ]] || wanted+=(mariadb-server mariadb-client postgresql-client)
+    for pkg in "${wanted[@]}"; do
         _sqlpipe_pkg_installed "$pkg" || missing+=("$pkg")
     done
     # The `postgresql` metapackage is as good as postgresql-15 on Debian 12.
-    if ! _sqlpipe_pkg_installed postgresql-15 && ! _sqlpipe_pkg_installed postgresql; then
+    if [[ ${1:-} != build ]] && ! _sqlpipe_pkg_installed postgresql-15 && ! _sqlpipe_pkg_installed postgresql; then
         missing+=(postgresql-15)
     fi
     if ((${#missing[@]} == 0)); then
