@@ -1,13 +1,73 @@
 import Foundation
 
-/// An open session on one database. Each session owns its C handle; it is used by one task at a time.
+/// A table named by an optional schema (empty means the connection's default) and a name, case kept.
+public struct TableName: Equatable, Hashable, Sendable, CustomStringConvertible {
+    public var schema: String
+    public var name: String
+
+    public init(schema: String = "", name: String) {
+        self.schema = schema
+        self.name = name
+    }
+
+    public var description: String { schema.isEmpty ? name : "\(schema).\(name)" }
+}
+
+/// A column of an existing table, as the target reports it.
+public struct TableColumn: Equatable, Sendable {
+    public var name: String
+    public var typeName: String
+    public init(name: String, typeName: String) {
+        self.name = name
+        self.typeName = typeName
+    }
+}
+
+/// Reads the rows of one query, batch by batch.
+public protocol RowReader: AnyObject {
+    var columns: [ColumnDescription] { get }
+    /// Warnings about the result's types (e.g. a type read as text).
+    var warnings: [String] { get }
+    /// Appends up to one batch of rows to `batch`; false once the result is exhausted.
+    func read(into batch: inout RowBatch) throws -> Bool
+    func close()
+}
+
+/// Writes rows into one table of an open transaction. It pulls batches until `next` returns nil and
+/// returns how many rows it wrote.
+public protocol RowWriter: AnyObject {
+    func write(from next: () throws -> RowBatch?) throws -> Int
+}
+
+/// Stops what a session is running, from any thread.
+public protocol QueryCanceller: Sendable {
+    func cancel()
+}
+
+/// An open session on one database. Each session owns its C handle and is used by one thread at a time.
 public protocol DatabaseSession: AnyObject {
+    var dialect: any Dialect { get }
     /// The server's version string, e.g. "PostgreSQL 15.18" or "10.11.6-MariaDB".
     func serverVersion() throws -> String
-    /// Runs a fixed statement of sqlpipe's own and returns the first column of its first row as text.
-    /// Never for user input: values are bound or streamed, not spliced.
-    func scalar(_ sql: String) throws -> String?
+    /// Runs a statement with bound parameters and returns its rows as text (nil for NULL).
+    func query(_ sql: String, _ parameters: [String?]) throws -> [[String?]]
+    /// Runs a statement of sqlpipe's own making (identifiers quoted by the dialect, no values).
+    func execute(_ sql: String) throws
+    /// Starts a query and describes its result; rows then come from the reader.
+    func openReader(_ query: String) throws -> any RowReader
+    /// The columns of an existing table, or nil when there is no such table.
+    func tableColumns(_ table: TableName) throws -> [TableColumn]?
+    /// A writer of rows with these columns into `table`, inside the current transaction.
+    func bulkWriter(into table: TableName, columns: [ColumnDescription]) throws -> any RowWriter
+    func canceller() -> any QueryCanceller
     func close()
+}
+
+extension DatabaseSession {
+    /// The first column of the first row of a statement without parameters.
+    public func scalar(_ sql: String) throws -> String? {
+        try query(sql, []).first?.first ?? nil
+    }
 }
 
 /// A driver opens sessions on one kind of database and knows which options its client library takes.
@@ -26,10 +86,14 @@ public enum Drivers {
         }
     }
 
+    public static func open(_ config: ConnectionConfig, timeoutSeconds: Int = 10) throws -> any DatabaseSession {
+        try driver(for: config.system).open(config, timeoutSeconds: timeoutSeconds)
+    }
+
     /// Opens a session, asks the server for its version and closes it again: the check behind
     /// `connection test`. Throws the server's own message when it cannot connect.
     public static func check(_ config: ConnectionConfig, timeoutSeconds: Int = 5) throws -> String {
-        let session = try driver(for: config.system).open(config, timeoutSeconds: timeoutSeconds)
+        let session = try open(config, timeoutSeconds: timeoutSeconds)
         defer { session.close() }
         return try session.serverVersion()
     }

@@ -22,19 +22,29 @@ public struct MySQLDriver: DatabaseDriver {
 /// mysql_library_init is not thread-safe: it runs once, before the first handle is made.
 private let mysqlLibraryReady: Bool = mysql_server_init(0, nil, nil) == 0
 
+/// Error numbers that mean the server will not take LOAD DATA LOCAL.
+let mysqlLocalInfileRefused: Set<UInt32> = [1148, 3948, 4166, 2068]
+
 /// One MariaDB Connector/C connection. It is the only owner of its `MYSQL` handle.
 final class MySQLSession: DatabaseSession {
-    private let handle: UnsafeMutablePointer<MYSQL>
+    let handle: UnsafeMutablePointer<MYSQL>
+    let config: ConnectionConfig
+    let dialect: any Dialect
 
     init(config: ConnectionConfig, timeoutSeconds: Int) throws {
         guard mysqlLibraryReady, let handle = mysql_init(nil) else {
             throw DriverError("the MariaDB client library could not be initialised")
         }
+        self.config = config
+        dialect = MySQLDialect(system: config.system)
         var timeout = UInt32(max(1, timeoutSeconds))
         setOption(handle, MYSQL_OPT_CONNECT_TIMEOUT, &timeout)
         setOption(handle, MYSQL_SET_CHARSET_NAME, "utf8mb4")
-        // Every session runs in UTC so that TIMESTAMP values are read and written as instants.
-        setOption(handle, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'")
+        // UTC so that TIMESTAMP values are read and written as instants; strict so that a value that does not
+        // fit is an error, never silently changed.
+        setOption(
+            handle, MYSQL_INIT_COMMAND,
+            "SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION')")
         var enabled: CChar = 1
         setOption(handle, MYSQL_OPT_LOCAL_INFILE, &enabled)
 
@@ -87,24 +97,207 @@ final class MySQLSession: DatabaseSession {
         String(cString: mysql_get_server_info(handle))
     }
 
-    func scalar(_ sql: String) throws -> String? {
-        guard mysql_real_query(handle, sql, UInt(sql.utf8.count)) == 0 else { throw lastError() }
-        guard let result = mysql_store_result(handle) else {
-            if mysql_field_count(handle) == 0 { return nil }
-            throw lastError()
-        }
-        defer { mysql_free_result(result) }
-        guard let row = mysql_fetch_row(result), mysql_num_fields(result) > 0, let first = row[0] else { return nil }
-        let length = mysql_fetch_lengths(result)[0]
-        return String(decoding: UnsafeRawBufferPointer(start: first, count: Int(length)), as: UTF8.self)
+    func query(_ sql: String, _ parameters: [String?]) throws -> [[String?]] {
+        let statement = try MySQLStatement(session: self, sql: sql)
+        defer { statement.close() }
+        return try statement.rows(parameters)
     }
 
-    private func lastError() -> DriverError {
-        DriverError(clientMessage: String(cString: mysql_error(handle)), code: String(mysql_errno(handle)), hiding: "")
+    func execute(_ sql: String) throws {
+        guard mysql_real_query(handle, sql, UInt(sql.utf8.count)) == 0 else { throw lastError() }
+        try discardResults()
+    }
+
+    /// Reads and frees every pending result of a multi-statement text; the first error is thrown.
+    func discardResults() throws {
+        while true {
+            if let result = mysql_store_result(handle) { mysql_free_result(result) }
+            let next = mysql_next_result(handle)
+            if next == -1 { return }
+            if next > 0 { throw lastError() }
+        }
+    }
+
+    func openReader(_ query: String) throws -> any RowReader {
+        try MySQLReader(session: self, query: query)
+    }
+
+    func tableColumns(_ table: TableName) throws -> [TableColumn]? {
+        let rows = try query(
+            """
+            SELECT column_name, column_type FROM information_schema.columns
+            WHERE table_schema = COALESCE(NULLIF(?, ''), DATABASE()) AND table_name = ?
+            ORDER BY ordinal_position
+            """, [table.schema, table.name])
+        return rows.isEmpty ? nil : rows.map { TableColumn(name: $0[0] ?? "", typeName: $0[1] ?? "") }
+    }
+
+    func bulkWriter(into table: TableName, columns: [ColumnDescription]) throws -> any RowWriter {
+        MySQLWriter(session: self, table: table, columns: columns)
+    }
+
+    func canceller() -> any QueryCanceller {
+        MySQLCanceller(config: config, threadID: mysql_thread_id(handle))
     }
 
     func close() {
         mysql_close(handle)
+    }
+
+    func lastError() -> DriverError {
+        DriverError(clientMessage: String(cString: mysql_error(handle)), code: String(mysql_errno(handle)), hiding: config.password)
+    }
+}
+
+/// Stops the running statement of a session from another connection, as `KILL QUERY` must.
+final class MySQLCanceller: QueryCanceller {
+    let config: ConnectionConfig
+    let threadID: UInt
+
+    init(config: ConnectionConfig, threadID: UInt) {
+        self.config = config
+        self.threadID = threadID
+    }
+
+    func cancel() {
+        guard let session = try? MySQLSession(config: config, timeoutSeconds: 5) else { return }
+        defer { session.close() }
+        // The thread id is the server's own number for our session, not user input.
+        try? session.execute("KILL QUERY \(threadID)")
+    }
+}
+
+/// A prepared statement with text parameters and text results, for sqlpipe's own catalogue queries.
+final class MySQLStatement {
+    private let session: MySQLSession
+    private let statement: UnsafeMutablePointer<MYSQL_STMT>
+    var statementHandle: UnsafeMutablePointer<MYSQL_STMT> { statement }
+
+    init(session: MySQLSession, sql: String) throws {
+        guard let statement = mysql_stmt_init(session.handle) else { throw session.lastError() }
+        self.session = session
+        self.statement = statement
+        guard mysql_stmt_prepare(statement, sql, UInt(sql.utf8.count)) == 0 else {
+            let error = self.error()
+            mysql_stmt_close(statement)
+            throw error
+        }
+    }
+
+    func error() -> DriverError {
+        DriverError(
+            clientMessage: String(cString: mysql_stmt_error(statement)), code: String(mysql_stmt_errno(statement)),
+            hiding: session.config.password)
+    }
+
+    /// Binds `values` as strings (nil as NULL) and runs `body` while the bindings are alive.
+    func withBoundParameters<Result>(_ values: [String?], _ body: () throws -> Result) throws -> Result {
+        try withBoundBytes(values.map { $0.map { Array($0.utf8) } }, binary: [], body)
+    }
+
+    /// Binds raw values (nil as NULL); those marked in `binary` go as BLOBs, the others as strings.
+    func withBoundBytes<Result>(_ values: [[UInt8]?], binary: [Bool], _ body: () throws -> Result) throws -> Result {
+        let count = values.count
+        let binds = UnsafeMutablePointer<MYSQL_BIND>.allocate(capacity: max(1, count))
+        binds.initialize(repeating: MYSQL_BIND(), count: max(1, count))
+        let lengths = UnsafeMutablePointer<UInt>.allocate(capacity: max(1, count))
+        let nulls = UnsafeMutablePointer<my_bool>.allocate(capacity: max(1, count))
+        let copies: [UnsafeMutableRawPointer?] = values.map { value in
+            guard let value else { return nil }
+            let copy = UnsafeMutableRawPointer.allocate(byteCount: max(1, value.count), alignment: 1)
+            value.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(copy), byteCount: value.count) }
+            return copy
+        }
+        defer {
+            copies.forEach { $0?.deallocate() }
+            binds.deallocate()
+            lengths.deallocate()
+            nulls.deallocate()
+        }
+        for index in 0..<count {
+            lengths[index] = UInt(values[index]?.count ?? 0)
+            nulls[index] = values[index] == nil ? 1 : 0
+            binds[index].buffer_type = index < binary.count && binary[index] ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING
+            binds[index].buffer = copies[index]
+            binds[index].buffer_length = lengths[index]
+            binds[index].length = lengths + index
+            binds[index].is_null = nulls + index
+        }
+        if count > 0, mysql_stmt_bind_param(statement, binds) != 0 { throw error() }
+        return try body()
+    }
+
+    func rows(_ parameters: [String?]) throws -> [[String?]] {
+        try withBoundParameters(parameters) {
+            guard mysql_stmt_execute(statement) == 0 else { throw error() }
+            guard let metadata = mysql_stmt_result_metadata(statement) else { return [] }
+            defer { mysql_free_result(metadata) }
+            let columns = Int(mysql_num_fields(metadata))
+            guard mysql_stmt_store_result(statement) == 0 else { throw error() }
+            let capacity = 4096
+            let binds = UnsafeMutablePointer<MYSQL_BIND>.allocate(capacity: columns)
+            binds.initialize(repeating: MYSQL_BIND(), count: columns)
+            let buffers = UnsafeMutablePointer<CChar>.allocate(capacity: columns * capacity)
+            let lengths = UnsafeMutablePointer<UInt>.allocate(capacity: columns)
+            let nulls = UnsafeMutablePointer<my_bool>.allocate(capacity: columns)
+            defer {
+                binds.deallocate()
+                buffers.deallocate()
+                lengths.deallocate()
+                nulls.deallocate()
+            }
+            for column in 0..<columns {
+                binds[column].buffer_type = MYSQL_TYPE_STRING
+                binds[column].buffer = UnsafeMutableRawPointer(buffers + column * capacity)
+                binds[column].buffer_length = UInt(capacity)
+                binds[column].length = lengths + column
+                binds[column].is_null = nulls + column
+            }
+            guard mysql_stmt_bind_result(statement, binds) == 0 else { throw error() }
+            var rows: [[String?]] = []
+            while true {
+                let status = mysql_stmt_fetch(statement)
+                if status == MYSQL_NO_DATA { break }
+                if status == 1 { throw error() }
+                var row: [String?] = []
+                for column in 0..<columns {
+                    if nulls[column] != 0 {
+                        row.append(nil)
+                    } else if lengths[column] <= UInt(capacity) {
+                        row.append(String(decoding: UnsafeRawBufferPointer(start: buffers + column * capacity, count: Int(lengths[column])), as: UTF8.self))
+                    } else {
+                        // Longer than the buffer: fetch this column again into one of its full size.
+                        var whole = [UInt8](repeating: 0, count: Int(lengths[column]))
+                        var single = MYSQL_BIND()
+                        var length: UInt = 0
+                        single.buffer_type = MYSQL_TYPE_STRING
+                        single.buffer_length = UInt(whole.count)
+                        single.length = withUnsafeMutablePointer(to: &length) { $0 }
+                        let fetched = whole.withUnsafeMutableBytes { pointer -> Int32 in
+                            single.buffer = pointer.baseAddress
+                            return mysql_stmt_fetch_column(statement, &single, UInt32(column), 0)
+                        }
+                        guard fetched == 0 else { throw error() }
+                        row.append(String(decoding: whole, as: UTF8.self))
+                    }
+                }
+                rows.append(row)
+            }
+            return rows
+        }
+    }
+
+    /// The columns the statement would return, from its metadata, without running it.
+    func resultFields() -> [(name: String, type: enum_field_types)]? {
+        guard let metadata = mysql_stmt_result_metadata(statement) else { return nil }
+        defer { mysql_free_result(metadata) }
+        let count = Int(mysql_num_fields(metadata))
+        guard let fields = mysql_fetch_fields(metadata) else { return nil }
+        return (0..<count).map { (String(cString: fields[$0].name), fields[$0].type) }
+    }
+
+    func close() {
+        mysql_stmt_close(statement)
     }
 }
 

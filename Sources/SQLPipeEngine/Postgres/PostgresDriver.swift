@@ -32,7 +32,8 @@ public struct PostgresDriver: DatabaseDriver {
 
 /// One libpq connection. It is the only owner of its `PGconn`.
 final class PostgresSession: DatabaseSession {
-    private let connection: OpaquePointer
+    let connection: OpaquePointer
+    let dialect: any Dialect = PostgresDialect()
 
     init(config: ConnectionConfig, timeoutSeconds: Int) throws {
         // Keywords and values go to libpq as separate arrays: nothing is spliced into a conninfo string.
@@ -46,7 +47,9 @@ final class PostgresSession: DatabaseSession {
             ("client_encoding", "UTF8"),
             ("fallback_application_name", "sqlpipe"),
         ]
-        var options = "-c TimeZone=UTC"
+        // UTC so that timestamptz values are read and written as instants; ISO dates; and the shortest
+        // float text that reads back to the same bits.
+        var options = "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=1"
         for (key, value) in config.params.sorted(by: { $0.key < $1.key }) {
             if key == "options" {
                 options += " " + value
@@ -75,22 +78,129 @@ final class PostgresSession: DatabaseSession {
         return "PostgreSQL \(version / 10000).\(version % 10000)"
     }
 
-    func scalar(_ sql: String) throws -> String? {
-        guard let result = PQexec(connection, sql) else {
-            throw DriverError(String(cString: PQerrorMessage(connection)))
+    func query(_ sql: String, _ parameters: [String?]) throws -> [[String?]] {
+        let result = parameters.withCStringPointers { values in
+            PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
-        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
-            let code = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            throw DriverError(clientMessage: String(cString: PQresultErrorMessage(result)), code: code, hiding: "")
+        let checked = try check(result)
+        defer { PQclear(checked) }
+        let rows = Int(PQntuples(checked))
+        let fields = Int(PQnfields(checked))
+        return (0..<rows).map { row in
+            (0..<fields).map { field in
+                PQgetisnull(checked, Int32(row), Int32(field)) == 1
+                    ? nil : String(cString: PQgetvalue(checked, Int32(row), Int32(field)))
+            }
         }
-        guard PQntuples(result) > 0, PQnfields(result) > 0, PQgetisnull(result, 0, 0) == 0 else { return nil }
-        return String(cString: PQgetvalue(result, 0, 0))
+    }
+
+    func execute(_ sql: String) throws {
+        PQclear(try check(PQexec(connection, sql)))
+    }
+
+    func openReader(_ query: String) throws -> any RowReader {
+        try PostgresCopyReader(session: self, query: query)
+    }
+
+    func tableColumns(_ table: TableName) throws -> [TableColumn]? {
+        let rows = try query(
+            """
+            SELECT a.attname, format_type(a.atttypid, a.atttypmod)
+            FROM pg_catalog.pg_attribute a
+            JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relname = $1 AND n.nspname = COALESCE(NULLIF($2, ''), current_schema())
+              AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+            ORDER BY a.attnum
+            """, [table.name, table.schema])
+        if rows.isEmpty {
+            let exists = try query(
+                """
+                SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.relname = $1 AND n.nspname = COALESCE(NULLIF($2, ''), current_schema())
+                """, [table.name, table.schema])
+            return exists.isEmpty ? nil : []
+        }
+        return rows.map { TableColumn(name: $0[0] ?? "", typeName: $0[1] ?? "") }
+    }
+
+    func bulkWriter(into table: TableName, columns: [ColumnDescription]) throws -> any RowWriter {
+        try PostgresCopyWriter(session: self, table: table, columns: columns, format: .text)
+    }
+
+    func canceller() -> any QueryCanceller {
+        PostgresCanceller(connection: connection)
     }
 
     func close() {
         PQfinish(connection)
+    }
+
+    /// The result if it succeeded, else the server's error (with the cleared result).
+    @discardableResult
+    func check(_ result: OpaquePointer?) throws -> OpaquePointer {
+        guard let result else { throw DriverError(clientMessage: String(cString: PQerrorMessage(connection)), hiding: "") }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_SINGLE_TUPLE:
+            return result
+        default:
+            let error = Self.error(of: result)
+            PQclear(result)
+            throw error
+        }
+    }
+
+    /// The server's message with its detail and context (which names the COPY line and column).
+    static func error(of result: OpaquePointer) -> DriverError {
+        func field(_ code: Character) -> String? {
+            PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
+        }
+        let primary = field("M") ?? String(cString: PQresultErrorMessage(result))
+        var message = primary
+        if let detail = field("D") { message += " (\(detail))" }
+        if let context = field("W") { message += "; " + (context.count > 300 ? String(context.prefix(300)) + "…" : context) }
+        return DriverError(clientMessage: message, code: field("C"), hiding: "")
+    }
+
+    /// Drains the results after a COPY or a failed statement, so the connection is ready again.
+    func drainResults() throws {
+        var firstError: DriverError?
+        while let result = PQgetResult(connection) {
+            if firstError == nil, ![PGRES_COMMAND_OK, PGRES_TUPLES_OK].contains(PQresultStatus(result)) {
+                firstError = Self.error(of: result)
+            }
+            PQclear(result)
+        }
+        if let firstError { throw firstError }
+    }
+}
+
+/// PQcancel is safe from any thread; the PGcancel object lives as long as this canceller.
+final class PostgresCanceller: QueryCanceller, @unchecked Sendable {
+    private let handle: OpaquePointer?
+
+    init(connection: OpaquePointer) {
+        handle = PQgetCancel(connection)
+    }
+
+    func cancel() {
+        guard let cancel = handle else { return }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+    }
+
+    deinit {
+        if let handle { PQfreeCancel(handle) }
+    }
+}
+
+extension Array where Element == String? {
+    /// Calls `body` with C strings for the elements (NULL for nil) that live for the call only.
+    func withCStringPointers<Result>(_ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
+        let copies = map { $0.map { strdup($0) } ?? nil }
+        defer { copies.forEach { free($0) } }
+        let pointers = copies.map { $0.map { UnsafePointer($0) } }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }
 

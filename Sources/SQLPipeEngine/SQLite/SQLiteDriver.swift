@@ -13,9 +13,14 @@ public struct SQLiteDriver: DatabaseDriver {
     }
 }
 
+/// SQLite's destructor constant that tells it to copy a bound value.
+let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
 /// One libsqlite3 connection. It is the only owner of its `sqlite3` handle.
 final class SQLiteSession: DatabaseSession {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
+    let dialect: any Dialect = SQLiteDialect()
+    private let interrupter: SQLiteInterrupter
 
     init(config: ConnectionConfig, timeoutSeconds: Int) throws {
         var flags: Int32
@@ -36,8 +41,9 @@ final class SQLiteSession: DatabaseSession {
             sqlite3_close_v2(opened)
             throw DriverError("cannot open \(config.database): \(message)", code: String(status))
         }
-        sqlite3_busy_timeout(opened, Int32(clamping: timeoutSeconds * 1000))
+        sqlite3_busy_timeout(opened, Int32(clamping: max(timeoutSeconds, 30) * 1000))
         handle = opened
+        interrupter = SQLiteInterrupter(handle: opened)
         // Opening is lazy: reading the schema is what tells a database from any other file.
         do {
             try execute("SELECT count(*) FROM sqlite_master")
@@ -57,30 +63,83 @@ final class SQLiteSession: DatabaseSession {
         }
     }
 
-    func scalar(_ sql: String) throws -> String? {
-        var statement: OpaquePointer?
-        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK else {
-            throw DriverError(String(cString: sqlite3_errmsg(handle)), code: String(sqlite3_errcode(handle)))
-        }
+    func query(_ sql: String, _ parameters: [String?]) throws -> [[String?]] {
+        let statement = try prepare(sql)
         defer { sqlite3_finalize(statement) }
-        switch sqlite3_step(statement) {
-        case SQLITE_ROW:
-            guard sqlite3_column_type(statement, 0) != SQLITE_NULL, let text = sqlite3_column_text(statement, 0) else {
-                return nil
+        for (index, parameter) in parameters.enumerated() {
+            if let parameter {
+                sqlite3_bind_text(statement, Int32(index + 1), parameter, -1, sqliteTransient)
+            } else {
+                sqlite3_bind_null(statement, Int32(index + 1))
             }
-            return String(cString: text)
-        case SQLITE_DONE:
-            return nil
-        default:
-            throw DriverError(String(cString: sqlite3_errmsg(handle)), code: String(sqlite3_errcode(handle)))
         }
+        var rows: [[String?]] = []
+        let columns = sqlite3_column_count(statement)
+        while true {
+            let status = sqlite3_step(statement)
+            if status == SQLITE_DONE { break }
+            guard status == SQLITE_ROW else { throw lastError() }
+            rows.append((0..<columns).map { column in
+                sqlite3_column_type(statement, column) == SQLITE_NULL
+                    ? nil : sqlite3_column_text(statement, column).map { String(cString: $0) }
+            })
+        }
+        return rows
+    }
+
+    func prepare(_ sql: String) throws -> OpaquePointer {
+        var statement: OpaquePointer?
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            throw lastError()
+        }
+        return statement
+    }
+
+    func lastError() -> DriverError {
+        DriverError(String(cString: sqlite3_errmsg(handle)), code: String(sqlite3_extended_errcode(handle)))
     }
 
     func serverVersion() throws -> String {
         "SQLite " + String(cString: sqlite3_libversion())
     }
 
+    func openReader(_ query: String) throws -> any RowReader {
+        try SQLiteReader(session: self, query: query)
+    }
+
+    func tableColumns(_ table: TableName) throws -> [TableColumn]? {
+        let rows = try query(
+            "SELECT name, type FROM pragma_table_info(?, ?) ORDER BY cid",
+            [table.name, table.schema.isEmpty ? "main" : table.schema])
+        return rows.isEmpty ? nil : rows.map { TableColumn(name: $0[0] ?? "", typeName: $0[1] ?? "") }
+    }
+
+    func bulkWriter(into table: TableName, columns: [ColumnDescription]) throws -> any RowWriter {
+        try SQLiteWriter(session: self, table: table, columns: columns)
+    }
+
+    func canceller() -> any QueryCanceller { interrupter }
+
     func close() {
+        interrupter.detach()
         sqlite3_close_v2(handle)
+    }
+}
+
+/// sqlite3_interrupt may be called from any thread while the connection is open, and never after.
+final class SQLiteInterrupter: QueryCanceller, @unchecked Sendable {
+    private let lock = NSLock()
+    private var handle: OpaquePointer?
+
+    init(handle: OpaquePointer) {
+        self.handle = handle
+    }
+
+    func cancel() {
+        lock.withLock { handle.map { sqlite3_interrupt($0) } }
+    }
+
+    func detach() {
+        lock.withLock { handle = nil }
     }
 }

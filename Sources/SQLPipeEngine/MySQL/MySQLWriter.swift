@@ -1,0 +1,242 @@
+import CMariaDB
+import Foundation
+
+/// Writes rows with `LOAD DATA LOCAL INFILE`, fed from memory through Connector/C's local-infile
+/// handler; where the server refuses local infile, with multi-row prepared INSERTs instead.
+final class MySQLWriter: RowWriter {
+    private enum CellKind { case plain, escaped, bool, float, decimal }
+
+    private let session: MySQLSession
+    private let table: TableName
+    private let columns: [ColumnDescription]
+    private let kinds: [CellKind]
+
+    // The state of one LOAD DATA, read by the C callbacks.
+    private var next: (() throws -> RowBatch?)?
+    private var pending: [UInt8] = []
+    private var pendingOffset = 0
+    private var failure: (any Error)?
+    private var rowsSent = 0
+    private var batchesTaken = 0
+
+    init(session: MySQLSession, table: TableName, columns: [ColumnDescription]) {
+        self.session = session
+        self.table = table
+        self.columns = columns
+        kinds = columns.map { column in
+            switch column.type {
+            case .bool: .bool
+            case .float32, .float64: .float
+            case .decimal, .uint64: .decimal
+            case .string, .text, .json, .bytes: .escaped
+            case .int16, .int32, .int64, .date, .time, .timestamp, .timestamptz, .uuid: .plain
+            }
+        }
+        pending.reserveCapacity(1 << 20)
+    }
+
+    func write(from next: () throws -> RowBatch?) throws -> Int {
+        try withoutActuallyEscaping(next) { next in
+            self.next = next
+            defer { self.next = nil }
+            return try loadData()
+        }
+    }
+
+    private func loadData() throws -> Int {
+        let dialect = session.dialect
+        let names = columns.map { dialect.quote($0.name) }.joined(separator: ", ")
+        // CHARACTER SET binary: the bytes go in as they are; text is already UTF-8 and the columns convert.
+        let statement = """
+            LOAD DATA LOCAL INFILE 'sqlpipe-stream' INTO TABLE \(dialect.qualified(table)) CHARACTER SET binary \
+            FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (\(names))
+            """
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        mysql_set_local_infile_handler(
+            session.handle,
+            { pointer, _, context in
+                pointer?.pointee = context
+                return 0
+            },
+            { context, buffer, length in
+                Unmanaged<MySQLWriter>.fromOpaque(context!).takeUnretainedValue().fill(buffer!, Int(length))
+            },
+            { _ in },
+            { context, message, length in
+                let writer = Unmanaged<MySQLWriter>.fromOpaque(context!).takeUnretainedValue()
+                let text = writer.failure.map { "\($0)" } ?? "sqlpipe stopped the load"
+                if let message, length > 0 {
+                    _ = text.withCString { strncpy(message, $0, Int(length) - 1) }
+                    message[Int(length) - 1] = 0
+                }
+                return 2000
+            },
+            context)
+        defer { mysql_set_local_infile_default(session.handle) }
+
+        if mysql_real_query(session.handle, statement, UInt(statement.utf8.count)) != 0 {
+            if let failure { throw failure }
+            let error = session.lastError()
+            if batchesTaken == 0, let code = error.code.flatMap(UInt32.init), mysqlLocalInfileRefused.contains(code) {
+                return try insertRows()
+            }
+            throw error
+        }
+        if let failure { throw failure }
+        try session.discardResults()
+        // LOAD DATA LOCAL turns bad values into warnings (the server cannot stop the stream): any
+        // warning is a value that was not stored exactly, so the load fails.
+        if mysql_warning_count(session.handle) > 0 {
+            let warning = try session.query("SHOW WARNINGS LIMIT 1", []).first
+            let message = warning.map { $0.count > 2 ? ($0[2] ?? "") : "" } ?? "a value was changed"
+            throw DriverError("MySQL could not store a value exactly: \(message)")
+        }
+        return Int(mysql_affected_rows(session.handle))
+    }
+
+    /// The local-infile read callback: copies encoded rows into the server's buffer; 0 at the end, -1 on error.
+    private func fill(_ buffer: UnsafeMutablePointer<CChar>, _ capacity: Int) -> Int32 {
+        do {
+            while pendingOffset >= pending.count {
+                pending.removeAll(keepingCapacity: true)
+                pendingOffset = 0
+                guard let next, let batch = try next() else { return 0 }
+                batchesTaken += 1
+                try encode(batch)
+            }
+            let count = min(capacity, pending.count - pendingOffset)
+            pending.withUnsafeBufferPointer { source in
+                UnsafeMutableRawPointer(buffer).copyMemory(from: source.baseAddress! + pendingOffset, byteCount: count)
+            }
+            pendingOffset += count
+            return Int32(count)
+        } catch {
+            failure = error
+            return -1
+        }
+    }
+
+    private func encode(_ batch: RowBatch) throws {
+        let count = kinds.count
+        try batch.bytes.withUnsafeBufferPointer { all in
+            var cell = 0
+            for _ in 0..<batch.rowCount {
+                rowsSent += 1
+                for column in 0..<count {
+                    if column > 0 { pending.append(0x09) }
+                    defer { cell += 1 }
+                    if batch.isNull(cell) {
+                        pending.append(0x5C)
+                        pending.append(UInt8(ascii: "N"))
+                        continue
+                    }
+                    let value = UnsafeBufferPointer(rebasing: all[batch.cellRange(cell)])
+                    switch kinds[column] {
+                    case .plain:
+                        pending.append(contentsOf: value)
+                    case .escaped:
+                        for byte in value {
+                            switch byte {
+                            case 0x5C: pending.append(0x5C); pending.append(0x5C)
+                            case 0x09: pending.append(0x5C); pending.append(UInt8(ascii: "t"))
+                            case 0x0A: pending.append(0x5C); pending.append(UInt8(ascii: "n"))
+                            case 0x0D: pending.append(0x5C); pending.append(UInt8(ascii: "r"))
+                            case 0x00: pending.append(0x5C); pending.append(UInt8(ascii: "0"))
+                            default: pending.append(byte)
+                            }
+                        }
+                    case .bool:
+                        pending.append(value.first == UInt8(ascii: "t") ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+                    case .float:
+                        try checkFloat(value, column: column)
+                        pending.append(contentsOf: value)
+                    case .decimal:
+                        try checkFinite(value, column: column, what: "MySQL DECIMAL holds no NaN or infinity")
+                        pending.append(contentsOf: value)
+                    }
+                }
+                pending.append(0x0A)
+            }
+        }
+    }
+
+    /// MySQL's FLOAT and DOUBLE have no NaN, no infinity and no negative zero (it is stored as 0).
+    private func checkFloat(_ value: UnsafeBufferPointer<UInt8>, column: Int) throws {
+        try checkFinite(value, column: column, what: "MySQL floating-point columns hold no NaN or infinity")
+        if value.count >= 2, value[0] == UInt8(ascii: "-"), value[1] == UInt8(ascii: "0"), Canonical.double(value) == 0 {
+            throw DriverError(
+                "column \"\(columns[column].name)\", row \(rowsSent): -0 cannot be stored: MySQL turns negative zero into 0")
+        }
+    }
+
+    private func checkFinite(_ value: UnsafeBufferPointer<UInt8>, column: Int, what: String) throws {
+        guard let first = value.first, first == UInt8(ascii: "N") || first == UInt8(ascii: "I") || (first == UInt8(ascii: "-") && value.count > 1 && value[1] == UInt8(ascii: "I")) else { return }
+        throw DriverError("column \"\(columns[column].name)\", row \(rowsSent): \(String(decoding: value, as: UTF8.self)) cannot be stored: \(what)")
+    }
+
+    // MARK: - Fallback: multi-row prepared INSERT
+
+    private func insertRows() throws -> Int {
+        guard let next else { return 0 }
+        let dialect = session.dialect
+        let names = columns.map { dialect.quote($0.name) }.joined(separator: ", ")
+        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        let rowsPerStatement = max(1, min(500, 60_000 / max(1, columns.count)))
+        var statements: [Int: MySQLStatement] = [:]
+        defer { statements.values.forEach { $0.close() } }
+        func statement(rows: Int) throws -> MySQLStatement {
+            if let existing = statements[rows] { return existing }
+            let sql = "INSERT INTO \(dialect.qualified(table)) (\(names)) VALUES "
+                + Array(repeating: placeholders, count: rows).joined(separator: ", ")
+            let prepared = try MySQLStatement(session: session, sql: sql)
+            statements[rows] = prepared
+            return prepared
+        }
+        var written = 0
+        while let batch = try next() {
+            var start = 0
+            while start < batch.rowCount {
+                let rows = min(rowsPerStatement, batch.rowCount - start)
+                var values: [[UInt8]?] = []
+                var binary: [Bool] = []
+                values.reserveCapacity(rows * columns.count)
+                for row in start..<(start + rows) {
+                    rowsSent += 1
+                    for column in 0..<columns.count {
+                        binary.append(columns[column].type == .bytes)
+                        if batch.isNull(row: row, column: column) {
+                            values.append(nil)
+                            continue
+                        }
+                        let cell = try batch.withCell(row: row, column: column) { cell -> [UInt8] in
+                            switch kinds[column] {
+                            case .bool: return [cell.first == UInt8(ascii: "t") ? UInt8(ascii: "1") : UInt8(ascii: "0")]
+                            case .float:
+                                try checkFloat(cell, column: column)
+                                return Array(cell)
+                            case .decimal:
+                                try checkFinite(cell, column: column, what: "MySQL DECIMAL holds no NaN or infinity")
+                                return Array(cell)
+                            default: return Array(cell)
+                            }
+                        }
+                        values.append(cell)
+                    }
+                }
+                let prepared = try statement(rows: rows)
+                try prepared.execute(values, binary: binary)
+                written += rows
+                start += rows
+            }
+        }
+        return written
+    }
+}
+
+extension MySQLStatement {
+    func execute(_ values: [[UInt8]?], binary: [Bool]) throws {
+        try withBoundBytes(values, binary: binary) {
+            guard mysql_stmt_execute(statementHandle) == 0 else { throw error() }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// How the rows reach the target table: into a new table, a staging table swapped in at the end, or the
+/// existing table; with PostgreSQL's binary COPY passed through when both ends are PostgreSQL.
+struct TargetPlan {
+    let request: TransferRequest
+    let source: any DatabaseSession
+    let target: any DatabaseSession
+    let existing: [TableColumn]?
+    private var passthrough: PostgresResultDescription?
+
+    init(request: TransferRequest, source: any DatabaseSession, target: any DatabaseSession) throws {
+        self.request = request
+        self.source = source
+        self.target = target
+        existing = try target.tableColumns(request.table)
+        if let source = source as? PostgresSession, target is PostgresSession {
+            let description = try source.describe(PostgresCopyReader.trimmed(request.query))
+            if description.allBuiltIn && Self.fits(description, existing: request.overwrite ? nil : existing) {
+                passthrough = description
+            }
+        }
+    }
+
+    /// A binary COPY stream goes only into a new table or one whose columns have exactly these names and types.
+    private static func fits(_ description: PostgresResultDescription, existing: [TableColumn]?) -> Bool {
+        guard let existing else { return true }
+        return existing.map(\.name) == description.fields.map(\.name)
+            && existing.map(\.typeName) == description.fields.map(\.typeName)
+    }
+
+    func openReader() throws -> any RowReader {
+        if let passthrough, let source = source as? PostgresSession {
+            return try PostgresCopyReader(session: source, query: request.query, description: passthrough, format: .binary)
+        }
+        return try source.openReader(request.query)
+    }
+
+    func typeWarnings(_ columns: [ColumnDescription]) -> [String] {
+        guard passthrough == nil else { return [] }
+        return columns.compactMap { column in
+            if case .decimal(let precision?, let scale) = column.type, target.dialect.system != .postgresql,
+                target.dialect.system != .sqlite, precision > 65 || (scale ?? 0) > 30
+            {
+                return "column \"\(column.name)\": \(column.sourceType) is wider than MySQL's decimal(65,30); values that do not fit fail the transfer"
+            }
+            return nil
+        }
+    }
+
+    private func createStatement(_ table: TableName, columns: [ColumnDescription]) -> String {
+        let dialect = target.dialect
+        if let passthrough {
+            // The source's own type names, from format_type: PostgreSQL to PostgreSQL keeps every type.
+            let definitions = passthrough.fields.map { dialect.quote($0.name) + " " + $0.typeName }
+            return "CREATE TABLE \(dialect.qualified(table)) (\(definitions.joined(separator: ", ")))"
+        }
+        return dialect.createTableStatement(table, columns: columns)
+    }
+
+    private func writer(into table: TableName, columns: [ColumnDescription]) throws -> any RowWriter {
+        if passthrough != nil, let target = target as? PostgresSession {
+            return try PostgresCopyWriter(session: target, table: table, columns: columns, format: .binary)
+        }
+        return try target.bulkWriter(into: table, columns: columns)
+    }
+
+    /// Prepares the table, runs `body` with a writer into it, and makes the result visible only if all
+    /// went well; otherwise the target is left as it was.
+    func load(columns: [ColumnDescription], control: TransferControl, _ body: (any RowWriter) throws -> Int) throws -> Int {
+        let dialect = target.dialect
+        let staging = TableName(schema: request.table.schema, name: request.stagingName)
+        if !request.overwrite, let existing {
+            try checkAppend(columns: columns, into: existing)
+        }
+        let intoStaging = request.overwrite
+        let destination = intoStaging ? staging : request.table
+        let creates = intoStaging || existing == nil
+
+        if intoStaging, try target.tableColumns(staging) != nil {
+            // Left by a run whose process died before it could clean up.
+            try target.execute("DROP TABLE \(dialect.qualified(staging))")
+        }
+
+        if dialect.transactionalDDL {
+            try target.execute(dialect.beginStatement)
+            do {
+                if creates { try target.execute(createStatement(destination, columns: columns)) }
+                let rows = try body(try writer(into: destination, columns: columns))
+                try control.checkCancelled()
+                if intoStaging {
+                    for statement in dialect.replaceStatements(target: request.table, staging: staging, targetExists: existing != nil) {
+                        try target.execute(statement)
+                    }
+                }
+                try target.execute("COMMIT")
+                return rows
+            } catch {
+                try? target.execute("ROLLBACK")
+                throw error
+            }
+        }
+
+        // MySQL commits DDL at once: a table made here is dropped again when the load fails.
+        if creates { try target.execute(createStatement(destination, columns: columns)) }
+        do {
+            try target.execute(dialect.beginStatement)
+            let rows: Int
+            do {
+                rows = try body(try writer(into: destination, columns: columns))
+                try control.checkCancelled()
+                try target.execute("COMMIT")
+            } catch {
+                try? target.execute("ROLLBACK")
+                throw error
+            }
+            if intoStaging {
+                for statement in dialect.replaceStatements(target: request.table, staging: staging, targetExists: existing != nil) {
+                    try target.execute(statement)
+                }
+            }
+            return rows
+        } catch {
+            if creates { try? target.execute("DROP TABLE IF EXISTS \(dialect.qualified(destination))") }
+            throw error
+        }
+    }
+
+    /// Appending needs a table column for every result column (matched by name).
+    private func checkAppend(columns: [ColumnDescription], into existing: [TableColumn]) throws {
+        let caseSensitive = target.dialect.system == .postgresql
+        let names = Set(existing.map { caseSensitive ? $0.name : $0.name.lowercased() })
+        let missing = columns.filter { !names.contains(caseSensitive ? $0.name : $0.name.lowercased()) }
+        guard missing.isEmpty else {
+            let list = missing.map { "\"\($0.name)\"" }.joined(separator: ", ")
+            let have = existing.map { "\"\($0.name)\"" }.joined(separator: ", ")
+            throw DriverError(
+                "cannot append to \(request.table): it has no column \(list) (its columns: \(have)); use overwrite to replace the table")
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// What to move: the rows of `query` on `source` into `table` on `target`.
+public struct TransferRequest: Sendable {
+    public var source: ConnectionConfig
+    public var target: ConnectionConfig
+    public var query: String
+    public var table: TableName
+    public var overwrite: Bool
+    /// The name of the table that `overwrite` loads before swapping it in; unique per transfer.
+    public var stagingName: String
+
+    public init(
+        source: ConnectionConfig, target: ConnectionConfig, query: String, table: TableName, overwrite: Bool,
+        stagingName: String
+    ) {
+        self.source = source
+        self.target = target
+        self.query = query
+        self.table = table
+        self.overwrite = overwrite
+        self.stagingName = stagingName
+    }
+}
+
+public struct TransferOutcome: Sendable {
+    public var rows: Int
+    public var warnings: [String]
+}
+
+/// Runs transfers: the reader and the writer on two threads with a bounded queue between them, the
+/// target changed inside one transaction (or, for MySQL, a staging table swapped in by one RENAME), so
+/// that a failed or cancelled transfer leaves the target exactly as it was.
+public enum TransferEngine {
+    static let queueCapacity = 4
+
+    public static func run(_ request: TransferRequest, control: TransferControl) throws -> TransferOutcome {
+        try control.checkCancelled()
+        let source = try Drivers.open(request.source)
+        defer { source.close() }
+        try control.attach(canceller: source.canceller())
+        let target = try Drivers.open(request.target)
+        defer { target.close() }
+        try control.attach(canceller: target.canceller())
+
+        let dialect = target.dialect
+        try dialect.validate(identifier: request.table.name, role: "targetTable")
+        if !request.table.schema.isEmpty { try dialect.validate(identifier: request.table.schema, role: "targetSchema") }
+        try dialect.validate(identifier: request.stagingName, role: "the staging table's name")
+
+        let plan = try TargetPlan(request: request, source: source, target: target)
+        let reader = try plan.openReader()
+        defer { reader.close() }
+        try checkColumnNames(reader.columns, dialect: dialect)
+
+        var warnings = reader.warnings + plan.typeWarnings(reader.columns)
+        let rows = try plan.load(columns: reader.columns, control: control) { writer in
+            try pump(reader: reader, into: writer, control: control)
+        }
+        if rows == 0 && reader.columns.isEmpty { warnings.append("the query returned no columns") }
+        control.set(rows: rows)
+        return TransferOutcome(rows: rows, warnings: warnings)
+    }
+
+    /// Reads on a thread of its own while `writer` writes on this one.
+    static func pump(reader: any RowReader, into writer: any RowWriter, control: TransferControl) throws -> Int {
+        let queue = BatchQueue(capacity: queueCapacity)
+        control.attach(queue: queue)
+        let columnCount = reader.columns.count
+        let box = ReaderBox(reader)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            defer { done.signal() }
+            do {
+                while true {
+                    var batch = RowBatch(columnCount: columnCount, reservingRows: 4096, bytesPerRow: 32)
+                    let more = try box.reader.read(into: &batch)
+                    if !batch.isEmpty, !queue.put(batch) { return }
+                    if !more { break }
+                }
+                queue.finish()
+            } catch {
+                queue.finish(throwing: error)
+            }
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+        defer { done.wait() }
+        do {
+            return try writer.write {
+                let batch = try queue.take()
+                if let batch { control.add(rows: batch.rowCount) }
+                return batch
+            }
+        } catch {
+            // The writer failed or was stopped: stop the reader too, and report the first cause.
+            queue.close(reason: error)
+            if control.isCancelled { throw TransferCancelled() }
+            throw error
+        }
+    }
+
+    static func checkColumnNames(_ columns: [ColumnDescription], dialect: any Dialect) throws {
+        var seen: Set<String> = []
+        for column in columns {
+            try dialect.validate(identifier: column.name, role: "column name")
+            let key = dialect.system == .postgresql ? column.name : column.name.lowercased()
+            guard seen.insert(key).inserted else {
+                throw DriverError("the query returns two columns named \"\(column.name)\": give them distinct aliases")
+            }
+        }
+    }
+}
+
+/// Hands the reader, which belongs to the transfer, to the reading thread for the time of the pump.
+private final class ReaderBox: @unchecked Sendable {
+    let reader: any RowReader
+    init(_ reader: any RowReader) { self.reader = reader }
+}

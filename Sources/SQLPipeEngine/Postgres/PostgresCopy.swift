@@ -1,0 +1,432 @@
+import CLibPQ
+import Foundation
+
+/// What PostgreSQL says a query returns, before it runs.
+struct PostgresResultDescription {
+    struct Field {
+        var name: String
+        var oid: UInt32
+        var modifier: Int32
+        /// `format_type` of the column, e.g. `numeric(38,10)`, `integer[]`.
+        var typeName: String
+    }
+
+    var fields: [Field]
+
+    /// Every column has a type of PostgreSQL's own, so another PostgreSQL database knows it too.
+    var allBuiltIn: Bool { fields.allSatisfy { PostgresDialect.isBuiltIn(oid: $0.oid) } }
+
+    var columns: [ColumnDescription] {
+        fields.map { field in
+            ColumnDescription(
+                name: field.name, type: PostgresDialect.neutralType(oid: field.oid, modifier: field.modifier) ?? .text,
+                sourceType: field.typeName)
+        }
+    }
+
+    var warnings: [String] {
+        fields.compactMap { field in
+            PostgresDialect.neutralType(oid: field.oid, modifier: field.modifier) == nil
+                ? "column \"\(field.name)\": PostgreSQL type \(field.typeName) has no neutral type and is transferred as text"
+                : nil
+        }
+    }
+}
+
+extension PostgresSession {
+    /// Asks the server for the columns of `query` without running it.
+    func describe(_ query: String) throws -> PostgresResultDescription {
+        PQclear(try check(PQprepare(connection, "", query, 0, nil)))
+        let described = try check(PQdescribePrepared(connection, ""))
+        defer { PQclear(described) }
+        let count = Int(PQnfields(described))
+        guard count > 0 else {
+            throw DriverError("the query returns no rows to transfer (is it a SELECT?)")
+        }
+        var fields = (0..<count).map { index in
+            PostgresResultDescription.Field(
+                name: String(cString: PQfname(described, Int32(index))), oid: PQftype(described, Int32(index)),
+                modifier: PQfmod(described, Int32(index)), typeName: "")
+        }
+        let oids = "{" + fields.map { String($0.oid) }.joined(separator: ",") + "}"
+        let modifiers = "{" + fields.map { String($0.modifier) }.joined(separator: ",") + "}"
+        let names = try self.query(
+            "SELECT format_type(t.o, t.m) FROM unnest($1::oid[], $2::int4[]) WITH ORDINALITY AS t(o, m, n) ORDER BY t.n",
+            [oids, modifiers])
+        for (index, row) in names.enumerated() where index < fields.count {
+            fields[index].typeName = row.first.flatMap { $0 } ?? "unknown"
+        }
+        return PostgresResultDescription(fields: fields)
+    }
+}
+
+/// Reads a query with `COPY (query) TO STDOUT`, in text form decoded to canonical cells, or in binary
+/// form passed through untouched (one COPY message per cell) for a PostgreSQL target of the same types.
+/// Statements COPY cannot wrap (SHOW, EXPLAIN, …) are read in single-row mode instead.
+final class PostgresCopyReader: RowReader {
+    enum Format { case text, binary }
+    private enum Mode { case copy, singleRow }
+    private enum CellKind { case plain, bytea, timestamptz }
+
+    let columns: [ColumnDescription]
+    let warnings: [String]
+    private let session: PostgresSession
+    private let format: Format
+    private let kinds: [CellKind]
+    private var mode: Mode = .copy
+    private var finished = false
+    private var scratch: [UInt8] = []
+
+    static let batchRows = 4096
+    static let batchBytes = 1 << 20
+
+    convenience init(session: PostgresSession, query: String) throws {
+        let trimmed = PostgresCopyReader.trimmed(query)
+        try self.init(session: session, query: trimmed, description: try session.describe(trimmed), format: .text)
+    }
+
+    init(session: PostgresSession, query: String, description: PostgresResultDescription, format: Format) throws {
+        self.session = session
+        self.format = format
+        columns = description.columns
+        warnings = description.warnings
+        kinds = description.fields.map { field in
+            switch field.oid {
+            case 17: .bytea
+            case 1184: .timestamptz
+            default: .plain
+            }
+        }
+        let query = Self.trimmed(query)
+        let copy = "COPY (\(query)) TO STDOUT" + (format == .binary ? " (FORMAT binary)" : "")
+        let result = PQexec(session.connection, copy)
+        if let result, PQresultStatus(result) == PGRES_COPY_OUT {
+            PQclear(result)
+            return
+        }
+        let error = result.map(PostgresSession.error(of:)) ?? DriverError(String(cString: PQerrorMessage(session.connection)))
+        if let result { PQclear(result) }
+        // 42601 (syntax) and 0A000 (not supported): a statement COPY cannot wrap. Anything else is the
+        // query's own error.
+        guard format == .text, error.code == "42601" || error.code == "0A000" else { throw error }
+        guard PQsendQuery(session.connection, query) == 1 else {
+            throw DriverError(String(cString: PQerrorMessage(session.connection)))
+        }
+        PQsetSingleRowMode(session.connection)
+        mode = .singleRow
+    }
+
+    /// A trailing semicolon would end the statement inside `COPY ( … )`.
+    static func trimmed(_ query: String) -> String {
+        var text = query.trimmingCharacters(in: .whitespacesAndNewlines)
+        while text.hasSuffix(";") {
+            text = String(text.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return text
+    }
+
+    func read(into batch: inout RowBatch) throws -> Bool {
+        if finished { return false }
+        switch mode {
+        case .copy: return try readCopy(into: &batch)
+        case .singleRow: return try readSingleRows(into: &batch)
+        }
+    }
+
+    private func readCopy(into batch: inout RowBatch) throws -> Bool {
+        while batch.rowCount < Self.batchRows && batch.byteCount < Self.batchBytes {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let length = PQgetCopyData(session.connection, &buffer, 0)
+            if length > 0, let buffer {
+                defer { PQfreemem(buffer) }
+                let bytes = UnsafeRawBufferPointer(start: buffer, count: Int(length))
+                if format == .binary {
+                    batch.append(bytes)
+                } else {
+                    try parseTextLine(bytes.bindMemory(to: UInt8.self), into: &batch)
+                }
+            } else if length == -1 {
+                finished = true
+                // The query's own failure (a division by zero on row 5000) arrives here, after the rows.
+                try session.drainResults()
+                return !batch.isEmpty
+            } else {
+                finished = true
+                throw DriverError(clientMessage: String(cString: PQerrorMessage(session.connection)), hiding: "")
+            }
+        }
+        return true
+    }
+
+    private func readSingleRows(into batch: inout RowBatch) throws -> Bool {
+        while batch.rowCount < Self.batchRows && batch.byteCount < Self.batchBytes {
+            guard let result = PQgetResult(session.connection) else {
+                finished = true
+                return !batch.isEmpty
+            }
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_SINGLE_TUPLE:
+                for column in 0..<columns.count {
+                    if PQgetisnull(result, 0, Int32(column)) == 1 {
+                        batch.appendNull()
+                    } else {
+                        let length = Int(PQgetlength(result, 0, Int32(column)))
+                        let value = UnsafeRawBufferPointer(start: PQgetvalue(result, 0, Int32(column)), count: length)
+                        appendDecoded(value.bindMemory(to: UInt8.self), kind: kinds[column], into: &batch)
+                    }
+                }
+            case PGRES_TUPLES_OK:
+                continue
+            default:
+                finished = true
+                let error = PostgresSession.error(of: result)
+                try? session.drainResults()
+                throw error
+            }
+        }
+        return true
+    }
+
+    /// One line of COPY text: fields split by tabs, `\N` for NULL, backslash escapes.
+    private func parseTextLine(_ line: UnsafeBufferPointer<UInt8>, into batch: inout RowBatch) throws {
+        var end = line.count
+        if end > 0 && line[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        var column = 0
+        var start = 0
+        var index = 0
+        var hasEscape = false
+        while index <= end {
+            if index == end || line[index] == UInt8(ascii: "\t") {
+                guard column < columns.count else { break }
+                let field = UnsafeBufferPointer(rebasing: line[start..<index])
+                if field.count == 2 && field[0] == UInt8(ascii: "\\") && field[1] == UInt8(ascii: "N") {
+                    batch.appendNull()
+                } else if hasEscape {
+                    scratch.removeAll(keepingCapacity: true)
+                    Self.unescape(field, into: &scratch)
+                    scratch.withUnsafeBufferPointer { appendDecoded($0, kind: kinds[column], into: &batch) }
+                } else {
+                    appendDecoded(field, kind: kinds[column], into: &batch)
+                }
+                column += 1
+                start = index + 1
+                hasEscape = false
+            } else if line[index] == UInt8(ascii: "\\") {
+                hasEscape = true
+                index += 1
+            }
+            index += 1
+        }
+        guard column == columns.count else {
+            batch.dropPartialRow()
+            throw DriverError("COPY sent a row with \(column) fields, expected \(columns.count)")
+        }
+    }
+
+    private static func unescape(_ field: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        var index = 0
+        while index < field.count {
+            let byte = field[index]
+            guard byte == UInt8(ascii: "\\"), index + 1 < field.count else {
+                output.append(byte)
+                index += 1
+                continue
+            }
+            let next = field[index + 1]
+            index += 2
+            switch next {
+            case UInt8(ascii: "n"): output.append(0x0A)
+            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "r"): output.append(0x0D)
+            case UInt8(ascii: "b"): output.append(0x08)
+            case UInt8(ascii: "f"): output.append(0x0C)
+            case UInt8(ascii: "v"): output.append(0x0B)
+            case UInt8(ascii: "0")...UInt8(ascii: "7"):
+                var value = Int(next - UInt8(ascii: "0"))
+                var digits = 1
+                while digits < 3, index < field.count, (UInt8(ascii: "0")...UInt8(ascii: "7")).contains(field[index]) {
+                    value = value * 8 + Int(field[index] - UInt8(ascii: "0"))
+                    index += 1
+                    digits += 1
+                }
+                output.append(UInt8(truncatingIfNeeded: value))
+            default: output.append(next)
+            }
+        }
+    }
+
+    private func appendDecoded(_ value: UnsafeBufferPointer<UInt8>, kind: CellKind, into batch: inout RowBatch) {
+        switch kind {
+        case .plain:
+            batch.append(UnsafeRawBufferPointer(value))
+        case .bytea:
+            // bytea's text form is \x followed by hex digits (bytea_output = hex, the default).
+            var index = 2
+            while index + 1 < value.count {
+                batch.appendByte(Hex.value(value[index]) << 4 | Hex.value(value[index + 1]))
+                index += 2
+            }
+            batch.endCell()
+        case .timestamptz:
+            // Sessions run in UTC: the text ends in +00, which the canonical form leaves out.
+            var end = value.count
+            if end >= 3, value[end - 3] == UInt8(ascii: "+"), value[end - 2] == UInt8(ascii: "0"), value[end - 1] == UInt8(ascii: "0") {
+                end -= 3
+            }
+            batch.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(value)[0..<end]))
+        }
+    }
+
+    func close() {
+        guard !finished else { return }
+        finished = true
+        // Stop a result still streaming: cancel it on the server, then throw away what is left.
+        PostgresCanceller(connection: session.connection).cancel()
+        if mode == .copy {
+            var buffer: UnsafeMutablePointer<CChar>?
+            while PQgetCopyData(session.connection, &buffer, 0) > 0 { PQfreemem(buffer) }
+        }
+        try? session.drainResults()
+    }
+}
+
+/// Writes rows with `COPY table (columns) FROM STDIN`, in text form from canonical cells, or in binary
+/// form from a PostgreSQL source's own COPY messages.
+final class PostgresCopyWriter: RowWriter {
+    private enum CellKind { case escaped, plain, bytes, timestamptz }
+
+    private let session: PostgresSession
+    private let statement: String
+    private let format: PostgresCopyReader.Format
+    private let kinds: [CellKind]
+    private var buffer: [UInt8] = []
+    private static let flushBytes = 1 << 18
+
+    init(session: PostgresSession, table: TableName, columns: [ColumnDescription], format: PostgresCopyReader.Format) throws {
+        self.session = session
+        self.format = format
+        let dialect = session.dialect
+        let names = columns.map { dialect.quote($0.name) }.joined(separator: ", ")
+        statement = "COPY \(dialect.qualified(table)) (\(names)) FROM STDIN" + (format == .binary ? " (FORMAT binary)" : "")
+        kinds = columns.map { column in
+            switch column.type {
+            case .bytes: .bytes
+            case .timestamptz: .timestamptz
+            case .bool, .int16, .int32, .int64, .uint64, .float32, .float64, .decimal, .date, .time, .timestamp, .uuid: .plain
+            case .string, .text, .json: .escaped
+            }
+        }
+        buffer.reserveCapacity(Self.flushBytes + 65536)
+    }
+
+    func write(from next: () throws -> RowBatch?) throws -> Int {
+        PQclear(try session.check(PQexec(session.connection, statement)))
+        var rows = 0
+        do {
+            while let batch = try next() {
+                if format == .binary {
+                    for index in 0..<batch.rowCount { append(batch, cell: index) }
+                } else {
+                    encode(batch)
+                }
+                rows += batch.rowCount
+                if buffer.count >= Self.flushBytes { try flush() }
+            }
+            try flush()
+        } catch {
+            // Ending the COPY with an error message makes the server discard every row it received.
+            _ = PQputCopyEnd(session.connection, "sqlpipe: the transfer was stopped")
+            try? session.drainResults()
+            throw error
+        }
+        guard PQputCopyEnd(session.connection, nil) == 1 else {
+            throw DriverError(String(cString: PQerrorMessage(session.connection)))
+        }
+        guard let result = PQgetResult(session.connection) else { return rows }
+        let checked = try session.check(result)
+        let written = Int(String(cString: PQcmdTuples(checked))) ?? rows
+        PQclear(checked)
+        try session.drainResults()
+        return written
+    }
+
+    private func append(_ batch: RowBatch, cell: Int) {
+        let range = batch.cellRange(cell)
+        batch.bytes.withUnsafeBufferPointer { buffer.append(contentsOf: $0[range]) }
+    }
+
+    private func encode(_ batch: RowBatch) {
+        let columns = kinds.count
+        batch.bytes.withUnsafeBufferPointer { all in
+            var cell = 0
+            for _ in 0..<batch.rowCount {
+                for column in 0..<columns {
+                    if column > 0 { buffer.append(0x09) }
+                    defer { cell += 1 }
+                    if batch.isNull(cell) {
+                        buffer.append(0x5C)
+                        buffer.append(UInt8(ascii: "N"))
+                        continue
+                    }
+                    let value = UnsafeBufferPointer(rebasing: all[batch.cellRange(cell)])
+                    switch kinds[column] {
+                    case .plain:
+                        buffer.append(contentsOf: value)
+                    case .escaped:
+                        Self.appendEscaped(value, to: &buffer)
+                    case .timestamptz:
+                        buffer.append(contentsOf: value)
+                        buffer.append(contentsOf: [UInt8(ascii: "+"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    case .bytes:
+                        // bytea input \x0a1b…, with COPY's backslash doubled.
+                        buffer.append(0x5C)
+                        buffer.append(0x5C)
+                        buffer.append(UInt8(ascii: "x"))
+                        for byte in value {
+                            buffer.append(Hex.digits[Int(byte >> 4)])
+                            buffer.append(Hex.digits[Int(byte & 0x0F)])
+                        }
+                    }
+                }
+                buffer.append(0x0A)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func appendEscaped(_ value: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        for byte in value {
+            switch byte {
+            case 0x5C: buffer.append(0x5C); buffer.append(0x5C)
+            case 0x09: buffer.append(0x5C); buffer.append(UInt8(ascii: "t"))
+            case 0x0A: buffer.append(0x5C); buffer.append(UInt8(ascii: "n"))
+            case 0x0D: buffer.append(0x5C); buffer.append(UInt8(ascii: "r"))
+            default: buffer.append(byte)
+            }
+        }
+    }
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        let status = buffer.withUnsafeBufferPointer { pointer in
+            pointer.withMemoryRebound(to: CChar.self) { PQputCopyData(session.connection, $0.baseAddress, Int32($0.count)) }
+        }
+        guard status == 1 else { throw DriverError(String(cString: PQerrorMessage(session.connection))) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+enum Hex {
+    static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    @inline(__always)
+    static func value(_ digit: UInt8) -> UInt8 {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: 0
+        }
+    }
+}

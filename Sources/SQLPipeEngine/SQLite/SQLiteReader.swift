@@ -1,0 +1,233 @@
+import Foundation
+import GRDBSQLite
+
+/// Reads a query step by step. Column types come from the declared types of the columns it selects; for
+/// expressions, which have none, from the values of the first rows.
+final class SQLiteReader: RowReader {
+    let columns: [ColumnDescription]
+    let warnings: [String]
+    private let session: SQLiteSession
+    private var statement: OpaquePointer?
+    /// Whether the statement stands on a row that was stepped to (while sampling) but not read yet.
+    private var onUnreadRow = false
+    private var rowNumber = 0
+    private var finished = false
+
+    static let batchRows = 4096
+    static let batchBytes = 1 << 20
+
+    init(session: SQLiteSession, query: String) throws {
+        self.session = session
+        let statement = try session.prepare(query)
+        self.statement = statement
+        let count = Int(sqlite3_column_count(statement))
+        guard count > 0 else {
+            sqlite3_finalize(statement)
+            self.statement = nil
+            throw DriverError("the query returns no rows to transfer (is it a SELECT?)")
+        }
+        var columns: [ColumnDescription] = []
+        var undeclared: [Int] = []
+        for index in 0..<count {
+            let name = String(cString: sqlite3_column_name(statement, Int32(index)))
+            if let declared = sqlite3_column_decltype(statement, Int32(index)).map({ String(cString: $0) }), !declared.isEmpty {
+                columns.append(ColumnDescription(name: name, type: SQLiteDialect.neutralType(declared: declared), sourceType: declared))
+            } else {
+                columns.append(ColumnDescription(name: name, type: .text, sourceType: "expression"))
+                undeclared.append(index)
+            }
+        }
+        if !undeclared.isEmpty {
+            // Sampling needs the first row stepped to; it is read afterwards like any other.
+            let inferred = try Self.inferTypes(statement: statement, columns: undeclared, session: session)
+            onUnreadRow = inferred.onRow
+            finished = !inferred.onRow
+            for (index, type) in zip(undeclared, inferred.types) {
+                columns[index].type = type
+            }
+        }
+        self.columns = columns
+        self.warnings = []
+    }
+
+    /// Infers the types of expression columns from the storage classes of the first row (SQLite
+    /// evaluates one expression to one class in practice): integer, real, text, blob; NULL means text.
+    private static func inferTypes(
+        statement: OpaquePointer, columns: [Int], session: SQLiteSession
+    ) throws -> (types: [ColumnType], onRow: Bool) {
+        let status = sqlite3_step(statement)
+        if status == SQLITE_DONE { return (columns.map { _ in .text }, false) }
+        guard status == SQLITE_ROW else { throw session.lastError() }
+        let types: [ColumnType] = columns.map { column in
+            switch sqlite3_column_type(statement, Int32(column)) {
+            case SQLITE_INTEGER: .int64
+            case SQLITE_FLOAT: .float64
+            case SQLITE_BLOB: .bytes
+            default: .text
+            }
+        }
+        return (types, true)
+    }
+
+    func read(into batch: inout RowBatch) throws -> Bool {
+        guard let statement, !finished || onUnreadRow else { return false }
+        while batch.rowCount < Self.batchRows && batch.byteCount < Self.batchBytes {
+            if onUnreadRow {
+                onUnreadRow = false
+            } else {
+                let status = sqlite3_step(statement)
+                if status == SQLITE_DONE {
+                    finished = true
+                    return !batch.isEmpty
+                }
+                guard status == SQLITE_ROW else {
+                    finished = true
+                    throw session.lastError()
+                }
+            }
+            rowNumber += 1
+            for column in 0..<columns.count {
+                do {
+                    try append(column: column, of: statement, into: &batch)
+                } catch {
+                    batch.dropPartialRow()
+                    throw error
+                }
+            }
+            if finished { return true }
+        }
+        return true
+    }
+
+    private func append(column: Int, of statement: OpaquePointer, into batch: inout RowBatch) throws {
+        let index = Int32(column)
+        let storage = sqlite3_column_type(statement, index)
+        if storage == SQLITE_NULL {
+            batch.appendNull()
+            return
+        }
+        let type = columns[column].type
+        switch (type, storage) {
+        case (.bool, SQLITE_INTEGER):
+            let value = sqlite3_column_int64(statement, index)
+            guard value == 0 || value == 1 else { throw valueError(column, "\(value) is not a boolean (0 or 1)") }
+            batch.append(CollectionOfOne(value == 1 ? UInt8(ascii: "t") : UInt8(ascii: "f")))
+        case (.int16, SQLITE_INTEGER), (.int32, SQLITE_INTEGER), (.int64, SQLITE_INTEGER), (.uint64, SQLITE_INTEGER),
+            (.decimal, SQLITE_INTEGER), (.float32, SQLITE_INTEGER), (.float64, SQLITE_INTEGER):
+            Canonical.appendInteger(sqlite3_column_int64(statement, index), to: &batch)
+        case (.float32, SQLITE_FLOAT), (.float64, SQLITE_FLOAT), (.decimal, SQLITE_FLOAT):
+            batch.append(Canonical.text(of: sqlite3_column_double(statement, index)))
+        case (.int16, _), (.int32, _), (.int64, _), (.bool, _):
+            // An integer column holding text or a real: SQLite allows it, no exact integer exists.
+            throw valueError(column, "'\(text(statement, index))' in a \(columns[column].sourceType) column is not an integer")
+        case (.bytes, _), (.string, SQLITE_BLOB), (.text, SQLITE_BLOB):
+            let count = Int(sqlite3_column_bytes(statement, index))
+            batch.append(UnsafeRawBufferPointer(start: sqlite3_column_blob(statement, index), count: count))
+        case (.date, SQLITE_TEXT), (.time, SQLITE_TEXT), (.timestamp, SQLITE_TEXT):
+            try appendDateTime(statement, index, column: column, into: &batch)
+        case (.timestamptz, SQLITE_TEXT):
+            try appendDateTime(statement, index, column: column, into: &batch)
+        case (.date, _), (.time, _), (.timestamp, _), (.timestamptz, _):
+            throw valueError(column, "'\(text(statement, index))' is not a date or time in text form")
+        default:
+            // Text, and numbers in text-like columns: SQLite's own text form of the value.
+            let bytes = sqlite3_column_text(statement, index)
+            let count = Int(sqlite3_column_bytes(statement, index))
+            batch.append(UnsafeRawBufferPointer(start: bytes, count: count))
+        }
+    }
+
+    /// Dates and times as SQLite's functions write them, with a `T` or a space, and for instants a `Z` or
+    /// an offset, which is applied to give UTC.
+    private func appendDateTime(_ statement: OpaquePointer, _ index: Int32, column: Int, into batch: inout RowBatch) throws {
+        var value = text(statement, index)
+        if let separator = value.firstIndex(of: "T") { value.replaceSubrange(separator...separator, with: " ") }
+        if let normalized = DateTimeText.utc(value) {
+            batch.append(normalized)
+        } else {
+            throw valueError(column, "'\(value)' is not a date or time SQLite's functions understand")
+        }
+    }
+
+    private func text(_ statement: OpaquePointer, _ index: Int32) -> String {
+        sqlite3_column_text(statement, index).map { String(cString: $0) } ?? ""
+    }
+
+    private func valueError(_ column: Int, _ message: String) -> DriverError {
+        DriverError("column \"\(columns[column].name)\", row \(rowNumber): \(message)")
+    }
+
+    func close() {
+        if let statement {
+            sqlite3_finalize(statement)
+            self.statement = nil
+        }
+        finished = true
+    }
+
+    deinit { close() }
+}
+
+/// Date and time text: offsets applied so that the result is UTC with no suffix.
+enum DateTimeText {
+    /// `YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|±HH[:MM]]` → the canonical form in UTC, or nil when malformed.
+    static func utc(_ text: String) -> String? {
+        var body = Substring(text)
+        var offsetMinutes = 0
+        if body.hasSuffix("Z") || body.hasSuffix("z") {
+            body = body.dropLast()
+        } else if body.count > 10, let sign = body.lastIndex(where: { $0 == "+" || $0 == "-" }), body.distance(from: body.startIndex, to: sign) >= 10 {
+            let zone = body[body.index(after: sign)...]
+            let parts = zone.split(separator: ":")
+            guard let hours = Int(parts.first.map { $0.count > 2 ? $0.prefix(2) : $0 } ?? ""),
+                let minutes = Int(parts.count > 1 ? parts[1] : (parts.first.map { $0.count > 2 ? $0.dropFirst(2) : "0" } ?? "0"))
+            else { return nil }
+            offsetMinutes = (hours * 60 + minutes) * (body[sign] == "-" ? -1 : 1)
+            body = body[..<sign]
+        }
+        let trimmed = body.trimmingCharacters(in: .whitespaces)
+        guard offsetMinutes != 0 else { return trimmed }
+        return shift(trimmed, byMinutes: -offsetMinutes)
+    }
+
+    /// Moves `YYYY-MM-DD HH:MM[:SS[.f]]` by whole minutes, across days, months and years.
+    static func shift(_ text: String, byMinutes delta: Int) -> String? {
+        let parts = text.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        let date = parts[0].split(separator: "-")
+        let time = parts[1].split(separator: ":", maxSplits: 2)
+        guard date.count == 3, time.count >= 2, let year = Int(date[0]), let month = Int(date[1]), let day = Int(date[2]),
+            let hour = Int(time[0]), let minute = Int(time[1])
+        else { return nil }
+        let seconds = time.count > 2 ? ":" + time[2] : ""
+        var total = daysFromCivil(year, month, day) * 1440 + hour * 60 + minute + delta
+        let days = Int((Double(total) / 1440).rounded(.down))
+        total -= days * 1440
+        let (y, m, d) = civilFromDays(days)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let yearText = String(repeating: "0", count: max(0, 4 - String(y).count)) + String(y)
+        return "\(yearText)-\(two(m))-\(two(d)) \(two(total / 60)):\(two(total % 60))\(seconds)"
+    }
+
+    /// Howard Hinnant's days-from-civil: days since 1970-01-01 of a proleptic Gregorian date.
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+
+/// Conversions between native values and the canonical cell forms of `RowBatch`.
+enum Canonical {
+    /// Appends an integer in decimal, without going through a String.
+    @inline(__always)
+    static func appendInteger(_ value: Int64, to batch: inout RowBatch) {
+        if value == 0 {
+            batch.appendByte(UInt8(ascii: "0"))
+            batch.endCell()
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var count = 0
+        var magnitude = value.magnitude
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            if value < 0 { batch.appendByte(UInt8(ascii: "-")) }
+            batch.appendBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[(24 - count)...]))
+        }
+        batch.endCell()
+    }
+
+    /// The shortest text that reads back to the same double, in the forms PostgreSQL writes and reads.
+    static func text(of value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
+        if value == 0 { return value.sign == .minus ? "-0" : "0" }
+        return "\(value)"
+    }
+
+    static func text(of value: Float) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
+        if value == 0 { return value.sign == .minus ? "-0" : "0" }
+        return "\(value)"
+    }
+
+    /// Reads a canonical integer cell.
+    @inline(__always)
+    static func integer(_ cell: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard !cell.isEmpty else { return nil }
+        var index = 0
+        var negative = false
+        if cell[0] == UInt8(ascii: "-") || cell[0] == UInt8(ascii: "+") {
+            negative = cell[0] == UInt8(ascii: "-")
+            index = 1
+            guard cell.count > 1 else { return nil }
+        }
+        var magnitude: UInt64 = 0
+        while index < cell.count {
+            let digit = cell[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (times, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times.addingReportingOverflow(UInt64(digit))
+            guard !overflow1, !overflow2 else { return nil }
+            magnitude = sum
+            index += 1
+        }
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
+        }
+        guard magnitude <= UInt64(Int64.max) else { return nil }
+        return Int64(magnitude)
+    }
+
+    /// Reads a canonical float cell (also NaN, Infinity, -Infinity and -0) exactly, as strtod does.
+    static func double(_ cell: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard !cell.isEmpty, cell.count < 400 else { return nil }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: cell.count + 1) { buffer in
+            for index in 0..<cell.count { buffer[index] = CChar(bitPattern: cell[index]) }
+            buffer[cell.count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(buffer.baseAddress!, &end)
+            guard let end, end - buffer.baseAddress! == cell.count else { return nil }
+            return value
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// What differs between databases in the SQL sqlpipe writes: quoting, types, and how a table is
+/// replaced atomically. Each driver has one, as data plus a few small functions.
+public protocol Dialect: Sendable {
+    var system: DataSystem { get }
+    /// The longest identifier the database keeps whole, in bytes; a longer one is refused, never cut.
+    var maximumIdentifierBytes: Int { get }
+    /// Whether CREATE/DROP/RENAME TABLE take part in a transaction (PostgreSQL, SQLite) or commit
+    /// implicitly (MySQL).
+    var transactionalDDL: Bool { get }
+    func quote(_ identifier: String) -> String
+    /// The column type to create for a neutral type, and a warning when it cannot hold every value.
+    func columnType(for type: ColumnType) -> String
+    /// Statements that make `staging` the table called `target`; `targetExists` says whether one is there.
+    func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> [String]
+    var beginStatement: String { get }
+    /// How the database counts an identifier's length against `maximumIdentifierBytes`.
+    func identifierLength(_ identifier: String) -> Int
+}
+
+extension Dialect {
+    public func qualified(_ table: TableName) -> String {
+        table.schema.isEmpty ? quote(table.name) : quote(table.schema) + "." + quote(table.name)
+    }
+
+    public var beginStatement: String { "BEGIN" }
+    public func identifierLength(_ identifier: String) -> Int { identifier.utf8.count }
+
+    /// Checks a user-given identifier: it must be non-empty, free of NUL and short enough to be kept whole.
+    public func validate(identifier: String, role: String) throws {
+        if identifier.isEmpty { throw DriverError("\(role) must not be empty") }
+        if identifier.utf8.contains(0) { throw DriverError("\(role) must not contain a NUL character") }
+        if identifierLength(identifier) > maximumIdentifierBytes {
+            throw DriverError(
+                "\(role) '\(identifier)' is longer than \(system.displayName)'s limit of \(maximumIdentifierBytes) for names")
+        }
+    }
+
+    public func createTableStatement(_ table: TableName, columns: [ColumnDescription]) -> String {
+        let definitions = columns.map { quote($0.name) + " " + columnType(for: $0.type) }
+        return "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", ")))"
+    }
+}
+
+/// Doubles the quote character inside an identifier and wraps it: "a""b", `a``b`.
+func quoteIdentifier(_ identifier: String, with mark: Character) -> String {
+    let doubled = identifier.replacingOccurrences(of: String(mark), with: String(mark) + String(mark))
+    return String(mark) + doubled + String(mark)
+}

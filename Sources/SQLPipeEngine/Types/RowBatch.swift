@@ -1,0 +1,102 @@
+/// Rows in transit between a reader and a writer: every cell as bytes in its type's canonical form, in
+/// one buffer, so that a batch of thousands of rows costs a handful of allocations.
+///
+/// Canonical forms, by neutral type:
+/// - bool `t` / `f`; integers in decimal; decimals in plain decimal notation (PostgreSQL may add `NaN`).
+/// - floats: the shortest text that reads back to the same bits, `NaN`, `Infinity`, `-Infinity`, `-0`.
+/// - text, string, json, uuid: UTF-8. bytes: the raw bytes.
+/// - date `YYYY-MM-DD`; time `HH:MM:SS[.ffffff]`; timestamp `YYYY-MM-DD HH:MM:SS[.ffffff]`;
+///   timestamptz the same, in UTC, with no zone suffix.
+public struct RowBatch: Sendable {
+    public let columnCount: Int
+    public private(set) var bytes: [UInt8] = []
+    /// End offset in `bytes` of each cell; a NULL cell is marked in `nulls`.
+    private(set) var ends: [Int] = []
+    private(set) var nulls: [Bool] = []
+
+    public init(columnCount: Int, reservingRows rows: Int = 0, bytesPerRow: Int = 64) {
+        self.columnCount = columnCount
+        ends.reserveCapacity(rows * columnCount)
+        nulls.reserveCapacity(rows * columnCount)
+        bytes.reserveCapacity(rows * bytesPerRow)
+    }
+
+    public var rowCount: Int { columnCount == 0 ? 0 : ends.count / columnCount }
+    public var byteCount: Int { bytes.count }
+    public var isEmpty: Bool { ends.isEmpty }
+
+    public mutating func appendNull() {
+        ends.append(bytes.count)
+        nulls.append(true)
+    }
+
+    public mutating func append<Bytes: Sequence>(_ cell: Bytes) where Bytes.Element == UInt8 {
+        bytes.append(contentsOf: cell)
+        ends.append(bytes.count)
+        nulls.append(false)
+    }
+
+    public mutating func append(_ buffer: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: buffer)
+        ends.append(bytes.count)
+        nulls.append(false)
+    }
+
+    public mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+        ends.append(bytes.count)
+        nulls.append(false)
+    }
+
+    /// Builds a cell piece by piece: `appendByte` / `appendBytes` then `endCell`.
+    public mutating func appendByte(_ byte: UInt8) { bytes.append(byte) }
+    public mutating func appendBytes(_ buffer: UnsafeRawBufferPointer) { bytes.append(contentsOf: buffer) }
+    public mutating func appendBytes(_ array: [UInt8]) { bytes.append(contentsOf: array) }
+    public mutating func endCell() {
+        ends.append(bytes.count)
+        nulls.append(false)
+    }
+
+    /// Drops the cells of a row that was begun but cannot be finished.
+    public mutating func dropPartialRow() {
+        let complete = rowCount * columnCount
+        guard ends.count > complete else { return }
+        let keep = complete == 0 ? 0 : ends[complete - 1]
+        ends.removeLast(ends.count - complete)
+        nulls.removeLast(nulls.count - complete)
+        bytes.removeLast(bytes.count - keep)
+    }
+
+    public func isNull(row: Int, column: Int) -> Bool {
+        nulls[row * columnCount + column]
+    }
+
+    /// The cell's bytes, valid for the duration of `body`.
+    @inline(__always)
+    public func withCell<Result>(row: Int, column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        let index = row * columnCount + column
+        let start = index == 0 ? 0 : ends[index - 1]
+        let end = ends[index]
+        return try bytes.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[start..<end]))
+        }
+    }
+
+    public func cellRange(_ index: Int) -> Range<Int> {
+        (index == 0 ? 0 : ends[index - 1])..<ends[index]
+    }
+
+    public func isNull(_ index: Int) -> Bool { nulls[index] }
+
+    public func string(row: Int, column: Int) -> String? {
+        if isNull(row: row, column: column) { return nil }
+        return withCell(row: row, column: column) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        nulls.removeAll(keepingCapacity: true)
+    }
+}
