@@ -55,7 +55,7 @@ let package = Package(
         ),
         .target(
             name: "SQLPipeTestSupport",
-            dependencies: ["SQLPipeCore", "SQLPipeEngine"],
+            dependencies: ["SQLPipeCore", "SQLPipeEngine", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Tests/SQLPipeTestSupport"
         ),
         .testTarget(

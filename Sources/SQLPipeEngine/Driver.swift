@@ -26,6 +26,8 @@ public struct TableColumn: Equatable, Sendable {
 /// Reads the rows of one query, batch by batch.
 public protocol RowReader: AnyObject {
     var columns: [ColumnDescription] { get }
+    /// Cells a row of its batches holds: one per column, or 1 for a stream passed through undecoded.
+    var batchColumnCount: Int { get }
     /// Warnings about the result's types (e.g. a type read as text).
     var warnings: [String] { get }
     /// Appends up to one batch of rows to `batch`; false once the result is exhausted.
@@ -61,6 +63,10 @@ public protocol DatabaseSession: AnyObject {
     func bulkWriter(into table: TableName, columns: [ColumnDescription]) throws -> any RowWriter
     func canceller() -> any QueryCanceller
     func close()
+}
+
+extension RowReader {
+    public var batchColumnCount: Int { columns.count }
 }
 
 extension DatabaseSession {

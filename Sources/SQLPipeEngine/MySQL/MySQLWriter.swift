@@ -83,15 +83,17 @@ final class MySQLWriter: RowWriter {
             throw error
         }
         if let failure { throw failure }
+        let affected = mysql_affected_rows(session.handle)
+        let warnings = mysql_warning_count(session.handle)
         try session.discardResults()
         // LOAD DATA LOCAL turns bad values into warnings (the server cannot stop the stream): any
         // warning is a value that was not stored exactly, so the load fails.
-        if mysql_warning_count(session.handle) > 0 {
+        if warnings > 0 {
             let warning = try session.query("SHOW WARNINGS LIMIT 1", []).first
             let message = warning.map { $0.count > 2 ? ($0[2] ?? "") : "" } ?? "a value was changed"
             throw DriverError("MySQL could not store a value exactly: \(message)")
         }
-        return Int(mysql_affected_rows(session.handle))
+        return affected == UInt64.max ? rowsSent : Int(affected)
     }
 
     /// The local-infile read callback: copies encoded rows into the server's buffer; 0 at the end, -1 on error.

@@ -66,7 +66,7 @@ public enum TransferEngine {
     static func pump(reader: any RowReader, into writer: any RowWriter, control: TransferControl) throws -> Int {
         let queue = BatchQueue(capacity: queueCapacity)
         control.attach(queue: queue)
-        let columnCount = reader.columns.count
+        let columnCount = reader.batchColumnCount
         let box = ReaderBox(reader)
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {

@@ -70,6 +70,7 @@ final class PostgresCopyReader: RowReader {
 
     let columns: [ColumnDescription]
     let warnings: [String]
+    var batchColumnCount: Int { format == .binary ? 1 : columns.count }
     private let session: PostgresSession
     private let format: Format
     private let kinds: [CellKind]

@@ -79,6 +79,9 @@ final class SQLiteWriter: RowWriter {
             }
             // SQLite stores NaN as NULL: it has no NaN to keep.
             if number.isNaN { throw valueError(column, row, "NaN cannot be stored: SQLite turns it into NULL") }
+            if number == 0 && number.sign == .minus {
+                throw valueError(column, row, "-0 cannot be stored: SQLite turns negative zero into 0")
+            }
             sqlite3_bind_double(statement, parameter, number)
         case .text:
             sqlite3_bind_text(statement, parameter, pointer.assumingMemoryBound(to: CChar.self), Int32(value.count), nil)
