@@ -7,6 +7,7 @@ public struct SQLPipe: Sendable {
     public let store: MetadataStore
     public let connections: ConnectionService
     public let users: UserService
+    public let transfers: TransferService
 
     public init(
         storePath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -16,5 +17,17 @@ public struct SQLPipe: Sendable {
         let secrets = SecretBox(storePath: storePath, environment: environment)
         connections = ConnectionService(store: store, secrets: secrets)
         users = UserService(store: store, hasher: hasher)
+        transfers = TransferService(store: store, connections: connections)
+    }
+
+    /// Opens the store and marks work whose process died as interrupted: every CLI command and the server
+    /// start here.
+    public static func open(
+        storePath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        hasher: PasswordHasher = PasswordHasher()
+    ) async throws -> SQLPipe {
+        let sqlpipe = try SQLPipe(storePath: storePath, environment: environment, hasher: hasher)
+        try await sqlpipe.transfers.recoverInterrupted()
+        return sqlpipe
     }
 }

@@ -92,6 +92,14 @@ public enum Drivers {
         }
     }
 
+    public static func dialect(for system: DataSystem) -> any Dialect {
+        switch system {
+        case .postgresql: PostgresDialect()
+        case .mysql, .mariadb: MySQLDialect(system: system)
+        case .sqlite: SQLiteDialect()
+        }
+    }
+
     public static func open(_ config: ConnectionConfig, timeoutSeconds: Int = 10) throws -> any DatabaseSession {
         try driver(for: config.system).open(config, timeoutSeconds: timeoutSeconds)
     }

@@ -49,6 +49,29 @@ struct UserRow: StoreRecord {
     var admin: Bool
 }
 
+struct TransferRow: StoreRecord {
+    static let databaseTableName = "transfers"
+    var id: Int64?
+    var createdAt: Date
+    var createdBy: String
+    var sourceId: Int64?
+    var targetId: Int64?
+    var query: String
+    var targetSchema: String
+    var targetTable: String
+    var overwrite: Bool
+    var status: String
+    var error: String?
+    var warnings: [String]
+    var rowsTransferred: Int
+    var startedAt: Date?
+    var stoppedAt: Date?
+    var runnerPid: Int?
+    var runnerHost: String?
+    var cancelRequested: Bool
+    var stagingTable: String?
+}
+
 extension MetadataStore {
     /// One page of a table in the requested order; ties in `created_at` fall back to `id`.
     func page<Record: StoreRecord & TableRecord>(

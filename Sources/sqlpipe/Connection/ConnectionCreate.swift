@@ -26,7 +26,7 @@ extension ConnectionCommand {
                 input.password = try Terminal.askPassword(
                     "Password for \(input.username ?? "")@\(input.hostname ?? "") (empty for none): ")
             }
-            let sqlpipe = try global.open()
+            let sqlpipe = try await global.open()
             let connection = try await sqlpipe.connections.create(input, checkConnectivity: !skipTest)
             if global.json {
                 try Output(json: true).one("connection", connection, fields: [])

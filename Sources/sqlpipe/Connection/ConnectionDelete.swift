@@ -11,7 +11,7 @@ extension ConnectionCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let connections = try global.open().connections
+            let connections = try await global.open().connections
             let found = try await connections.get(connection)
             try await connections.delete(String(found.id))
             try Output(json: global.json).message("connection '\(found.name)' (id \(found.id)) deleted")

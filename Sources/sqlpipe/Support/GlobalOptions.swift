@@ -22,8 +22,8 @@ struct GlobalOptions: ParsableArguments {
         return MetadataStore.defaultPath()
     }
 
-    func open() throws -> SQLPipe {
-        try SQLPipe(storePath: storePath)
+    func open() async throws -> SQLPipe {
+        try await SQLPipe.open(storePath: storePath)
     }
 }
 

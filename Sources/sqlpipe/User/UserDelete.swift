@@ -10,7 +10,7 @@ extension UserCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let users = try global.open().users
+            let users = try await global.open().users
             let found = try await users.get(user)
             try await users.delete(String(found.id))
             try Output(json: global.json).message("user '\(found.username)' (id \(found.id)) deleted")

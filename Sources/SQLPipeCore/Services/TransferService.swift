@@ -1,0 +1,263 @@
+import Foundation
+import GRDB
+import SQLPipeEngine
+
+/// Creates, runs, lists, cancels and deletes transfers.
+public struct TransferService: Sendable {
+    /// How often a running transfer writes its progress and looks for a cancel request.
+    public static let refreshInterval: Duration = .milliseconds(500)
+
+    let store: MetadataStore
+    let connections: ConnectionService
+
+    public static var defaultCreatedBy: String { Runner.osUser }
+
+    /// Stores a new transfer in `queued`. It runs with `run`, in this process or a server's worker.
+    public func create(_ input: TransferInput, createdBy: String) async throws -> Transfer {
+        var problems: [String: String] = [:]
+        let query = (input.query ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if query.isEmpty { problems["query"] = "must be provided" }
+        if query.utf8.count > 1 << 20 { problems["query"] = "must be at most 1 MiB" }
+        let table = input.targetTable ?? ""
+        let schema = input.targetSchema ?? ""
+        if table.isEmpty { problems["targetTable"] = "must be provided" }
+        let source = try await connection(input.sourceID, field: "sourceID", into: &problems)
+        let target = try await connection(input.targetID, field: "targetID", into: &problems)
+        if let target {
+            let dialect = Drivers.dialect(for: target.dsType)
+            if !table.isEmpty {
+                do { try dialect.validate(identifier: table, role: "name") } catch let error as DriverError {
+                    problems["targetTable"] = error.message
+                }
+            }
+            if !schema.isEmpty {
+                do { try dialect.validate(identifier: schema, role: "name") } catch let error as DriverError {
+                    problems["targetSchema"] = error.message
+                }
+            }
+        }
+        guard problems.isEmpty, let source, let target else { throw SQLPipeError.validation(problems) }
+        let row = TransferRow(
+            id: nil, createdAt: Date(), createdBy: createdBy, sourceId: source.id, targetId: target.id, query: query,
+            targetSchema: schema, targetTable: table, overwrite: input.overwrite ?? false, status: RunStatus.queued.rawValue,
+            error: nil, warnings: [], rowsTransferred: 0, startedAt: nil, stoppedAt: nil, runnerPid: nil,
+            runnerHost: nil, cancelRequested: false, stagingTable: nil)
+        let inserted = try await store.write { db in
+            var inserted = row
+            try inserted.insert(db)
+            return try inserted.reloaded(db)
+        }
+        return try Self.resource(inserted)
+    }
+
+    private func connection(_ id: Int64?, field: String, into problems: inout [String: String]) async throws -> Connection? {
+        guard let id else {
+            problems[field] = "must be provided"
+            return nil
+        }
+        do {
+            return try await connections.get(String(id))
+        } catch SQLPipeError.notFound {
+            problems[field] = "no connection with id \(id)"
+            return nil
+        }
+    }
+
+    public func list(_ request: PageRequest) async throws -> Page<Transfer> {
+        let (rows, metadata) = try await store.page(of: TransferRow.self, request)
+        return Page(items: try rows.map(Self.resource), metadata: metadata)
+    }
+
+    public func get(_ id: Int64) async throws -> Transfer {
+        try Self.resource(try await find(id))
+    }
+
+    /// Cancels a queued transfer at once; asks a running one to stop (its runner stops the source query,
+    /// rolls the target back and sets `cancelled`). A finished transfer cannot be cancelled.
+    public func cancel(_ id: Int64) async throws -> Transfer {
+        let row = try await store.write { db -> TransferRow in
+            guard var row = try TransferRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
+            switch RunStatus(rawValue: row.status) {
+            case .queued:
+                row.status = RunStatus.cancelled.rawValue
+                row.stoppedAt = Date()
+                row.error = "cancelled before it started"
+            case .running:
+                row.cancelRequested = true
+            default:
+                throw SQLPipeError.conflict("transfer \(id) is already \(row.status): only queued or running transfers can be cancelled")
+            }
+            try row.update(db)
+            return try row.reloaded(db)
+        }
+        return try Self.resource(row)
+    }
+
+    public func delete(_ id: Int64) async throws {
+        try await store.write { db in
+            guard let row = try TransferRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
+            if row.status == RunStatus.running.rawValue {
+                throw SQLPipeError.conflict("transfer \(id) is running: cancel it first")
+            }
+            _ = try TransferRow.deleteOne(db, key: id)
+        }
+    }
+
+    /// Runs a queued transfer to its end in this process and returns it finished. `control` lets the
+    /// caller cancel it (Ctrl-C) and read its progress; a cancel request in the store, from any process,
+    /// cancels it too.
+    @discardableResult
+    public func run(_ id: Int64, control: TransferControl = TransferControl()) async throws -> Transfer {
+        let staging = "sqlpipe_staging_\(id)"
+        let claimed = try await store.write { db -> TransferRow in
+            guard var row = try TransferRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
+            guard row.status == RunStatus.queued.rawValue else {
+                throw SQLPipeError.conflict("transfer \(id) is \(row.status): only a queued transfer can run")
+            }
+            row.status = RunStatus.running.rawValue
+            row.startedAt = Date()
+            row.runnerPid = Runner.pid
+            row.runnerHost = Runner.host
+            row.stagingTable = staging
+            try row.update(db)
+            return row
+        }
+        let outcome: Result<TransferOutcome, any Error>
+        do {
+            let request = try await self.request(for: claimed, staging: staging)
+            outcome = await Self.runWatched(request, control: control, transferID: id, store: store)
+        } catch {
+            outcome = .failure(error)
+        }
+        let finished = try await store.write { db -> TransferRow in
+            guard var row = try TransferRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
+            row.stoppedAt = Date()
+            row.runnerPid = nil
+            switch outcome {
+            case .success(let result):
+                row.status = RunStatus.complete.rawValue
+                row.rowsTransferred = result.rows
+                row.warnings = result.warnings
+            case .failure(let error):
+                row.rowsTransferred = control.rowsTransferred
+                if error is TransferCancelled || control.isCancelled {
+                    row.status = RunStatus.cancelled.rawValue
+                    row.error = "cancelled; the target was left as it was"
+                    row.rowsTransferred = 0
+                } else {
+                    row.status = RunStatus.error.rawValue
+                    row.error = Self.message(of: error)
+                    row.rowsTransferred = 0
+                }
+            }
+            try row.update(db)
+            return try row.reloaded(db)
+        }
+        return try Self.resource(finished)
+    }
+
+    private func request(for row: TransferRow, staging: String) async throws -> TransferRequest {
+        guard let sourceID = row.sourceId, let targetID = row.targetId else {
+            throw SQLPipeError.conflict("the source or target connection of transfer \(row.id ?? 0) was deleted")
+        }
+        return TransferRequest(
+            source: try await connections.config(for: String(sourceID)),
+            target: try await connections.config(for: String(targetID)), query: row.query,
+            table: TableName(schema: row.targetSchema, name: row.targetTable), overwrite: row.overwrite,
+            stagingName: staging)
+    }
+
+    /// The engine on a thread of its own, watched: progress written and cancel requests read twice a second.
+    private static func runWatched(
+        _ request: TransferRequest, control: TransferControl, transferID: Int64, store: MetadataStore
+    ) async -> Result<TransferOutcome, any Error> {
+        await withTaskGroup(of: Result<TransferOutcome, any Error>?.self) { group in
+            group.addTask {
+                do {
+                    return .success(try await runBlocking { try TransferEngine.run(request, control: control) })
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: refreshInterval)
+                    if Task.isCancelled { break }
+                    let rows = control.rowsTransferred
+                    let requested = try? await store.write { db -> Bool in
+                        try db.execute(
+                            sql: "UPDATE transfers SET rows_transferred = ? WHERE id = ?", arguments: [rows, transferID])
+                        return try Bool.fetchOne(
+                            db, sql: "SELECT cancel_requested FROM transfers WHERE id = ?", arguments: [transferID]) ?? false
+                    }
+                    if requested == true { control.cancel() }
+                }
+                return nil
+            }
+            var outcome: Result<TransferOutcome, any Error> = .failure(TransferCancelled())
+            for await result in group {
+                if let result {
+                    outcome = result
+                    group.cancelAll()
+                }
+            }
+            return outcome
+        }
+    }
+
+    static func message(of error: any Error) -> String {
+        switch error {
+        case let error as DriverError: error.message
+        case let error as SQLPipeError: error.description
+        default: "\(error)"
+        }
+    }
+
+    /// Marks the running transfers whose process died as failed ("interrupted") and drops their staging
+    /// tables. Runs whenever a store is opened.
+    func recoverInterrupted() async throws {
+        let orphans = try await store.read { db in
+            try TransferRow.filter(Column("status") == RunStatus.running.rawValue).fetchAll(db)
+        }.filter { !Runner.isAlive(pid: $0.runnerPid, host: $0.runnerHost) }
+        for orphan in orphans {
+            guard let id = orphan.id else { continue }
+            try await store.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE transfers SET status = 'error', error = 'interrupted: the process running it stopped',
+                        stopped_at = ?, runner_pid = NULL, rows_transferred = 0 WHERE id = ? AND status = 'running'
+                        """, arguments: [Date(), id])
+            }
+            if let staging = orphan.stagingTable, let targetID = orphan.targetId,
+                let config = try? await connections.config(for: String(targetID))
+            {
+                _ = try? await runBlocking {
+                    let session = try Drivers.open(config, timeoutSeconds: 5)
+                    defer { session.close() }
+                    let table = TableName(schema: orphan.targetSchema, name: staging)
+                    try session.execute("DROP TABLE IF EXISTS \(session.dialect.qualified(table))")
+                }
+            }
+        }
+    }
+
+    private func find(_ id: Int64) async throws -> TransferRow {
+        try await store.read { db in
+            guard let row = try TransferRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
+            return row
+        }
+    }
+
+    static func notFound(_ id: Int64) -> SQLPipeError { .notFound("no transfer with id \(id)") }
+
+    static func resource(_ row: TransferRow) throws -> Transfer {
+        guard let id = row.id, let status = RunStatus(rawValue: row.status) else {
+            throw SQLPipeError.store("a stored transfer is incomplete")
+        }
+        return Transfer(
+            id: id, createdAt: row.createdAt, createdBy: row.createdBy, sourceID: row.sourceId, targetID: row.targetId,
+            query: row.query, targetSchema: row.targetSchema, targetTable: row.targetTable, overwrite: row.overwrite,
+            status: status, error: row.error, warnings: row.warnings, rowsTransferred: row.rowsTransferred,
+            startedAt: row.startedAt, stoppedAt: row.stoppedAt)
+    }
+}

@@ -1,0 +1,92 @@
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs work in the foreground as cron and shells expect: live progress on stderr when it is a terminal,
+/// and Ctrl-C (or SIGTERM) turned into a clean cancel instead of a dead process.
+final class ForegroundRun: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var signalled: Int32 = 0
+
+    /// The signal that interrupted the run, if any.
+    var interruptedBy: Int32 { lock.withLock { signalled } }
+
+    /// Calls `onInterrupt` once on the first SIGINT or SIGTERM.
+    init(onInterrupt: @escaping @Sendable () -> Void) {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                let first = self.lock.withLock { () -> Bool in
+                    defer { if self.signalled == 0 { self.signalled = number } }
+                    return self.signalled == 0
+                }
+                if first {
+                    if Terminal.errorIsTerminal { printError("\ncancelling…") }
+                    onInterrupt()
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func stop() {
+        sources.forEach { $0.cancel() }
+        for number in [SIGINT, SIGTERM] { signal(number, SIG_DFL) }
+    }
+
+    /// The exit code of an interrupted run: 130 for Ctrl-C, as shells report it.
+    var exitCode: Int32 { interruptedBy == SIGTERM ? 143 : 130 }
+
+    /// Prints `rows  rate  elapsed` on one stderr line while `work` runs, when stderr is a terminal.
+    static func withProgress<T>(
+        rows: @escaping @Sendable () -> Int, _ work: () async throws -> T
+    ) async rethrows -> T {
+        guard Terminal.errorIsTerminal else { return try await work() }
+        let started = ContinuousClock.now
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                let seconds = max(0.001, (ContinuousClock.now - started).seconds)
+                let count = rows()
+                let line = "  \(count.grouped) rows  \(Int(Double(count) / seconds).grouped) rows/s  \(Formatting.elapsed(seconds))"
+                FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+            }
+        }
+        defer {
+            ticker.cancel()
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        }
+        return try await work()
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+extension Int {
+    /// 1234567 → "1,234,567".
+    var grouped: String {
+        let digits = String(magnitude)
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return self < 0 ? "-" + result : result
+    }
+}
+
+extension Formatting {
+    static func elapsed(_ seconds: Double) -> String {
+        let whole = Int(seconds)
+        return String(format: "%d:%02d", whole / 60, whole % 60)
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import SQLPipeCore
+
+extension TransferCommand {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List transfers.")
+
+        @OptionGroup var paging: ListOptions
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let request = try paging.request()
+            let page = try await global.open().transfers.list(request)
+            try Output(json: global.json).page(
+                "transfers", page, columns: ["ID", "STATUS", "SOURCE", "TARGET", "TABLE", "ROWS", "CREATED", "BY"]
+            ) { transfer in
+                [
+                    String(transfer.id), transfer.status.rawValue, transfer.sourceID.map(String.init) ?? "-",
+                    transfer.targetID.map(String.init) ?? "-",
+                    transfer.targetSchema.isEmpty ? transfer.targetTable : "\(transfer.targetSchema).\(transfer.targetTable)",
+                    String(transfer.rowsTransferred), Formatting.timestamp(transfer.createdAt), transfer.createdBy,
+                ]
+            }
+        }
+    }
+}
