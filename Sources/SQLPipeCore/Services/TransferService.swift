@@ -108,7 +108,8 @@ public struct TransferService: Sendable {
     /// cancels it too.
     @discardableResult
     public func run(_ id: Int64, control: TransferControl = TransferControl()) async throws -> Transfer {
-        let staging = "sqlpipe_staging_\(id)"
+        // Unique across stores: two stores may load into one database, and their transfer ids repeat.
+        let staging = "sqlpipe_staging_\(id)_" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let claimed = try await store.write { db -> TransferRow in
             guard var row = try TransferRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
             guard row.status == RunStatus.queued.rawValue else {

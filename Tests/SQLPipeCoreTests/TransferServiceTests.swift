@@ -1,0 +1,305 @@
+import Foundation
+import GRDB
+import SQLPipeEngine
+import SQLPipeTestSupport
+import Testing
+
+@testable import SQLPipeCore
+
+/// Transfers through the service, against the real servers: atomicity, failures, cancel, recovery.
+@Suite struct TransferServiceTests {
+    static let targets: [DataSystem] = [.postgresql, .mariadb, .sqlite]
+
+    /// A store with a PostgreSQL source and a target of the given system, and the names of this test.
+    struct Setup {
+        let store: TestStore
+        let world: TestWorld
+        let source: Connection
+        let target: Connection
+        let targetConfig: ConnectionConfig
+
+        init(target system: DataSystem, source sourceSystem: DataSystem = .postgresql) async throws {
+            store = try TestStore()
+            world = try TestWorld()
+            source = try await store.sqlpipe.connections.create(try world.input(sourceSystem, name: "source", file: "source.db"))
+            target = try await store.sqlpipe.connections.create(try world.input(system, name: "target", file: "target.db"))
+            targetConfig = try world.config(system, file: "target.db")
+        }
+
+        func transfer(_ query: String, into table: String, schema: String = "", overwrite: Bool) async throws -> Transfer {
+            let created = try await store.sqlpipe.transfers.create(
+                TransferInput(sourceID: source.id, targetID: target.id, query: query, targetSchema: schema, targetTable: table, overwrite: overwrite),
+                createdBy: "tester")
+            #expect(created.status == .queued)
+            return try await store.sqlpipe.transfers.run(created.id)
+        }
+
+        /// The staging table a transfer of this store used.
+        func stagingTable(of transfer: Transfer) async throws -> String {
+            try await store.sqlpipe.store.database.read { db in
+                try String.fetchOne(db, sql: "SELECT staging_table FROM transfers WHERE id = ?", arguments: [transfer.id]) ?? "missing"
+            }
+        }
+
+        func targetSession() throws -> any DatabaseSession { try Drivers.open(targetConfig) }
+
+        /// Creates `table` on the target holding the rows 1, 2, 3 in columns (i, v).
+        func seedTarget(_ table: String) throws {
+            let session = try targetSession()
+            defer { session.close() }
+            let name = session.dialect.quote(table)
+            try session.execute("CREATE TABLE \(name) (\(session.dialect.quote("i")) bigint, \(session.dialect.quote("v")) bigint)")
+            try session.execute("INSERT INTO \(name) VALUES (1, 10), (2, 20), (3, 30)")
+        }
+
+        func targetRows(_ table: String) throws -> [[String?]] {
+            let session = try targetSession()
+            defer { session.close() }
+            let q = session.dialect.quote
+            return try session.query("SELECT \(q("i")), \(q("v")) FROM \(q(table)) ORDER BY 1", [])
+        }
+
+        func tables(like prefix: String) throws -> [String] {
+            let session = try targetSession()
+            defer { session.close() }
+            switch session.dialect.system {
+            case .postgresql:
+                return try session.query("SELECT tablename FROM pg_tables WHERE tablename LIKE $1", [prefix + "%"]).compactMap { $0[0] }
+            case .mysql, .mariadb:
+                return try session.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?", [prefix + "%"]).compactMap { $0[0] }
+            case .sqlite:
+                return try session.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?", [prefix + "%"]).compactMap { $0[0] }
+            }
+        }
+    }
+
+    static let failingQuery = "SELECT i::bigint AS i, (1000000 / (5000 - i))::bigint AS v FROM generate_series(1, 10000) AS i"
+
+    @Test(arguments: targets)
+    func aSourceFailingMidwayLeavesTheTargetAsItWas(target: DataSystem) async throws {
+        let setup = try await Setup(target: target)
+        for overwrite in [true, false] {
+            let table = setup.world.uniqueName(overwrite ? "keep_over" : "keep_append")
+            try setup.seedTarget(table)
+            let transfer = try await setup.transfer(Self.failingQuery, into: table, overwrite: overwrite)
+            #expect(transfer.status == .error)
+            #expect(transfer.error?.contains("division by zero") == true, "\(transfer.error ?? "")")
+            #expect(transfer.rowsTransferred == 0)
+            #expect(transfer.stoppedAt != nil)
+            #expect(try setup.targetRows(table) == [["1", "10"], ["2", "20"], ["3", "30"]])
+            #expect(try setup.tables(like: try await setup.stagingTable(of: transfer)).isEmpty)
+        }
+    }
+
+    @Test(arguments: targets)
+    func overwriteReplacesAndAppendAdds(target: DataSystem) async throws {
+        let setup = try await Setup(target: target)
+        let table = setup.world.uniqueName("replace")
+        try setup.seedTarget(table)
+        let replaced = try await setup.transfer("SELECT i::bigint AS i, (i * 100)::bigint AS v FROM generate_series(7, 8) AS i", into: table, overwrite: true)
+        #expect(replaced.status == .complete, "\(replaced.error ?? "")")
+        #expect(replaced.rowsTransferred == 2)
+        #expect(try setup.targetRows(table) == [["7", "700"], ["8", "800"]])
+
+        let appended = try await setup.transfer("SELECT 9::bigint AS i, 900::bigint AS v", into: table, overwrite: false)
+        #expect(appended.status == .complete, "\(appended.error ?? "")")
+        #expect(try setup.targetRows(table) == [["7", "700"], ["8", "800"], ["9", "900"]])
+
+        let misfit = try await setup.transfer("SELECT 1 AS nope", into: table, overwrite: false)
+        #expect(misfit.status == .error)
+        #expect(misfit.error?.contains("no column \"nope\"") == true, "\(misfit.error ?? "")")
+        #expect(try setup.targetRows(table).count == 3)
+        for transfer in [replaced, appended, misfit] {
+            #expect(try setup.tables(like: try await setup.stagingTable(of: transfer)).isEmpty)
+        }
+    }
+
+    @Test(arguments: targets)
+    func identifiersAreQuotedNeverSpliced(target: DataSystem) async throws {
+        let setup = try await Setup(target: target)
+        let table = "x; DROP TABLE y \(setup.world.tag) \"q\" `b` Mixed"
+        let query = #"SELECT 1 AS "select", 'two' AS "Mixed Case", 3.5::float8 AS "a""b", 'x' AS "from""#
+        let transfer = try await setup.transfer(query, into: table, overwrite: true)
+        #expect(transfer.status == .complete, "\(transfer.error ?? "")")
+        let session = try setup.targetSession()
+        defer { session.close() }
+        let columns = try session.tableColumns(TableName(name: table))
+        #expect(columns?.map(\.name) == ["select", "Mixed Case", "a\"b", "from"])
+        let rows = try session.query("SELECT * FROM \(session.dialect.quote(table))", [])
+        #expect(rows.count == 1)
+        try session.execute("DROP TABLE \(session.dialect.quote(table))")
+    }
+
+    @Test func valuesATargetCannotHoldFailNamingColumnAndRow() async throws {
+        for (target, value, words) in [(DataSystem.mariadb, "'NaN'::float8", "NaN"), (.sqlite, "'NaN'::float8", "NaN"), (.mariadb, "'-0'::float8", "-0")] {
+            let setup = try await Setup(target: target)
+            let table = setup.world.uniqueName("cannot")
+            let transfer = try await setup.transfer(
+                "SELECT i AS id, CASE WHEN i = 3 THEN \(value) ELSE 1.5::float8 END AS measure FROM generate_series(1, 5) AS i",
+                into: table, overwrite: true)
+            #expect(transfer.status == .error)
+            let message = transfer.error ?? ""
+            #expect(message.contains("column \"measure\", row 3") && message.contains(words), "\(message)")
+            #expect(try setup.tables(like: table).isEmpty, "a failed first transfer leaves no table behind")
+        }
+    }
+
+    @Test func aRunningTransferIsCancelledThroughTheStore() async throws {
+        let setup = try await Setup(target: .mariadb)
+        let table = setup.world.uniqueName("cancelled")
+        try setup.seedTarget(table)
+        let marker = "sqlpipe_cancel_\(setup.world.tag)"
+        let created = try await setup.store.sqlpipe.transfers.create(
+            TransferInput(
+                sourceID: setup.source.id, targetID: setup.target.id,
+                query: "SELECT i::bigint AS i, i::bigint AS v, pg_sleep(0.0005), '\(marker)' AS m FROM generate_series(1, 1000000) AS i",
+                targetTable: table, overwrite: true),
+            createdBy: "tester")
+        let service = setup.store.sqlpipe.transfers
+        async let finished = service.run(created.id)
+        // Another process would do exactly this: set the request in the store.
+        var running = try await service.get(created.id)
+        while running.status == .queued || running.rowsTransferred == 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            running = try await service.get(created.id)
+        }
+        #expect(running.status == .running)
+        let requestedAt = ContinuousClock.now
+        _ = try await setup.store.reopen().transfers.cancel(created.id)
+        let result = try await finished
+        #expect(ContinuousClock.now - requestedAt < .seconds(5))
+        #expect(result.status == .cancelled)
+        #expect(try setup.targetRows(table) == [["1", "10"], ["2", "20"], ["3", "30"]])
+        let postgres = try Drivers.open(try setup.world.config(.postgresql))
+        defer { postgres.close() }
+        let still = try postgres.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid() AND state = 'active'",
+            ["%\(marker)%"])
+        #expect(still.first?.first == "0", "the source query still runs on the server")
+        #expect(try setup.tables(like: try await setup.stagingTable(of: result)).isEmpty)
+    }
+
+    @Test func queuedTransfersCancelAtOnceAndFinishedOnesCannot() async throws {
+        let setup = try await Setup(target: .sqlite)
+        let service = setup.store.sqlpipe.transfers
+        let queued = try await service.create(
+            TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1 AS a", targetTable: "t"),
+            createdBy: "tester")
+        let cancelled = try await service.cancel(queued.id)
+        #expect(cancelled.status == .cancelled)
+        await #expect(throws: SQLPipeError.self) { try await service.cancel(queued.id) }
+        await #expect(throws: SQLPipeError.self) { try await service.run(queued.id) }
+        try await service.delete(queued.id)
+        await #expect(throws: SQLPipeError.notFound("no transfer with id \(queued.id)")) { try await service.get(queued.id) }
+    }
+
+    @Test func createValidatesItsFields() async throws {
+        let setup = try await Setup(target: .mariadb)
+        let service = setup.store.sqlpipe.transfers
+        let cases: [(TransferInput, String)] = [
+            (TransferInput(targetID: setup.target.id, query: "select 1", targetTable: "t"), "sourceID"),
+            (TransferInput(sourceID: 999, targetID: setup.target.id, query: "select 1", targetTable: "t"), "sourceID"),
+            (TransferInput(sourceID: setup.source.id, query: "select 1", targetTable: "t"), "targetID"),
+            (TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "  ", targetTable: "t"), "query"),
+            (TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "select 1"), "targetTable"),
+            (TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "select 1", targetTable: String(repeating: "t", count: 65)), "targetTable"),
+            (TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "select 1", targetSchema: "a\u{0}b", targetTable: "t"), "targetSchema"),
+        ]
+        for (input, field) in cases {
+            let error = await #expect(throws: SQLPipeError.self) { try await service.create(input, createdBy: "tester") }
+            guard case .validation(let fields) = error else {
+                Issue.record("expected a validation error for \(field), got \(String(describing: error))")
+                continue
+            }
+            #expect(fields[field] != nil, "\(fields)")
+        }
+    }
+
+    @Test func aTransferWhoseProcessDiedIsMarkedInterruptedAndItsStagingTableDropped() async throws {
+        let setup = try await Setup(target: .mariadb)
+        let staging = setup.world.uniqueName("sqlpipe_staging_orphan")
+        let session = try setup.targetSession()
+        try session.execute("CREATE TABLE \(session.dialect.quote(staging)) (a int)")
+        session.close()
+        // A process that has exited: its pid names nothing any more.
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let created = try await setup.store.sqlpipe.transfers.create(
+            TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1 AS a", targetTable: "t"),
+            createdBy: "tester")
+        try await setup.store.sqlpipe.store.database.write { db in
+            try db.execute(
+                sql: "UPDATE transfers SET status = 'running', runner_pid = ?, runner_host = ?, staging_table = ? WHERE id = ?",
+                arguments: [Int(gone.processIdentifier), Runner.host, staging, created.id])
+        }
+        let reopened = try await SQLPipe.open(storePath: setup.store.path, environment: [:], hasher: PasswordHasher(cost: 4))
+        let recovered = try await reopened.transfers.get(created.id)
+        #expect(recovered.status == .error)
+        #expect(recovered.error?.contains("interrupted") == true)
+        #expect(try setup.tables(like: staging).isEmpty)
+    }
+
+    @Test func aMillionRowsMoveInBoundedMemory() async throws {
+        let setup = try await Setup(target: .sqlite)
+        let table = setup.world.uniqueName("million")
+        let sampler = MemorySampler()
+        let transfer = try await setup.transfer(
+            "SELECT i::bigint AS id, (i % 1000)::int AS small, i * 0.5::float8 AS half, md5(i::text) AS label FROM generate_series(1, 1000000) AS i",
+            into: table, overwrite: true)
+        let peak = sampler.stop()
+        #expect(transfer.status == .complete, "\(transfer.error ?? "")")
+        #expect(transfer.rowsTransferred == 1_000_000)
+        #expect(peak.growth < 150 * 1024 * 1024, "resident memory grew by \(peak.growth / 1024 / 1024) MB")
+        let session = try setup.targetSession()
+        defer { session.close() }
+        #expect(try session.scalar("SELECT count(*) FROM \(session.dialect.quote(table))") == "1000000")
+        #expect(try session.scalar("SELECT label FROM \(session.dialect.quote(table)) WHERE id = 77") == "28dd2c7955ce926456240b2ff0100bde")
+    }
+}
+
+/// Samples this process's resident memory on a thread of its own until stopped.
+final class MemorySampler: @unchecked Sendable {
+    private let lock = NSLock()
+    private var peak = 0
+    private var running = true
+    private let baseline = MemorySampler.residentBytes()
+    private let thread: Thread
+
+    init() {
+        let box = WeakBox()
+        thread = Thread {
+            while let sampler = box.sampler, sampler.sample() {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+        box.sampler = self
+        thread.start()
+    }
+
+    private func sample() -> Bool {
+        let now = Self.residentBytes()
+        return lock.withLock {
+            peak = max(peak, now)
+            return running
+        }
+    }
+
+    func stop() -> (peak: Int, growth: Int) {
+        _ = sample()
+        lock.withLock { running = false }
+        let peak = lock.withLock { self.peak }
+        return (peak, peak - baseline)
+    }
+
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+        let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+private final class WeakBox: @unchecked Sendable {
+    weak var sampler: MemorySampler?
+}
