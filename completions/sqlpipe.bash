@@ -173,13 +173,145 @@ _sqlpipe() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    connection|user|help)
+    transfer|connection|user|help)
         # Offer subcommand argument completions
         "_sqlpipe_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'connection user help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'transfer connection user help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_sqlpipe_transfer() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __sqlpipe_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|list|show|cancel|delete)
+        # Offer subcommand argument completions
+        "_sqlpipe_transfer_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create list show cancel delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_sqlpipe_transfer_create() {
+    repeating_flags=()
+    non_repeating_flags=(--overwrite --detach --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--source --target -q --query --query-file --target-schema --target-table --store)
+    __sqlpipe_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--source')
+        return
+        ;;
+    '--target')
+        return
+        ;;
+    '-q'|'--query')
+        return
+        ;;
+    '--query-file')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    '--target-schema')
+        return
+        ;;
+    '--target-table')
+        return
+        ;;
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_transfer_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--page --page-size --sort --store)
+    __sqlpipe_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--page')
+        return
+        ;;
+    '--page-size')
+        return
+        ;;
+    '--sort')
+        __sqlpipe_add_completions -W 'id'$'\n''created_at'$'\n''-id'$'\n''-created_at'
+        return
+        ;;
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_transfer_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_transfer_cancel() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_transfer_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __sqlpipe_add_completions -f
+        return
         ;;
     esac
 }
