@@ -341,7 +341,7 @@ _sqlpipe_connection() {
 
 _sqlpipe_connection_create() {
     repeating_flags=()
-    non_repeating_flags=(--password-stdin --prompt-password --skip-test --json --version -h --help)
+    non_repeating_flags=(--clear-params --password-stdin --prompt-password --skip-test --json --version -h --help)
     repeating_options=(--param)
     non_repeating_options=(--name --url --ds-type --host --hostname --port --db-name --database --username --account-id --password-env --store)
     __sqlpipe_offer_flags_options 0
@@ -431,7 +431,7 @@ _sqlpipe_connection_show() {
 
 _sqlpipe_connection_update() {
     repeating_flags=()
-    non_repeating_flags=(--password-stdin --prompt-password --skip-test --json --version -h --help)
+    non_repeating_flags=(--clear-params --password-stdin --prompt-password --skip-test --json --version -h --help)
     repeating_options=(--param)
     non_repeating_options=(--name --url --ds-type --host --hostname --port --db-name --database --username --account-id --password-env --store)
     __sqlpipe_offer_flags_options 1

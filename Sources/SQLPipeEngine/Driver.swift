@@ -69,6 +69,10 @@ extension RowReader {
     public var batchColumnCount: Int { columns.count }
 }
 
+extension DatabaseDriver {
+    public func problem(with params: [String: String]) -> String? { nil }
+}
+
 extension DatabaseSession {
     /// The first column of the first row of a statement without parameters.
     public func scalar(_ sql: String) throws -> String? {
@@ -80,6 +84,8 @@ extension DatabaseSession {
 public protocol DatabaseDriver: Sendable {
     /// Options that the `params` of a connection may hold, with a short description each.
     var supportedParams: [String: String] { get }
+    /// What is wrong with the values of `params`, checked before anything is stored; nil when they are fine.
+    func problem(with params: [String: String]) -> String?
     func open(_ config: ConnectionConfig, timeoutSeconds: Int) throws -> any DatabaseSession
 }
 

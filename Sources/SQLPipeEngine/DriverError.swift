@@ -14,7 +14,9 @@ public struct DriverError: Error, CustomStringConvertible, Sendable {
     /// Builds the error from a client library's message, with the password cut out: a server may echo
     /// what it was sent, and no message may ever show a secret.
     init(clientMessage: String, code: String? = nil, hiding secret: String) {
-        var text = clientMessage.trimmingCharacters(in: .whitespacesAndNewlines)
+        // One line: libpq breaks its messages with "\n\t", and the CLI prints an error on one line.
+        var text = clientMessage.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }.joined(separator: " ")
         if !secret.isEmpty {
             text = text.replacingOccurrences(of: secret, with: "********")
         }

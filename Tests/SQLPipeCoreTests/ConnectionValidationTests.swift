@@ -35,6 +35,9 @@ import Testing
         ("sqlite with a port", ConnectionInput(name: "f", dsType: "sqlite", port: 1, dbName: "/tmp/x.db"), "port", "must be empty"),
         ("sqlite with a password", ConnectionInput(name: "f", dsType: "sqlite", dbName: "/tmp/x.db", password: "pw"), "password", "must be empty"),
         ("sqlite without a path", ConnectionInput(name: "f", dsType: "sqlite"), "dbName", "path"),
+        ("relative sqlite path", ConnectionInput(name: "f", dsType: "sqlite", dbName: "x.db"), "dbName", "absolute path"),
+        ("bad sqlite mode", ConnectionInput(name: "f", dsType: "sqlite", dbName: "/tmp/x.db", params: ["mode": "xyz"]), "params", "ro, rw or rwc"),
+        ("bad mysql ssl_mode", with { $0.dsType = "mariadb"; $0.params = ["ssl_mode": "sometimes"] }, "params", "ssl_mode must be"),
         ("unknown sqlite option", ConnectionInput(name: "f", dsType: "sqlite", dbName: "/tmp/x.db", params: ["journal": "wal"]), "params", "journal"),
     ]
 
@@ -128,5 +131,29 @@ import Testing
         try await store.sqlpipe.store.database.write { db in try db.execute(sql: "UPDATE transfers SET status = 'complete'") }
         try await store.sqlpipe.connections.delete("pg")
         await #expect(throws: SQLPipeError.self) { try await store.sqlpipe.connections.get("pg") }
+    }
+
+    @Test func aServerConnectionCanBecomeAFile() async throws {
+        let store = try TestStore()
+        _ = try await store.sqlpipe.connections.create(Self.with { $0.password = "secret" }, checkConnectivity: false)
+        let file = try await store.sqlpipe.connections.update(
+            "pg", ConnectionInput(dsType: "sqlite", dbName: "/tmp/converted.db"), checkConnectivity: false)
+        #expect(file.dsType == .sqlite)
+        #expect(file.hostname.isEmpty)
+        #expect(file.port == nil)
+        #expect(try await store.sqlpipe.connections.config(for: "pg").password.isEmpty)
+        let json = String(decoding: try JSONCoding.encoder().encode(file), as: UTF8.self)
+        #expect(json.contains(#""port":null"#))
+        #expect(!json.contains("canConnect"))
+    }
+
+    @Test func aNewPasswordRepairsAConnectionWhoseKeyWasLost() async throws {
+        let store = try TestStore()
+        _ = try await store.sqlpipe.connections.create(Self.with { $0.password = "old secret" }, checkConnectivity: false)
+        try FileManager.default.removeItem(atPath: store.path + ".key")
+        let reopened = try store.reopen()
+        await #expect(throws: SQLPipeError.self) { try await reopened.connections.config(for: "pg") }
+        _ = try await reopened.connections.update("pg", ConnectionInput(password: "new secret"), checkConnectivity: false)
+        #expect(try await reopened.connections.config(for: "pg").password == "new secret")
     }
 }

@@ -18,6 +18,29 @@ public struct Connection: Codable, Equatable, Sendable {
     public var canConnect: Bool?
     /// Why the live check failed, when it did.
     public var connectError: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, createdAt, updatedAt, name, dsType, hostname, port, dbName, username, accountId, params, canConnect
+        case connectError
+    }
+
+    /// `port` is null for SQLite rather than absent; the live check's fields appear only in details.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(name, forKey: .name)
+        try container.encode(dsType, forKey: .dsType)
+        try container.encode(hostname, forKey: .hostname)
+        try container.encode(port, forKey: .port)
+        try container.encode(dbName, forKey: .dbName)
+        try container.encode(username, forKey: .username)
+        try container.encode(accountId, forKey: .accountId)
+        try container.encode(params, forKey: .params)
+        try container.encodeIfPresent(canConnect, forKey: .canConnect)
+        try container.encodeIfPresent(connectError, forKey: .connectError)
+    }
 }
 
 /// The fields a client sends to create a connection, or any subset of them to update one.

@@ -62,11 +62,17 @@ enum ConnectionRules {
                 if !username.isEmpty { problems["username"] = noServer }
                 if !password.isEmpty { problems["password"] = noServer }
             }
-            let supported = Drivers.driver(for: system).supportedParams
+            let driver = Drivers.driver(for: system)
+            let supported = driver.supportedParams
             let unknown = params.keys.filter { supported[$0] == nil }.sorted()
             if !unknown.isEmpty {
                 let known = supported.keys.sorted().joined(separator: ", ")
                 problems["params"] = "unknown option(s) \(unknown.joined(separator: ", ")) for \(system.rawValue) (known: \(known))"
+            } else if let problem = driver.problem(with: params) {
+                problems["params"] = problem
+            }
+            if system == .sqlite, !dbName.isEmpty, !dbName.hasPrefix("/") {
+                problems["dbName"] = "must be an absolute path (a relative one would mean another file to another process)"
             }
         }
         if password.utf8.count > 1024 { problems["password"] = "must be at most 1024 bytes" }

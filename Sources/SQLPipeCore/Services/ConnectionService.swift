@@ -72,11 +72,20 @@ public struct ConnectionService: Sendable {
         _ reference: String, _ patch: ConnectionInput, checkConnectivity: Bool = true
     ) async throws -> Connection {
         let current = try await find(reference)
-        let password = try current.passwordCiphertext.map { try secrets.open($0) }
-        let currentInput = ConnectionInput(
+        // A new password replaces the old one without reading it: a store whose key was lost can be repaired.
+        let password = patch.password != nil ? nil : try current.passwordCiphertext.map { try secrets.open($0) }
+        var currentInput = ConnectionInput(
             name: current.name, dsType: current.dsType, hostname: current.hostname, port: current.port,
             dbName: current.dbName, username: current.username, accountId: current.accountId,
             params: current.params, password: password)
+        if patch.dsType == DataSystem.sqlite.rawValue, current.dsType != DataSystem.sqlite.rawValue {
+            // Becoming a file: the server's fields and options no longer apply.
+            currentInput.hostname = nil
+            currentInput.port = nil
+            currentInput.username = nil
+            currentInput.password = nil
+            currentInput.params = nil
+        }
         let merged = currentInput.merging(patch)
         let valid = try ConnectionRules.validate(merged)
         let reachChanged = merged.dsType != currentInput.dsType || merged.hostname != currentInput.hostname
@@ -95,7 +104,7 @@ public struct ConnectionService: Sendable {
         row.username = valid.config.username
         row.accountId = valid.accountId
         row.params = valid.config.params
-        if patch.password != nil {
+        if patch.password != nil || valid.system == .sqlite {
             row.passwordCiphertext = valid.config.password.isEmpty ? nil : try secrets.seal(valid.config.password)
         }
         row.updatedAt = Date()

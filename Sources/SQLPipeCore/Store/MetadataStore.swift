@@ -40,6 +40,11 @@ public final class MetadataStore: Sendable {
         guard descriptor >= 0 else {
             throw SQLPipeError.store("cannot open the store \(path): \(String(cString: strerror(errno)))")
         }
+        // A store made by something else with a looser mode is tightened: it holds secrets.
+        var status = stat()
+        if fstat(descriptor, &status) == 0, status.st_mode & 0o077 != 0, status.st_uid == geteuid() {
+            fchmod(descriptor, 0o600)
+        }
         close(descriptor)
     }
 

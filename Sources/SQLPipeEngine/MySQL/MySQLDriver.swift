@@ -6,12 +6,19 @@ public struct MySQLDriver: DatabaseDriver {
 
     public var supportedParams: [String: String] {
         [
-            "ssl_mode": "disabled, preferred, required or verify_identity",
+            "ssl_mode": "disabled or preferred (no TLS asked for), required, verify_ca or verify_identity",
             "ssl_ca": "path of the CA certificate file",
             "ssl_cert": "path of the client certificate file",
             "ssl_key": "path of the client key file",
             "socket": "path of a Unix socket to use instead of TCP",
         ]
+    }
+
+    public func problem(with params: [String: String]) -> String? {
+        if let mode = params["ssl_mode"], !["disabled", "preferred", "required", "verify_ca", "verify_identity"].contains(mode.lowercased()) {
+            return "ssl_mode must be disabled, preferred, required, verify_ca or verify_identity"
+        }
+        return nil
     }
 
     public func open(_ config: ConnectionConfig, timeoutSeconds: Int) throws -> any DatabaseSession {

@@ -49,13 +49,11 @@ final class PostgresSession: DatabaseSession {
         ]
         // UTC so that timestamptz values are read and written as instants; ISO dates; and the shortest
         // float text that reads back to the same bits.
-        var options = "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=1"
-        for (key, value) in config.params.sorted(by: { $0.key < $1.key }) {
-            if key == "options" {
-                options += " " + value
-            } else {
-                settings.append((key, value))
-            }
+        // The user's own `options` come first: for a repeated -c the last wins, and these must.
+        var options = config.params["options"].map { $0 + " " } ?? ""
+        options += "-c TimeZone=UTC -c DateStyle=ISO -c IntervalStyle=postgres -c extra_float_digits=1"
+        for (key, value) in config.params.sorted(by: { $0.key < $1.key }) where key != "options" {
+            settings.append((key, value))
         }
         settings.append(("options", options))
 
@@ -74,8 +72,7 @@ final class PostgresSession: DatabaseSession {
     }
 
     func serverVersion() throws -> String {
-        let version = Int(PQserverVersion(connection))
-        return "PostgreSQL \(version / 10000).\(version % 10000)"
+        "PostgreSQL " + (PQparameterStatus(connection, "server_version").map { String(cString: $0) } ?? "")
     }
 
     func query(_ sql: String, _ parameters: [String?]) throws -> [[String?]] {

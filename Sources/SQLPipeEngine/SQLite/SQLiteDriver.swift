@@ -8,6 +8,11 @@ public struct SQLiteDriver: DatabaseDriver {
         ["mode": "ro (read only), rw (read and write) or rwc (read, write and create; the default)"]
     }
 
+    public func problem(with params: [String: String]) -> String? {
+        if let mode = params["mode"], !["ro", "rw", "rwc"].contains(mode.lowercased()) { return "mode must be ro, rw or rwc" }
+        return nil
+    }
+
     public func open(_ config: ConnectionConfig, timeoutSeconds: Int) throws -> any DatabaseSession {
         try SQLiteSession(config: config, timeoutSeconds: timeoutSeconds)
     }

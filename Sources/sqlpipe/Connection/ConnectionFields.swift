@@ -42,14 +42,19 @@ struct ConnectionFields: ParsableArguments {
             valueName: "key=value"))
     var params: [String] = []
 
+    @Flag(help: "Remove every driver option (on update).")
+    var clearParams = false
+
     func validate() throws {
+        if clearParams && !params.isEmpty { throw ValidationError("Give either --param or --clear-params, not both.") }
         for param in params where !param.contains("=") {
             throw ValidationError("--param takes key=value, got '\(param)'.")
         }
     }
 
     /// The fields given on the command line; `fillDefaults` adds the system's usual port (for create).
-    func input(fillDefaults: Bool) throws -> ConnectionInput {
+    /// `storedSystem` is the system of the connection being updated, for a relative SQLite path.
+    func input(fillDefaults: Bool, storedSystem: DataSystem? = nil) throws -> ConnectionInput {
         var input = ConnectionInput()
         if let url {
             input = try ConnectionURL.parse(url)
@@ -72,7 +77,8 @@ struct ConnectionFields: ParsableArguments {
             }
             input.params = parsed
         }
-        let system = input.dsType.flatMap(DataSystem.init(rawValue:))
+        if clearParams { input.params = [:] }
+        let system = input.dsType.flatMap(DataSystem.init(rawValue:)) ?? storedSystem
         if fillDefaults, input.port == nil, let system { input.port = system.defaultPort }
         // A relative SQLite path would mean another file to a process started elsewhere (a server, cron).
         if system == .sqlite, let path = input.dbName, !path.isEmpty, !path.hasPrefix("/"), path != ":memory:" {

@@ -17,10 +17,16 @@ extension ConnectionCommand {
             let elapsed = ContinuousClock.now - started
             let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
             if global.json {
-                try Output(json: true).one("connection", tested, fields: [])
+                try Output(json: true).printJSON(TestReport(connection: tested, serverVersion: version))
             } else {
                 print("\(tested.name): connected to \(version) in \(milliseconds) ms")
             }
         }
     }
+}
+
+/// `connection test --json`: the connection with `canConnect`, and what the server said it is.
+private struct TestReport: Encodable {
+    var connection: Connection
+    var serverVersion: String
 }

@@ -16,11 +16,13 @@ extension ConnectionCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            var patch = try fields.input(fillDefaults: false)
+            let connections = try await global.open().connections
+            let stored = try await connections.get(connection)
+            var patch = try fields.input(fillDefaults: false, storedSystem: stored.dsType)
             if let given = try password.read(prompt: "New password for \(connection): ") {
                 patch.password = given
             }
-            let updated = try await global.open().connections.update(connection, patch, checkConnectivity: !skipTest)
+            let updated = try await connections.update(String(stored.id), patch, checkConnectivity: !skipTest)
             if global.json {
                 try Output(json: true).one("connection", updated, fields: [])
             } else {

@@ -26,7 +26,7 @@ struct Output {
         } else {
             print(Table(header: columns, rows: page.items.map(row)).rendered, terminator: "")
         }
-        if meta.totalRecords > 0 {
+        if meta.totalRecords > 0 && meta.currentPage <= meta.lastPage {
             print("page \(meta.currentPage) of \(meta.lastPage) (\(key): \(meta.totalRecords))")
         }
     }
