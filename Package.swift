@@ -14,6 +14,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // The command-line face: argument parsing and printing only.
@@ -21,7 +27,27 @@ let package = Package(
             name: "sqlpipe",
             dependencies: [
                 "SQLPipeCore",
+                "SQLPipeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The REST API (`sqlpipe serve`): the Hummingbird application, its controllers and the worker pool.
+        .target(
+            name: "SQLPipeServer",
+            dependencies: [
+                "SQLPipeCore",
+                "SQLPipeEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Models, the metadata store and the services shared by the CLI and the server.
@@ -69,6 +95,15 @@ let package = Package(
         .testTarget(
             name: "SQLPipeCLITests",
             dependencies: ["sqlpipe", "SQLPipeTestSupport"]
+        ),
+        .testTarget(
+            name: "SQLPipeServerTests",
+            dependencies: [
+                "sqlpipe",
+                "SQLPipeServer",
+                "SQLPipeTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ]
 )

@@ -173,13 +173,13 @@ _sqlpipe() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    transfer|connection|user|help)
+    transfer|query|connection|user|serve|help)
         # Offer subcommand argument completions
         "_sqlpipe_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'transfer connection user help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'transfer query connection user serve help' -- "${cur}"))
         ;;
     esac
 }
@@ -301,6 +301,133 @@ _sqlpipe_transfer_cancel() {
 }
 
 _sqlpipe_transfer_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_query() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __sqlpipe_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|list|show|cancel|delete)
+        # Offer subcommand argument completions
+        "_sqlpipe_query_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create list show cancel delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_sqlpipe_query_create() {
+    repeating_flags=()
+    non_repeating_flags=(--detach --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-c --connection -q --query --query-file --format --store)
+    __sqlpipe_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-c'|'--connection')
+        return
+        ;;
+    '-q'|'--query')
+        return
+        ;;
+    '--query-file')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    '--format')
+        __sqlpipe_add_completions -W 'table'$'\n''csv'$'\n''tsv'$'\n''json'
+        return
+        ;;
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_query_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--page --page-size --sort --store)
+    __sqlpipe_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--page')
+        return
+        ;;
+    '--page-size')
+        return
+        ;;
+    '--sort')
+        __sqlpipe_add_completions -W 'id'$'\n''created_at'$'\n''-id'$'\n''-created_at'
+        return
+        ;;
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_query_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_query_cancel() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_query_delete() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
@@ -627,6 +754,46 @@ _sqlpipe_user_delete() {
 
     # Offer option value completions
     case "${prev}" in
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--host --port --max-concurrency --shutdown-grace --tls-cert --tls-key --log-format --store)
+    __sqlpipe_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--host')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--max-concurrency')
+        return
+        ;;
+    '--shutdown-grace')
+        return
+        ;;
+    '--tls-cert')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    '--log-format')
+        __sqlpipe_add_completions -W 'text'$'\n''json'
+        return
+        ;;
     '--store')
         __sqlpipe_add_completions -f
         return

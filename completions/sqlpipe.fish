@@ -36,6 +36,20 @@ function __sqlpipe_parse_tokens -S
             case 'delete'
                 __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
             end
+        case 'query'
+            __sqlpipe_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'create'
+                __sqlpipe_parse_subcommand 0 'c/connection=' 'q/query=' 'query-file=' 'format=' 'detach' 'store=' 'json' 'version' 'h/help'
+            case 'list'
+                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'json' 'version' 'h/help'
+            case 'show'
+                __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
+            case 'cancel'
+                __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
+            case 'delete'
+                __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
+            end
         case 'connection'
             __sqlpipe_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -66,6 +80,8 @@ function __sqlpipe_parse_tokens -S
             case 'delete'
                 __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
             end
+        case 'serve'
+            __sqlpipe_parse_subcommand 0 'host=' 'port=' 'max-concurrency=' 'shutdown-grace=' 'tls-cert=' 'tls-key=' 'log-format=' 'store=' 'json' 'version' 'h/help'
         case 'help'
             __sqlpipe_parse_subcommand -r 1 'version'
         end
@@ -124,8 +140,10 @@ complete -c 'sqlpipe' -f
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'transfer' -d 'Move the result of a query on one connection into a table on another.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'query' -d 'Run SQL statements on a connection and print their results.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'connection' -d 'Manage connections to PostgreSQL, MySQL/MariaDB and SQLite databases.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'user' -d 'Manage the users who may call the REST API of `sqlpipe serve`.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'serve' -d 'Serve the REST API (HTTP Basic Auth) and run queued transfers and queries.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -165,6 +183,41 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer delete" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer delete" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer delete" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe query" -eq 1' -fa 'create' -d 'Run SQL on a connection now and print every row (or queue it for `sqlpipe serve` with --detach).'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe query" -eq 1' -fa 'list' -d 'List queries.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe query" -eq 1' -fa 'show' -d 'Show a query, with its stored result preview in --json.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe query" -eq 1' -fa 'cancel' -d 'Cancel a queued or running query, from any process; the statement stops on its server.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe query" -eq 1' -fa 'delete' -d 'Delete a query that is not running.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" c connection' -s 'c' -l 'connection' -d 'The connection\'s id or name.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" q query' -s 'q' -l 'query' -d 'The SQL to run.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" query-file' -l 'query-file' -d 'Read the SQL from a file, or - for standard input.' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" format' -l 'format' -d 'table, csv, tsv or json.' -rfka 'table csv tsv json'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" detach' -l 'detach' -d 'Only queue it: a running `sqlpipe serve` on the same store runs it.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" page' -l 'page' -d 'The page to show, from 1.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" page-size' -l 'page-size' -d 'Records per page, 1 to 100.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" sort' -l 'sort' -d 'Order: id, created_at, -id or -created_at (descending).' -rfka 'id created_at -id -created_at'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query show" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query show" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query show" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query cancel" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query cancel" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query cancel" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query cancel" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query delete" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query delete" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query delete" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query delete" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe connection" -eq 1' -fa 'create' -d 'Add a connection; it must connect first unless --skip-test is given.'
@@ -269,4 +322,15 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" host' -l 'host' -d 'The address to listen on.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" port' -l 'port' -d 'The TCP port to listen on (0 picks a free one).' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" max-concurrency' -l 'max-concurrency' -d 'How many transfers and queries run at once.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" shutdown-grace' -l 'shutdown-grace' -d 'Seconds that running work may go on after SIGTERM or SIGINT before it is cancelled.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" tls-cert' -l 'tls-cert' -d 'Serve HTTPS with this PEM certificate chain (with --tls-key).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" log-format' -l 'log-format' -d 'The log\'s format: text (key=value) or json, one line per event on stderr.' -rfka 'text json'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe help" version' -l 'version' -d 'Show the version.'

@@ -8,6 +8,7 @@ public struct SQLPipe: Sendable {
     public let connections: ConnectionService
     public let users: UserService
     public let transfers: TransferService
+    public let queries: QueryService
 
     public init(
         storePath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -18,6 +19,7 @@ public struct SQLPipe: Sendable {
         connections = ConnectionService(store: store, secrets: secrets)
         users = UserService(store: store, hasher: hasher)
         transfers = TransferService(store: store, connections: connections)
+        queries = QueryService(store: store, connections: connections)
     }
 
     /// Opens the store and marks work whose process died as interrupted: every CLI command and the server
@@ -28,6 +30,7 @@ public struct SQLPipe: Sendable {
     ) async throws -> SQLPipe {
         let sqlpipe = try SQLPipe(storePath: storePath, environment: environment, hasher: hasher)
         try await sqlpipe.transfers.recoverInterrupted()
+        try await sqlpipe.queries.recoverInterrupted()
         return sqlpipe
     }
 }

@@ -41,6 +41,14 @@ public protocol RowWriter: AnyObject {
     func write(from next: () throws -> RowBatch?) throws -> Int
 }
 
+/// Receives the results of `runStatements`, in order: for a statement that returns rows `begin`, then
+/// `rows` for each batch, then `end`; for one that does not, `end` alone with the rows it changed.
+public protocol StatementSink: AnyObject {
+    func begin(columns: [ColumnDescription]) throws
+    func rows(_ batch: RowBatch) throws
+    func end(rowsAffected: Int?) throws
+}
+
 /// Stops what a session is running, from any thread.
 public protocol QueryCanceller: Sendable {
     func cancel()
@@ -57,6 +65,10 @@ public protocol DatabaseSession: AnyObject {
     func execute(_ sql: String) throws
     /// Starts a query and describes its result; rows then come from the reader.
     func openReader(_ query: String) throws -> any RowReader
+    /// Runs a text of one or more statements in order, as the database's own client would (PostgreSQL's
+    /// simple protocol, MySQL multi-statements, SQLite one statement after the other), reporting every
+    /// result to `sink`; stops at the first error and throws it.
+    func runStatements(_ sql: String, sink: any StatementSink) throws
     /// The columns of an existing table, or nil when there is no such table.
     func tableColumns(_ table: TableName) throws -> [TableColumn]?
     /// A writer of rows with these columns into `table`, inside the current transaction.

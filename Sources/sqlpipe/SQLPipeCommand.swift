@@ -11,6 +11,6 @@ struct SQLPipeCommand: AsyncParsableCommand {
             $XDG_DATA_HOME/sqlpipe/sqlpipe.db). Every command takes --json to print the API's JSON.
             """,
         version: SQLPipe.version,
-        subcommands: [TransferCommand.self, ConnectionCommand.self, UserCommand.self]
+        subcommands: [TransferCommand.self, QueryCommand.self, ConnectionCommand.self, UserCommand.self, ServeCommand.self]
     )
 }

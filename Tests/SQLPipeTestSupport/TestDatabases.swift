@@ -65,7 +65,7 @@ public enum TestDatabases {
 }
 
 /// A fresh store in a temporary folder for each test.
-public struct TestStore {
+public struct TestStore: Sendable {
     public let directory: URL
     public let path: String
     public let sqlpipe: SQLPipe

@@ -4,9 +4,6 @@ import SQLPipeEngine
 
 /// Creates, runs, lists, cancels and deletes transfers.
 public struct TransferService: Sendable {
-    /// How often a running transfer writes its progress and looks for a cancel request.
-    public static let refreshInterval: Duration = .milliseconds(500)
-
     let store: MetadataStore
     let connections: ConnectionService
 
@@ -126,7 +123,9 @@ public struct TransferService: Sendable {
         let outcome: Result<TransferOutcome, any Error>
         do {
             let request = try await self.request(for: claimed, staging: staging)
-            outcome = await Self.runWatched(request, control: control, transferID: id, store: store)
+            outcome = await RunWatcher.run(.transfers, id: id, store: store, control: control) {
+                try TransferEngine.run(request, control: control)
+            }
         } catch {
             outcome = .failure(error)
         }
@@ -166,44 +165,6 @@ public struct TransferService: Sendable {
             target: try await connections.config(for: String(targetID)), query: row.query,
             table: TableName(schema: row.targetSchema, name: row.targetTable), overwrite: row.overwrite,
             stagingName: staging)
-    }
-
-    /// The engine on a thread of its own, watched: progress written and cancel requests read twice a second.
-    private static func runWatched(
-        _ request: TransferRequest, control: TransferControl, transferID: Int64, store: MetadataStore
-    ) async -> Result<TransferOutcome, any Error> {
-        await withTaskGroup(of: Result<TransferOutcome, any Error>?.self) { group in
-            group.addTask {
-                do {
-                    return .success(try await runBlocking { try TransferEngine.run(request, control: control) })
-                } catch {
-                    return .failure(error)
-                }
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: refreshInterval)
-                    if Task.isCancelled { break }
-                    let rows = control.rowsTransferred
-                    let requested = try? await store.write { db -> Bool in
-                        try db.execute(
-                            sql: "UPDATE transfers SET rows_transferred = ? WHERE id = ?", arguments: [rows, transferID])
-                        return try Bool.fetchOne(
-                            db, sql: "SELECT cancel_requested FROM transfers WHERE id = ?", arguments: [transferID]) ?? false
-                    }
-                    if requested == true { control.cancel() }
-                }
-                return nil
-            }
-            var outcome: Result<TransferOutcome, any Error> = .failure(TransferCancelled())
-            for await result in group {
-                if let result {
-                    outcome = result
-                    group.cancelAll()
-                }
-            }
-            return outcome
-        }
     }
 
     static func message(of error: any Error) -> String {

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 
@@ -77,13 +78,40 @@ public struct UserService: Sendable {
     /// The user whose username and password these are, or nil. Takes as long for an unknown user as for
     /// a wrong password, so that timing does not tell which usernames exist.
     public func authenticate(username: String, password: String) async throws -> User? {
+        try await verify(username: username, password: password)?.user
+    }
+
+    /// A user and a fingerprint of its stored credentials (id, username and password hash). The fingerprint
+    /// changes whenever the password is set (bcrypt salts each hash) or the user is renamed; a deleted user
+    /// has none. The server's credential cache keeps it to notice such changes, from any process, at once.
+    public struct Credentials: Sendable, Equatable {
+        public let user: User
+        public let fingerprint: [UInt8]
+    }
+
+    /// `authenticate`, with the fingerprint of the credentials that matched (read in the same step).
+    public func verify(username: String, password: String) async throws -> Credentials? {
         let row = try await store.read { db in
             try UserRow.filter(Column("username") == username).fetchOne(db)
         }
         let hash = row?.passwordHash ?? UserRules.decoyHash
         let matches = try await runBlocking { [hasher] in hasher.verify(password, hash: hash) }
         guard matches, let row else { return nil }
-        return try Self.resource(row)
+        return Credentials(user: try Self.resource(row), fingerprint: Self.fingerprint(row))
+    }
+
+    /// The user named `username` as stored now, with its credentials' fingerprint; nil when there is none.
+    /// One indexed read: no password check.
+    public func credentials(username: String) async throws -> Credentials? {
+        let row = try await store.read { db in
+            try UserRow.filter(Column("username") == username).fetchOne(db)
+        }
+        guard let row else { return nil }
+        return Credentials(user: try Self.resource(row), fingerprint: Self.fingerprint(row))
+    }
+
+    private static func fingerprint(_ row: UserRow) -> [UInt8] {
+        Array(SHA256.hash(data: Data("\(row.id ?? 0)\u{0}\(row.username)\u{0}\(row.passwordHash)".utf8)))
     }
 
     public func count() async throws -> Int {

@@ -72,6 +72,24 @@ struct TransferRow: StoreRecord {
     var stagingTable: String?
 }
 
+struct QueryRow: StoreRecord {
+    static let databaseTableName = "queries"
+    var id: Int64?
+    var createdAt: Date
+    var createdBy: String
+    var connectionId: Int64?
+    var query: String
+    var status: String
+    var error: String?
+    var rowsAffected: Int?
+    var result: QueryResult?
+    var startedAt: Date?
+    var stoppedAt: Date?
+    var runnerPid: Int?
+    var runnerHost: String?
+    var cancelRequested: Bool
+}
+
 extension MetadataStore {
     /// One page of a table in the requested order; ties in `created_at` fall back to `id`.
     func page<Record: StoreRecord & TableRecord>(

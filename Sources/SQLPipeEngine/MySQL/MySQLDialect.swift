@@ -28,7 +28,8 @@ public struct MySQLDialect: Dialect {
         // Wider than MySQL's DECIMAL(65,30), or unconstrained: the widest it has. A value that does not fit
         // fails the transfer (MySQL reports it), it is never rounded.
         case .decimal: "decimal(65,30)"
-        case .string(let length?) where length <= 16383: "varchar(\(length))"
+        // Longer strings go off-row as longtext: several wide varchars would pass MySQL's 65,535-byte row limit.
+        case .string(let length?) where length <= 2000: "varchar(\(length))"
         case .string, .text, .json: "longtext"
         case .bytes: "longblob"
         case .date: "date"
@@ -40,13 +41,13 @@ public struct MySQLDialect: Dialect {
         }
     }
 
-    public func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> [String] {
-        guard targetExists else { return ["RENAME TABLE \(qualified(staging)) TO \(qualified(target))"] }
+    public func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> (swap: [String], cleanup: [String]) {
+        guard targetExists else { return (["RENAME TABLE \(qualified(staging)) TO \(qualified(target))"], []) }
         let old = TableName(schema: staging.schema, name: staging.name + "_old")
         // One RENAME TABLE statement swaps both names atomically.
-        return [
-            "RENAME TABLE \(qualified(target)) TO \(qualified(old)), \(qualified(staging)) TO \(qualified(target))",
-            "DROP TABLE \(qualified(old))",
-        ]
+        return (
+            ["RENAME TABLE \(qualified(target)) TO \(qualified(old)), \(qualified(staging)) TO \(qualified(target))"],
+            ["DROP TABLE \(qualified(old))"]
+        )
     }
 }

@@ -16,10 +16,26 @@ final class MySQLReader: RowReader {
     static let batchRows = 4096
     static let batchBytes = 1 << 20
 
-    init(session: MySQLSession, query: String) throws {
-        self.session = session
+    /// Whether this reader ran its own statement, so that finishing it also reads past any further
+    /// results; a reader of one result of several leaves those to its caller.
+    private let ownsStatement: Bool
+
+    convenience init(session: MySQLSession, query: String) throws {
+        // Preparing tells, without running it, whether the statement returns rows: a DELETE must not run
+        // only to be refused.
+        if let statement = try? MySQLStatement(session: session, sql: query) {
+            let fields = statement.resultFields()
+            statement.close()
+            if fields == nil || fields?.isEmpty == true {
+                throw DriverError("the query returns no rows to transfer (is it a SELECT?)")
+            }
+        }
         let wrapped = Self.exactFloatQuery(query, session: session)
-        let query = wrapped?.query ?? query
+        try self.init(session: session, query: wrapped?.query ?? query, floats: wrapped?.floats ?? [])
+    }
+
+    /// Runs `query` (already rewritten for exact floats, with `floats` its FLOAT columns) and reads it.
+    convenience init(session: MySQLSession, query: String, floats: Set<Int>) throws {
         guard mysql_real_query(session.handle, query, UInt(query.utf8.count)) == 0 else { throw session.lastError() }
         guard let result = mysql_use_result(session.handle) else {
             if mysql_field_count(session.handle) == 0 {
@@ -28,6 +44,12 @@ final class MySQLReader: RowReader {
             }
             throw session.lastError()
         }
+        self.init(session: session, result: result, floats: floats, ownsStatement: true)
+    }
+
+    init(session: MySQLSession, result: UnsafeMutablePointer<MYSQL_RES>, floats: Set<Int>, ownsStatement: Bool) {
+        self.session = session
+        self.ownsStatement = ownsStatement
         self.result = result
         let count = Int(mysql_num_fields(result))
         let fields = mysql_fetch_fields(result)!
@@ -37,7 +59,7 @@ final class MySQLReader: RowReader {
         for index in 0..<count {
             let field = fields[index]
             let name = String(cString: field.name)
-            let (type, sourceType) = wrapped?.floats.contains(index) == true ? (.float32, "float") : Self.neutralType(of: field)
+            let (type, sourceType) = floats.contains(index) ? (.float32, "float") : Self.neutralType(of: field)
             columns.append(ColumnDescription(name: name, type: type, sourceType: sourceType))
             switch (type, field.type) {
             case (.bool, _): kinds.append(.bool)
@@ -47,6 +69,8 @@ final class MySQLReader: RowReader {
             }
             if field.type == MYSQL_TYPE_GEOMETRY {
                 warnings.append("column \"\(name)\": MySQL type geometry is transferred as its binary form")
+            } else if ["enum", "set"].contains(sourceType) || sourceType.hasPrefix("type ") {
+                warnings.append("column \"\(name)\": MySQL type \(sourceType) has no neutral type and is transferred as text")
             }
         }
         self.columns = columns
@@ -179,7 +203,7 @@ final class MySQLReader: RowReader {
         if let result {
             mysql_free_result(result)
             self.result = nil
-            try? session.discardResults()
+            if ownsStatement { try? session.discardResults() }
         }
     }
 

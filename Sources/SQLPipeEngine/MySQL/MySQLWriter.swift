@@ -227,6 +227,10 @@ final class MySQLWriter: RowWriter {
                 }
                 let prepared = try statement(rows: rows)
                 try prepared.execute(values, binary: binary)
+                if mysql_warning_count(session.handle) > 0 {
+                    let warning = try session.query("SHOW WARNINGS LIMIT 1", []).first
+                    throw DriverError("MySQL could not store a value exactly: \(warning.map { $0.count > 2 ? ($0[2] ?? "") : "" } ?? "")")
+                }
                 written += rows
                 start += rows
             }

@@ -88,12 +88,14 @@ struct TargetPlan {
                 if creates { try target.execute(createStatement(destination, columns: columns)) }
                 let rows = try body(try writer(into: destination, columns: columns))
                 try control.checkCancelled()
+                let replace = dialect.replaceStatements(target: request.table, staging: staging, targetExists: existing != nil)
                 if intoStaging {
-                    for statement in dialect.replaceStatements(target: request.table, staging: staging, targetExists: existing != nil) {
-                        try target.execute(statement)
-                    }
+                    for statement in replace.swap { try target.execute(statement) }
                 }
                 try target.execute("COMMIT")
+                if intoStaging {
+                    for statement in replace.cleanup { try? target.execute(statement) }
+                }
                 return rows
             } catch {
                 try? target.execute("ROLLBACK")
@@ -115,9 +117,10 @@ struct TargetPlan {
                 throw error
             }
             if intoStaging {
-                for statement in dialect.replaceStatements(target: request.table, staging: staging, targetExists: existing != nil) {
-                    try target.execute(statement)
-                }
+                let replace = dialect.replaceStatements(target: request.table, staging: staging, targetExists: existing != nil)
+                for statement in replace.swap { try target.execute(statement) }
+                // The target is replaced: a failed clean-up must not turn the transfer into a failure.
+                for statement in replace.cleanup { try? target.execute(statement) }
             }
             return rows
         } catch {

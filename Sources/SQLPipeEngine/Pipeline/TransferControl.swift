@@ -33,7 +33,7 @@ public final class TransferControl: @unchecked Sendable {
     }
 
     /// Registers what cancel must stop; when cancel came first, stops it at once.
-    func attach(canceller: any QueryCanceller) throws {
+    public func attach(canceller: any QueryCanceller) throws {
         let already = lock.withLock { () -> Bool in
             cancellers.append(canceller)
             return cancelled
@@ -52,7 +52,7 @@ public final class TransferControl: @unchecked Sendable {
         if already { queue.close(reason: TransferCancelled()) }
     }
 
-    func checkCancelled() throws {
+    public func checkCancelled() throws {
         if isCancelled { throw TransferCancelled() }
     }
 }

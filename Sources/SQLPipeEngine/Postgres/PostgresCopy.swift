@@ -66,7 +66,7 @@ extension PostgresSession {
 final class PostgresCopyReader: RowReader {
     enum Format { case text, binary }
     private enum Mode { case copy, singleRow }
-    private enum CellKind { case plain, bytea, timestamptz }
+    private typealias CellKind = PostgresText.Kind
 
     let columns: [ColumnDescription]
     let warnings: [String]
@@ -90,14 +90,9 @@ final class PostgresCopyReader: RowReader {
         self.session = session
         self.format = format
         columns = description.columns
-        warnings = description.warnings
-        kinds = description.fields.map { field in
-            switch field.oid {
-            case 17: .bytea
-            case 1184: .timestamptz
-            default: .plain
-            }
-        }
+        // Passed through in binary, every column keeps its own type: nothing is read as text.
+        warnings = format == .binary ? [] : description.warnings
+        kinds = description.fields.map { PostgresText.Kind(oid: $0.oid) }
         let query = Self.trimmed(query)
         let copy = "COPY (\(query)) TO STDOUT" + (format == .binary ? " (FORMAT binary)" : "")
         let result = PQexec(session.connection, copy)
@@ -174,7 +169,7 @@ final class PostgresCopyReader: RowReader {
                     } else {
                         let length = Int(PQgetlength(result, 0, Int32(column)))
                         let value = UnsafeRawBufferPointer(start: PQgetvalue(result, 0, Int32(column)), count: length)
-                        appendDecoded(value.bindMemory(to: UInt8.self), kind: kinds[column], into: &batch)
+                        PostgresText.append(value.bindMemory(to: UInt8.self), kind: kinds[column], into: &batch)
                     }
                 }
             case PGRES_TUPLES_OK:
@@ -206,9 +201,9 @@ final class PostgresCopyReader: RowReader {
                 } else if hasEscape {
                     scratch.removeAll(keepingCapacity: true)
                     Self.unescape(field, into: &scratch)
-                    scratch.withUnsafeBufferPointer { appendDecoded($0, kind: kinds[column], into: &batch) }
+                    scratch.withUnsafeBufferPointer { PostgresText.append($0, kind: kinds[column], into: &batch) }
                 } else {
-                    appendDecoded(field, kind: kinds[column], into: &batch)
+                    PostgresText.append(field, kind: kinds[column], into: &batch)
                 }
                 column += 1
                 start = index + 1
@@ -254,28 +249,6 @@ final class PostgresCopyReader: RowReader {
                 output.append(UInt8(truncatingIfNeeded: value))
             default: output.append(next)
             }
-        }
-    }
-
-    private func appendDecoded(_ value: UnsafeBufferPointer<UInt8>, kind: CellKind, into batch: inout RowBatch) {
-        switch kind {
-        case .plain:
-            batch.append(UnsafeRawBufferPointer(value))
-        case .bytea:
-            // bytea's text form is \x followed by hex digits (bytea_output = hex, the default).
-            var index = 2
-            while index + 1 < value.count {
-                batch.appendByte(Hex.value(value[index]) << 4 | Hex.value(value[index + 1]))
-                index += 2
-            }
-            batch.endCell()
-        case .timestamptz:
-            // Sessions run in UTC: the text ends in +00, which the canonical form leaves out.
-            var end = value.count
-            if end >= 3, value[end - 3] == UInt8(ascii: "+"), value[end - 2] == UInt8(ascii: "0"), value[end - 1] == UInt8(ascii: "0") {
-                end -= 3
-            }
-            batch.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(value)[0..<end]))
         }
     }
 
@@ -428,6 +401,43 @@ enum Hex {
         case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
         case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
         default: 0
+        }
+    }
+}
+
+/// PostgreSQL's text output of a value, turned into the canonical cell of its type.
+enum PostgresText {
+    enum Kind {
+        case plain, bytea, timestamptz
+
+        init(oid: UInt32) {
+            switch oid {
+            case 17: self = .bytea
+            case 1184: self = .timestamptz
+            default: self = .plain
+            }
+        }
+    }
+
+    static func append(_ value: UnsafeBufferPointer<UInt8>, kind: Kind, into batch: inout RowBatch) {
+        switch kind {
+        case .plain:
+            batch.append(UnsafeRawBufferPointer(value))
+        case .bytea:
+            // bytea's text form is \x followed by hex digits (bytea_output = hex, the default).
+            var index = 2
+            while index + 1 < value.count {
+                batch.appendByte(Hex.value(value[index]) << 4 | Hex.value(value[index + 1]))
+                index += 2
+            }
+            batch.endCell()
+        case .timestamptz:
+            // Sessions run in UTC: the text ends in +00, which the canonical form leaves out.
+            var end = value.count
+            if end >= 3, value[end - 3] == UInt8(ascii: "+"), value[end - 2] == UInt8(ascii: "0"), value[end - 1] == UInt8(ascii: "0") {
+                end -= 3
+            }
+            batch.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(value)[0..<end]))
         }
     }
 }

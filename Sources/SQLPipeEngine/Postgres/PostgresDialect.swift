@@ -30,9 +30,10 @@ public struct PostgresDialect: Dialect {
         }
     }
 
-    public func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> [String] {
-        (targetExists ? ["DROP TABLE \(qualified(target))"] : [])
+    public func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> (swap: [String], cleanup: [String]) {
+        let swap = (targetExists ? ["DROP TABLE \(qualified(target))"] : [])
             + ["ALTER TABLE \(qualified(staging)) RENAME TO \(quote(target.name))"]
+        return (swap, [])
     }
 
     /// The neutral type of a result column from its type OID and modifier, or nil when it has none
@@ -59,7 +60,12 @@ public struct PostgresDialect: Dialect {
         case 1700:
             guard modifier >= 4 else { return .decimal(precision: nil, scale: nil) }
             let packed = Int(modifier - 4)
-            return .decimal(precision: (packed >> 16) & 0xFFFF, scale: packed & 0xFFFF)
+            let precision = (packed >> 16) & 0xFFFF
+            let scale = packed & 0xFFFF
+            // PostgreSQL 15 allows a negative scale (stored as 11 bits in two's complement): no neutral
+            // decimal(p,s) has one, so such a column is read as unconstrained.
+            guard scale <= precision else { return .decimal(precision: nil, scale: nil) }
+            return .decimal(precision: precision, scale: scale)
         case 2950: return .uuid
         default: return nil
         }

@@ -30,14 +30,16 @@ public struct SQLiteDialect: Dialect {
         case .time: "TIME"
         case .timestamp: "DATETIME"
         case .timestamptz: "TIMESTAMPTZ"
-        case .json: "JSON"
+        // TEXT affinity: with JSON's NUMERIC affinity a document that is a bare number would become a number.
+        case .json: "JSON TEXT"
         case .uuid: "UUID"
         }
     }
 
-    public func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> [String] {
-        (targetExists ? ["DROP TABLE \(qualified(target))"] : [])
+    public func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> (swap: [String], cleanup: [String]) {
+        let swap = (targetExists ? ["DROP TABLE \(qualified(target))"] : [])
             + ["ALTER TABLE \(qualified(staging)) RENAME TO \(quote(target.name))"]
+        return (swap, [])
     }
 
     /// The neutral type of a declared column type, by name first and then by SQLite's affinity rules.
@@ -64,7 +66,7 @@ public struct SQLiteDialect: Dialect {
         case "TIME": return .time
         case "DATETIME", "TIMESTAMP": return .timestamp
         case "TIMESTAMPTZ", "TIMESTAMP WITH TIME ZONE", "DATETIMETZ": return .timestamptz
-        case "JSON", "JSONB": return .json
+        case "JSON", "JSONB", "JSON TEXT": return .json
         case "UUID": return .uuid
         default: break
         }

@@ -16,13 +16,20 @@ final class SQLiteReader: RowReader {
     static let batchRows = 4096
     static let batchBytes = 1 << 20
 
-    init(session: SQLiteSession, query: String) throws {
+    /// Whether the reader finalizes its statement when done (a statement of a longer text is its caller's).
+    private let ownsStatement: Bool
+
+    convenience init(session: SQLiteSession, query: String) throws {
+        try self.init(session: session, statement: try session.prepare(query), ownsStatement: true)
+    }
+
+    init(session: SQLiteSession, statement: OpaquePointer, ownsStatement: Bool) throws {
         self.session = session
-        let statement = try session.prepare(query)
+        self.ownsStatement = ownsStatement
         self.statement = statement
         let count = Int(sqlite3_column_count(statement))
         guard count > 0 else {
-            sqlite3_finalize(statement)
+            if ownsStatement { sqlite3_finalize(statement) }
             self.statement = nil
             throw DriverError("the query returns no rows to transfer (is it a SELECT?)")
         }
@@ -113,10 +120,17 @@ final class SQLiteReader: RowReader {
             guard value == 0 || value == 1 else { throw valueError(column, "\(value) is not a boolean (0 or 1)") }
             batch.append(CollectionOfOne(value == 1 ? UInt8(ascii: "t") : UInt8(ascii: "f")))
         case (.int16, SQLITE_INTEGER), (.int32, SQLITE_INTEGER), (.int64, SQLITE_INTEGER), (.uint64, SQLITE_INTEGER),
-            (.decimal, SQLITE_INTEGER), (.float32, SQLITE_INTEGER), (.float64, SQLITE_INTEGER):
+            (.float32, SQLITE_INTEGER), (.float64, SQLITE_INTEGER):
             Canonical.appendInteger(sqlite3_column_int64(statement, index), to: &batch)
-        case (.float32, SQLITE_FLOAT), (.float64, SQLITE_FLOAT), (.decimal, SQLITE_FLOAT):
+        case (.float32, SQLITE_FLOAT), (.float64, SQLITE_FLOAT):
             batch.append(Canonical.text(of: sqlite3_column_double(statement, index)))
+        case (.decimal(let precision, let scale), _):
+            // SQLite does not enforce DECIMAL(p,s): a value that does not fit would be rounded by the target.
+            let text = storage == SQLITE_FLOAT ? Canonical.text(of: sqlite3_column_double(statement, index)) : text(statement, index)
+            if let precision, !DecimalText.fits(text, precision: precision, scale: scale ?? 0) {
+                throw valueError(column, "'\(text)' does not fit the declared \(columns[column].sourceType)")
+            }
+            batch.append(text)
         case (.int16, _), (.int32, _), (.int64, _), (.bool, _):
             // An integer column holding text or a real: SQLite allows it, no exact integer exists.
             throw valueError(column, "'\(text(statement, index))' in a \(columns[column].sourceType) column is not an integer")
@@ -142,7 +156,7 @@ final class SQLiteReader: RowReader {
     private func appendDateTime(_ statement: OpaquePointer, _ index: Int32, column: Int, into batch: inout RowBatch) throws {
         var value = text(statement, index)
         if let separator = value.firstIndex(of: "T") { value.replaceSubrange(separator...separator, with: " ") }
-        if let normalized = DateTimeText.utc(value) {
+        if let normalized = DateTimeText.utc(value), DateTimeShape.isValid(normalized, as: columns[column].type) {
             batch.append(normalized)
         } else {
             throw valueError(column, "'\(value)' is not a date or time SQLite's functions understand")
@@ -159,7 +173,7 @@ final class SQLiteReader: RowReader {
 
     func close() {
         if let statement {
-            sqlite3_finalize(statement)
+            if ownsStatement { sqlite3_finalize(statement) }
             self.statement = nil
         }
         finished = true

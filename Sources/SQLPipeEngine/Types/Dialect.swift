@@ -12,8 +12,9 @@ public protocol Dialect: Sendable {
     func quote(_ identifier: String) -> String
     /// The column type to create for a neutral type, and a warning when it cannot hold every value.
     func columnType(for type: ColumnType) -> String
-    /// Statements that make `staging` the table called `target`; `targetExists` says whether one is there.
-    func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> [String]
+    /// Statements that make `staging` the table called `target` (`swap`), then tidy up (`cleanup`, whose
+    /// failure leaves the target replaced all the same); `targetExists` says whether one is there.
+    func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> (swap: [String], cleanup: [String])
     var beginStatement: String { get }
     /// How the database counts an identifier's length against `maximumIdentifierBytes`.
     func identifierLength(_ identifier: String) -> Int

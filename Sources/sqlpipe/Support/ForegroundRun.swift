@@ -53,6 +53,7 @@ final class ForegroundRun: @unchecked Sendable {
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(250))
+                if Task.isCancelled { break }
                 let seconds = max(0.001, (ContinuousClock.now - started).seconds)
                 let count = rows()
                 let line = "  \(count.grouped) rows  \(Int(Double(count) / seconds).grouped) rows/s  \(Formatting.elapsed(seconds))"

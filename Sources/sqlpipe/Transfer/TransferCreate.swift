@@ -68,7 +68,7 @@ extension TransferCommand {
             case .complete:
                 if !global.json {
                     let rate = Int(Double(finished.rowsTransferred) / max(seconds, 0.001))
-                    print("transfer \(finished.id) complete: \(finished.rowsTransferred.grouped) rows into \(table) in \(String(format: "%.2f", seconds)) s (\(rate.grouped) rows/s)")
+                    print("transfer \(finished.id) complete: \(finished.rowsTransferred.grouped) \(finished.rowsTransferred == 1 ? "row" : "rows") into \(table) in \(String(format: "%.2f", seconds)) s (\(rate.grouped) rows/s)")
                 }
             case .cancelled:
                 printError("transfer \(finished.id) cancelled: \(table) was left as it was")

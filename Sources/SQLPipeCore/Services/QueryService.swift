@@ -1,0 +1,233 @@
+import Foundation
+import GRDB
+import SQLPipeEngine
+
+/// Creates, runs, lists, cancels and deletes queries: statements run on a connection, with the first
+/// rows of the last result kept as a preview.
+public struct QueryService: Sendable {
+    /// The preview kept with a query: at most this many rows and bytes of the last result set.
+    public static let previewRows = 1000
+    public static let previewBytes = 1 << 20
+
+    let store: MetadataStore
+    let connections: ConnectionService
+
+    public func create(_ input: QueryInput, createdBy: String) async throws -> Query {
+        var problems: [String: String] = [:]
+        let text = (input.query ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty { problems["query"] = "must be provided" }
+        if text.utf8.count > 1 << 20 { problems["query"] = "must be at most 1 MiB" }
+        var connectionID: Int64?
+        if let id = input.connectionId {
+            do {
+                connectionID = try await connections.get(String(id)).id
+            } catch SQLPipeError.notFound {
+                problems["connectionId"] = "no connection with id \(id)"
+            }
+        } else {
+            problems["connectionId"] = "must be provided"
+        }
+        guard problems.isEmpty, let connectionID else { throw SQLPipeError.validation(problems) }
+        let row = QueryRow(
+            id: nil, createdAt: Date(), createdBy: createdBy, connectionId: connectionID, query: text,
+            status: RunStatus.queued.rawValue, error: nil, rowsAffected: nil, result: nil, startedAt: nil, stoppedAt: nil,
+            runnerPid: nil, runnerHost: nil, cancelRequested: false)
+        let inserted = try await store.write { db in
+            var inserted = row
+            try inserted.insert(db)
+            return try inserted.reloaded(db)
+        }
+        return try Self.resource(inserted)
+    }
+
+    public func list(_ request: PageRequest) async throws -> Page<Query> {
+        let (rows, metadata) = try await store.page(of: QueryRow.self, request)
+        return Page(items: try rows.map(Self.resource), metadata: metadata)
+    }
+
+    public func get(_ id: Int64) async throws -> Query {
+        try Self.resource(try await find(id))
+    }
+
+    /// Cancels a queued query at once; asks a running one to stop (its runner stops the statement on the
+    /// server). A finished query cannot be cancelled.
+    public func cancel(_ id: Int64) async throws -> Query {
+        let row = try await store.write { db -> QueryRow in
+            guard var row = try QueryRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
+            switch RunStatus(rawValue: row.status) {
+            case .queued:
+                row.status = RunStatus.cancelled.rawValue
+                row.stoppedAt = Date()
+                row.error = "cancelled before it started"
+            case .running:
+                row.cancelRequested = true
+            default:
+                throw SQLPipeError.conflict("query \(id) is already \(row.status): only queued or running queries can be cancelled")
+            }
+            try row.update(db)
+            return try row.reloaded(db)
+        }
+        return try Self.resource(row)
+    }
+
+    public func delete(_ id: Int64) async throws {
+        try await store.write { db in
+            guard let row = try QueryRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
+            if row.status == RunStatus.running.rawValue {
+                throw SQLPipeError.conflict("query \(id) is running: cancel it first")
+            }
+            _ = try QueryRow.deleteOne(db, key: id)
+        }
+    }
+
+    /// Runs a queued query to its end in this process. Every row of every result goes to `output` (the
+    /// CLI streams them); the store keeps a capped preview of the last result. A cancel request in the
+    /// store, from any process, or through `control`, stops the statement on its server.
+    @discardableResult
+    public func run(_ id: Int64, control: TransferControl = TransferControl(), output: (any StatementSink)? = nil) async throws -> Query {
+        let claimed = try await store.write { db -> QueryRow in
+            guard var row = try QueryRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
+            guard row.status == RunStatus.queued.rawValue else {
+                throw SQLPipeError.conflict("query \(id) is \(row.status): only a queued query can run")
+            }
+            row.status = RunStatus.running.rawValue
+            row.startedAt = Date()
+            row.runnerPid = Runner.pid
+            row.runnerHost = Runner.host
+            try row.update(db)
+            return row
+        }
+        let preview = PreviewSink(forwardingTo: output)
+        let outcome: Result<Void, any Error>
+        do {
+            guard let connectionID = claimed.connectionId else {
+                throw SQLPipeError.conflict("the connection of query \(id) was deleted")
+            }
+            let config = try await connections.config(for: String(connectionID))
+            let text = claimed.query
+            outcome = await RunWatcher.run(.queries, id: id, store: store, control: control) {
+                try control.checkCancelled()
+                let session = try Drivers.open(config)
+                defer { session.close() }
+                try control.attach(canceller: session.canceller())
+                do {
+                    try session.runStatements(text, sink: preview)
+                } catch {
+                    if control.isCancelled { throw TransferCancelled() }
+                    throw error
+                }
+            }
+        } catch {
+            outcome = .failure(error)
+        }
+        let finished = try await store.write { db -> QueryRow in
+            guard var row = try QueryRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
+            row.stoppedAt = Date()
+            row.runnerPid = nil
+            row.rowsAffected = preview.rowsAffected
+            row.result = preview.result
+            switch outcome {
+            case .success:
+                row.status = RunStatus.complete.rawValue
+            case .failure(let error):
+                if error is TransferCancelled || control.isCancelled {
+                    row.status = RunStatus.cancelled.rawValue
+                    row.error = "cancelled"
+                } else {
+                    row.status = RunStatus.error.rawValue
+                    row.error = TransferService.message(of: error)
+                }
+            }
+            try row.update(db)
+            return try row.reloaded(db)
+        }
+        return try Self.resource(finished)
+    }
+
+    /// Marks the running queries whose process died as failed ("interrupted").
+    func recoverInterrupted() async throws {
+        let orphans = try await store.read { db in
+            try QueryRow.filter(Column("status") == RunStatus.running.rawValue).fetchAll(db)
+        }.filter { !Runner.isAlive(pid: $0.runnerPid, host: $0.runnerHost) }
+        for orphan in orphans {
+            guard let id = orphan.id else { continue }
+            try await store.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE queries SET status = 'error', error = 'interrupted: the process running it stopped',
+                        stopped_at = ?, runner_pid = NULL WHERE id = ? AND status = 'running'
+                        """, arguments: [Date(), id])
+            }
+        }
+    }
+
+    private func find(_ id: Int64) async throws -> QueryRow {
+        try await store.read { db in
+            guard let row = try QueryRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
+            return row
+        }
+    }
+
+    static func notFound(_ id: Int64) -> SQLPipeError { .notFound("no query with id \(id)") }
+
+    static func resource(_ row: QueryRow) throws -> Query {
+        guard let id = row.id, let status = RunStatus(rawValue: row.status) else {
+            throw SQLPipeError.store("a stored query is incomplete")
+        }
+        return Query(
+            id: id, createdAt: row.createdAt, createdBy: row.createdBy, connectionId: row.connectionId, query: row.query,
+            status: status, error: row.error, rowsAffected: row.rowsAffected, result: row.result, startedAt: row.startedAt,
+            stoppedAt: row.stoppedAt)
+    }
+}
+
+/// Keeps the capped preview of the last result set and the rows statements changed, and passes every
+/// event on to the caller's output.
+final class PreviewSink: StatementSink, @unchecked Sendable {
+    private let output: (any StatementSink)?
+    private var columns: [ColumnDescription] = []
+    private var rows: [[JSONValue]] = []
+    private var bytes = 0
+    private var truncated = false
+    private(set) var result: QueryResult?
+    private(set) var rowsAffected: Int?
+
+    init(forwardingTo output: (any StatementSink)?) {
+        self.output = output
+    }
+
+    func begin(columns: [ColumnDescription]) throws {
+        self.columns = columns
+        rows = []
+        bytes = 0
+        truncated = false
+        result = QueryResult(columns: columns.map { .init(name: $0.name, type: $0.type.description) }, rows: [], truncated: false)
+        try output?.begin(columns: columns)
+    }
+
+    func rows(_ batch: RowBatch) throws {
+        for row in 0..<batch.rowCount where !truncated {
+            // The preview's size is judged by the cells' bytes plus a little for the JSON around them.
+            let size = (0..<columns.count).reduce(0) { total, column in
+                total + batch.withCell(row: row, column: column) { $0.count } + 4
+            }
+            if rows.count >= QueryService.previewRows || bytes + size > QueryService.previewBytes {
+                truncated = true
+                break
+            }
+            bytes += size
+            rows.append((0..<columns.count).map { QueryValues.json(batch, row: row, column: $0, type: columns[$0].type) })
+        }
+        try output?.rows(batch)
+    }
+
+    func end(rowsAffected: Int?) throws {
+        if result != nil && !columns.isEmpty {
+            result = QueryResult(columns: columns.map { .init(name: $0.name, type: $0.type.description) }, rows: rows, truncated: truncated)
+            columns = []
+        } else if let rowsAffected {
+            self.rowsAffected = (self.rowsAffected ?? 0) + rowsAffected
+        }
+        try output?.end(rowsAffected: rowsAffected)
+    }
+}

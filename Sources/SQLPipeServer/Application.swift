@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import SQLPipeCore
+import ServiceLifecycle
+
+/// Everything `sqlpipe serve` can be told.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 9000
+    public var workers = WorkerPool.Options()
+    /// Run the worker pool (in-process router tests may leave it out).
+    public var runWorkers = true
+    /// PEM files of the certificate chain and private key; both or neither.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    /// How long verified credentials are kept (they are re-checked against the store on every request).
+    public var credentialLifetime: Duration = .seconds(60)
+    /// Failed logins per client address: `failedLoginBurst` at once, then one more every `failedLoginRefill`.
+    public var failedLoginBurst = 10
+    public var failedLoginRefill: Duration = .seconds(6)
+
+    public init() {}
+}
+
+/// The router with every route of the API, and the table of what it registered.
+public struct APIRouter {
+    public let router: Router<APIRequestContext>
+    public let routes: RouteTable
+}
+
+/// Builds the router: request log and error mapping around everything, Basic Auth around all but the
+/// healthcheck, and 405 for the methods a path does not have.
+public func buildRouter(
+    sqlpipe: SQLPipe, configuration: ServerConfiguration, workers: WorkerPool?
+) -> APIRouter {
+    let router = Router(context: APIRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    let authenticated = router.group()
+        .add(
+            middleware: BasicAuthMiddleware(
+                users: sqlpipe.users, cache: CredentialCache(lifetime: configuration.credentialLifetime),
+                limiter: LoginRateLimiter(burst: configuration.failedLoginBurst, refill: configuration.failedLoginRefill)))
+    let routes = RouteTable(open: router, authenticated: authenticated)
+    HealthController(users: sqlpipe.users).addRoutes(to: routes)
+    TransfersController(transfers: sqlpipe.transfers, workers: workers).addRoutes(to: routes)
+    QueriesController(queries: sqlpipe.queries, workers: workers).addRoutes(to: routes)
+    ConnectionsController(connections: sqlpipe.connections).addRoutes(to: routes)
+    UsersController(users: sqlpipe.users).addRoutes(to: routes)
+    routes.addMethodNotAllowed()
+    return APIRouter(router: router, routes: routes)
+}
+
+/// The whole server as a Hummingbird application: router, worker pool and (with the files) TLS. It is
+/// separate from `sqlpipe serve` so that tests run it in-process.
+public func buildApplication(
+    sqlpipe: SQLPipe, configuration: ServerConfiguration, logger: Logger,
+    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    let workers = WorkerPool(sqlpipe: sqlpipe, options: configuration.workers, logger: logger)
+    let api = buildRouter(sqlpipe: sqlpipe, configuration: configuration, workers: configuration.runWorkers ? workers : nil)
+    let scheme: String
+    let server: HTTPServerBuilder
+    switch (configuration.tlsCertificate, configuration.tlsKey) {
+    case (nil, nil):
+        scheme = "http"
+        server = .http1()
+    case (let certificate?, let key?):
+        scheme = "https"
+        server = try .tls(.http1(), tlsConfiguration: try tlsConfiguration(certificate: certificate, key: key))
+    default:
+        throw SQLPipeError.badInput("--tls-cert and --tls-key go together: give both or neither")
+    }
+    let host = configuration.host
+    return Application(
+        router: api.router,
+        server: server,
+        configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: "sqlpipe"),
+        services: configuration.runWorkers ? [workers] : [],
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            let shownHost = host.contains(":") ? "[\(host)]" : host
+            let url = "\(scheme)://\(shownHost):\(port)"
+            logger.info("listening", metadata: ["url": "\(url)", "version": "\(SQLPipe.version)"])
+            await onServerRunning(url)
+        },
+        logger: logger
+    )
+}
+
+func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
+    do {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+        guard !chain.isEmpty else { throw SQLPipeError.badInput("--tls-cert: no certificate in \(certificate)") }
+        let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(privateKey))
+    } catch let error as SQLPipeError {
+        throw error
+    } catch {
+        throw SQLPipeError.badInput("cannot read the TLS certificate \(certificate) or key \(key): \(error)")
+    }
+}
+
+/// Runs the server until SIGTERM or SIGINT: then it stops accepting requests, lets running work finish
+/// within the grace period, cancels the rest, and returns.
+public func runServer(sqlpipe: SQLPipe, configuration: ServerConfiguration, logger: Logger) async throws {
+    guard try await sqlpipe.users.count() > 0 else {
+        throw SQLPipeError.conflict(
+            "the store \(sqlpipe.store.path) has no users: create the first admin with `sqlpipe user create --username NAME --admin`, then start the server again")
+    }
+    let app = try buildApplication(sqlpipe: sqlpipe, configuration: configuration, logger: logger)
+    try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    logger.info("stopped")
+}

@@ -1,0 +1,51 @@
+import Hummingbird
+import SQLPipeCore
+
+/// `/api/v1/transfers` and `/api/v1/cancel-transfer/{id}`.
+struct TransfersController {
+    static let createFields = ["sourceID", "targetID", "query", "targetSchema", "targetTable", "overwrite"]
+
+    let transfers: TransferService
+    let workers: WorkerPool?
+
+    func addRoutes(to routes: RouteTable) {
+        routes.add(.post, "/api/v1/transfers", access: .user, handler: create)
+        routes.add(.get, "/api/v1/transfers", access: .user, handler: list)
+        routes.add(.get, "/api/v1/transfers/:id", access: .user, handler: show)
+        routes.add(.patch, "/api/v1/cancel-transfer/:id", access: .user, handler: cancel)
+        routes.add(.delete, "/api/v1/transfers/:id", access: .admin, handler: delete)
+    }
+
+    /// 202: it runs in the background.
+    @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let input = try await RequestBody.decode(TransferInput.self, fields: Self.createFields, from: request, context: context)
+        let transfer = try await transfers.create(input, createdBy: user.username)
+        workers?.submitted(.transfer, id: transfer.id)
+        return JSONResponse.make(.accepted, Envelope("transfer", transfer))
+    }
+
+    @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let page = try await transfers.list(try request.pageRequest())
+        return JSONResponse.make(.ok, Envelope<[Transfer]>.page("transfers", page))
+    }
+
+    @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let transfer = try await transfers.get(try context.parameters.id("transfer"))
+        return JSONResponse.make(.ok, Envelope("transfer", transfer))
+    }
+
+    /// A queued transfer ends `cancelled` at once; a running one is asked to stop (its target is rolled back).
+    @Sendable func cancel(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try context.parameters.id("transfer")
+        let transfer = try await transfers.cancel(id)
+        workers?.cancelRunning(.transfer, id: id)
+        return JSONResponse.make(.ok, Envelope("transfer", transfer))
+    }
+
+    @Sendable func delete(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try context.parameters.id("transfer")
+        try await transfers.delete(id)
+        return JSONResponse.make(.ok, Envelope.message("transfer \(id) deleted"))
+    }
+}

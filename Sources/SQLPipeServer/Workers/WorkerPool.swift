@@ -1,0 +1,216 @@
+import Foundation
+import Logging
+import SQLPipeCore
+import SQLPipeEngine
+import ServiceLifecycle
+
+/// Runs queued transfers and queries, at most `maxConcurrency` at a time, oldest first: those created
+/// through the API at once, and those queued by another process (the CLI's `--detach`) when the store is
+/// next polled.
+///
+/// On graceful shutdown (SIGTERM, SIGINT) it takes no new work, lets running work go on for
+/// `shutdownGrace`, then cancels what is left: the engine stops the source query and rolls the target
+/// back, and the record ends `cancelled`.
+public final class WorkerPool: Service, @unchecked Sendable {
+    public struct Options: Sendable {
+        public var maxConcurrency: Int
+        public var shutdownGrace: Duration
+        /// How often the store is read for work queued by other processes.
+        public var pollInterval: Duration
+        /// How old work queued by another process must be before it is taken: the CLI creates a foreground
+        /// transfer as `queued` and claims it a moment later, and the pool must not take it first.
+        public var foreignDelay: Duration
+
+        public init(
+            maxConcurrency: Int = 4, shutdownGrace: Duration = .seconds(30), pollInterval: Duration = .milliseconds(250),
+            foreignDelay: Duration = .seconds(1)
+        ) {
+            self.maxConcurrency = maxConcurrency
+            self.shutdownGrace = shutdownGrace
+            self.pollInterval = pollInterval
+            self.foreignDelay = foreignDelay
+        }
+    }
+
+    struct State {
+        var running: [String: TransferControl] = [:]
+        var local: Set<String> = []
+        var stopping = false
+        var sleeper: Task<Void, Never>?
+        var wakePending = false
+    }
+
+    let sqlpipe: SQLPipe
+    let queue: WorkQueue
+    let runner: WorkRunner
+    public let options: Options
+    let logger: Logger
+    private let lock = NSLock()
+    private var state = State()
+
+    public init(sqlpipe: SQLPipe, options: Options, logger: Logger) {
+        self.sqlpipe = sqlpipe
+        self.queue = WorkQueue(store: sqlpipe.store)
+        self.runner = WorkRunner(sqlpipe: sqlpipe)
+        self.options = options
+        self.logger = logger
+    }
+
+    /// How many items run now.
+    public var runningCount: Int { lock.withLock { state.running.count } }
+
+    /// Work created through the API: taken on the next turn, without waiting for the poll.
+    public func submitted(_ kind: QueuedWork.Kind, id: Int64) {
+        lock.withLock { _ = state.local.insert(QueuedWork.key(kind, id)) }
+        wake()
+    }
+
+    /// Cancels at once what this process runs (the store's cancel request would stop it within half a second).
+    public func cancelRunning(_ kind: QueuedWork.Kind, id: Int64) {
+        let control = lock.withLock { state.running[QueuedWork.key(kind, id)] }
+        control?.cancel()
+    }
+
+    public func run() async throws {
+        logger.info(
+            "workers started",
+            metadata: ["max_concurrency": "\(options.maxConcurrency)", "shutdown_grace_s": "\(options.shutdownGrace.components.seconds)"])
+        await withDiscardingTaskGroup { group in
+            await withGracefulShutdownHandler {
+                while !lock.withLock({ state.stopping }) {
+                    for (item, control) in await nextItems() {
+                        group.addTask { await self.execute(item, control: control) }
+                    }
+                    await pause()
+                }
+            } onGracefulShutdown: {
+                self.lock.withLock { self.state.stopping = true }
+                self.wake()
+            }
+            await drain()
+        }
+        logger.info("workers stopped")
+    }
+
+    /// Ends the loop without a graceful shutdown (tests that run the pool by hand).
+    public func stop() {
+        lock.withLock { state.stopping = true }
+        wake()
+    }
+
+    private func nextItems() async -> [(QueuedWork, TransferControl)] {
+        let (free, running) = lock.withLock { (options.maxConcurrency - state.running.count, Set(state.running.keys)) }
+        guard free > 0 else { return [] }
+        let candidates: [QueuedWork]
+        do {
+            candidates = try await queue.next(limit: free + running.count + 32)
+        } catch {
+            logger.error("cannot read the queue", metadata: ["error": "\(error)"])
+            return []
+        }
+        let cutoff = Date().addingTimeInterval(-Self.seconds(options.foreignDelay))
+        return lock.withLock {
+            var chosen: [(QueuedWork, TransferControl)] = []
+            for item in candidates where chosen.count < free && state.running[item.key] == nil {
+                guard state.local.contains(item.key) || item.createdAt < cutoff else { continue }
+                let control = TransferControl()
+                state.running[item.key] = control
+                state.local.remove(item.key)
+                chosen.append((item, control))
+            }
+            return chosen
+        }
+    }
+
+    private func execute(_ item: QueuedWork, control: TransferControl) async {
+        defer {
+            _ = lock.withLock { state.running.removeValue(forKey: item.key) }
+            wake()
+        }
+        let metadata: Logger.Metadata = ["kind": "\(item.kind.rawValue)", "id": "\(item.id)"]
+        logger.info("work started", metadata: metadata)
+        do {
+            let outcome = try await runner.run(item, control: control)
+            var finished = metadata
+            finished["status"] = "\(outcome.status.rawValue)"
+            if let error = outcome.error { finished["error"] = "\(error)" }
+            logger.info("work finished", metadata: finished)
+        } catch SQLPipeError.conflict(let message) {
+            // Taken by another process, or cancelled, since it was read: nothing to do.
+            logger.debug("work skipped", metadata: metadata.merging(["reason": "\(message)"]) { $1 })
+        } catch {
+            logger.error("work failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+    }
+
+    /// Waits up to the grace period for running work, then cancels the rest and waits for it to stop.
+    private func drain() async {
+        let deadline = ContinuousClock.now + options.shutdownGrace
+        var announced = false
+        while true {
+            let count = runningCount
+            if count == 0 { return }
+            if !announced {
+                logger.notice(
+                    "waiting for running work", metadata: ["running": "\(count)", "grace_s": "\(options.shutdownGrace.components.seconds)"])
+                announced = true
+            }
+            if ContinuousClock.now >= deadline { break }
+            try? await Task.sleep(for: min(.milliseconds(100), deadline - ContinuousClock.now))
+        }
+        let controls = lock.withLock { Array(state.running.values) }
+        logger.notice("grace period over: cancelling running work", metadata: ["running": "\(controls.count)"])
+        controls.forEach { $0.cancel() }
+    }
+
+    private func pause() async {
+        let sleeper: Task<Void, Never>? = lock.withLock {
+            if state.wakePending || state.stopping {
+                state.wakePending = false
+                return nil
+            }
+            let interval = options.pollInterval
+            let task = Task<Void, Never> { _ = try? await Task.sleep(for: interval) }
+            state.sleeper = task
+            return task
+        }
+        await sleeper?.value
+        lock.withLock { state.sleeper = nil }
+    }
+
+    private func wake() {
+        lock.withLock {
+            if let sleeper = state.sleeper {
+                sleeper.cancel()
+            } else {
+                state.wakePending = true
+            }
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// How an item ended, for the log.
+struct WorkOutcome {
+    var status: RunStatus
+    var error: String?
+}
+
+/// Runs one queued item to its end through its service.
+struct WorkRunner: Sendable {
+    let sqlpipe: SQLPipe
+
+    func run(_ item: QueuedWork, control: TransferControl) async throws -> WorkOutcome {
+        switch item.kind {
+        case .transfer:
+            let transfer = try await sqlpipe.transfers.run(item.id, control: control)
+            return WorkOutcome(status: transfer.status, error: transfer.error)
+        case .query:
+            let query = try await sqlpipe.queries.run(item.id, control: control)
+            return WorkOutcome(status: query.status, error: query.error)
+        }
+    }
+}

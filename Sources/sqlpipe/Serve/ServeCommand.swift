@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SQLPipeCore
+import SQLPipeServer
+
+/// `sqlpipe serve`: the REST API on the same store as the CLI.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the REST API (HTTP Basic Auth) and run queued transfers and queries.",
+        discussion: """
+            Listens on loopback unless --host says otherwise. Every route but GET /api/v1/healthcheck needs \
+            HTTP Basic Auth with a user of the store; the store must have one (create the first admin with \
+            `sqlpipe user create --username NAME --admin`). Work queued through the API, or with \
+            `transfer create --detach` from another process, runs on --max-concurrency workers in creation order.
+
+            SIGTERM or SIGINT stops it gracefully: no new requests, running work gets --shutdown-grace seconds \
+            to finish, then it is cancelled (its target left as it was), and the exit status is 0.
+
+            Example:
+              sqlpipe serve --port 9000 --max-concurrency 4 --log-format json
+            """)
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+    @Option(help: "The TCP port to listen on (0 picks a free one).")
+    var port = 9000
+    @Option(help: "How many transfers and queries run at once.")
+    var maxConcurrency = 4
+    @Option(help: ArgumentHelp("Seconds that running work may go on after SIGTERM or SIGINT before it is cancelled.", valueName: "seconds"))
+    var shutdownGrace: Double = 30
+    @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (with --tls-key).", valueName: "file"), completion: .file())
+    var tlsCert: String?
+    @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"), completion: .file())
+    var tlsKey: String?
+    @Option(help: "The log's format: text (key=value) or json, one line per event on stderr.")
+    var logFormat: LogFormat = .text
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard (1...256).contains(maxConcurrency) else { throw ValidationError("--max-concurrency must be between 1 and 256.") }
+        guard shutdownGrace >= 0, shutdownGrace <= 86_400 else {
+            throw ValidationError("--shutdown-grace must be between 0 and 86400 seconds.")
+        }
+        if (tlsCert == nil) != (tlsKey == nil) {
+            throw ValidationError("--tls-cert and --tls-key go together: give both or neither.")
+        }
+    }
+
+    func run() async throws {
+        let format = logFormat
+        let logger = Logger(label: "sqlpipe") { label in LineLogHandler(label: label, format: format) }
+        let sqlpipe = try await global.open()
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.workers.maxConcurrency = maxConcurrency
+        configuration.workers.shutdownGrace = .milliseconds(Int64((shutdownGrace * 1000).rounded()))
+        configuration.tlsCertificate = tlsCert
+        configuration.tlsKey = tlsKey
+        try await runServer(sqlpipe: sqlpipe, configuration: configuration, logger: logger)
+    }
+}
+
+extension LogFormat: ExpressibleByArgument {}

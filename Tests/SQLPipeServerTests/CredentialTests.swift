@@ -1,0 +1,100 @@
+import Foundation
+import HTTPTypes
+import SQLPipeCore
+import SQLPipeTestSupport
+import Testing
+
+@testable import SQLPipeServer
+
+/// The cache of verified credentials must never outlive what it verified.
+@Suite struct CredentialTests {
+    @Test func aWrongPasswordIsRejectedEvenRightAfterTheRightOneWasCached() async throws {
+        let harness = try await APIHarness()
+        try await harness.test { (api: APIClient) async throws in
+            _ = api
+            #expect(try await api.request(.get, "/api/v1/transfers").status == .ok)
+            let wrong = APIHarness.Credentials(username: "admin_1", password: APIHarness.admin.password + "x")
+            #expect(try await api.request(.get, "/api/v1/transfers", as: wrong).status == .unauthorized)
+            let prefix = APIHarness.Credentials(username: "admin_1", password: String(APIHarness.admin.password.dropLast()))
+            #expect(try await api.request(.get, "/api/v1/transfers", as: prefix).status == .unauthorized)
+            #expect(try await api.request(.get, "/api/v1/transfers").status == .ok)
+        }
+    }
+
+    /// Changes made by another process (the CLI) on the same store count at the next request.
+    @Test func aDeletedUserIsRejectedAtOnce() async throws {
+        let harness = try await APIHarness()
+        let cli = try harness.store.reopen()
+        try await harness.test { (api: APIClient) async throws in
+            #expect(try await api.request(.get, "/api/v1/transfers", as: APIHarness.plain).status == .ok)
+            try await cli.users.delete("plain_1")
+            #expect(try await api.request(.get, "/api/v1/transfers", as: APIHarness.plain).status == .unauthorized)
+        }
+    }
+
+    @Test func aChangedPasswordIsRejectedAtOnceAndTheNewOneAccepted() async throws {
+        let harness = try await APIHarness()
+        let cli = try harness.store.reopen()
+        try await harness.test { (api: APIClient) async throws in
+            #expect(try await api.request(.get, "/api/v1/transfers", as: APIHarness.plain).status == .ok)
+            _ = try await cli.users.update("plain_1", UserInput(password: "a-new-password"))
+            #expect(try await api.request(.get, "/api/v1/transfers", as: APIHarness.plain).status == .unauthorized)
+            let renewed = APIHarness.Credentials(username: "plain_1", password: "a-new-password")
+            #expect(try await api.request(.get, "/api/v1/transfers", as: renewed).status == .ok)
+
+            // Set again to the same password: a new hash, so the cached entry is checked again (and passes).
+            _ = try await cli.users.update("plain_1", UserInput(password: "a-new-password"))
+            #expect(try await api.request(.get, "/api/v1/transfers", as: renewed).status == .ok)
+        }
+    }
+
+    @Test func aRenamedUserIsRejectedUnderTheOldNameAndADemotedAdminAt403() async throws {
+        let harness = try await APIHarness()
+        let cli = try harness.store.reopen()
+        _ = try await cli.users.update("plain_1", UserInput(admin: true))
+        try await harness.test { (api: APIClient) async throws in
+            #expect(try await api.request(.get, "/api/v1/users", as: APIHarness.plain).status == .ok)
+            _ = try await cli.users.update("plain_1", UserInput(admin: false))
+            #expect(try await api.request(.get, "/api/v1/users", as: APIHarness.plain).status == .forbidden)
+            _ = try await cli.users.update("plain_1", UserInput(username: "plain_2"))
+            #expect(try await api.request(.get, "/api/v1/transfers", as: APIHarness.plain).status == .unauthorized)
+            let renamed = APIHarness.Credentials(username: "plain_2", password: APIHarness.plain.password)
+            #expect(try await api.request(.get, "/api/v1/transfers", as: renamed).status == .ok)
+        }
+    }
+
+    @Test func changesThroughTheAPIItselfCountAtOnceToo() async throws {
+        let harness = try await APIHarness()
+        try await harness.test { (api: APIClient) async throws in
+            #expect(try await api.request(.get, "/api/v1/transfers", as: APIHarness.plain).status == .ok)
+            #expect(try await api.request(.patch, "/api/v1/users/2", json: ["password": "changed-password"]).status == .ok)
+            #expect(try await api.request(.get, "/api/v1/transfers", as: APIHarness.plain).status == .unauthorized)
+        }
+    }
+
+    @Test func verifiedCredentialsAreCachedUnderAKeyedHashAndExpire() async throws {
+        let harness = try await APIHarness()
+        let cache = CredentialCache(lifetime: .seconds(60))
+        let middleware = BasicAuthMiddleware(users: harness.sqlpipe.users, cache: cache, limiter: LoginRateLimiter())
+        #expect(try await middleware.authenticate(username: "admin_1", password: APIHarness.admin.password)?.username == "admin_1")
+        #expect(cache.count == 1)
+        #expect(try await middleware.authenticate(username: "admin_1", password: "wrong-password") == nil)
+        #expect(cache.count == 1)
+
+        let key = cache.key(username: "admin_1", password: APIHarness.admin.password)
+        #expect(key.count == 32)
+        #expect(!key.contains(APIHarness.admin.password))
+        #expect(CredentialCache().key(username: "admin_1", password: APIHarness.admin.password) != key, "a new key per process")
+        // "ab" + "c" and "a" + "bc" are different credentials.
+        #expect(cache.key(username: "ab", password: "c") != cache.key(username: "a", password: "bc"))
+        #expect(cache.entry(key, now: .now + .seconds(61)) == nil)
+        #expect(cache.count == 0)
+    }
+
+    @Test func constantTimeEqualityComparesWholeValues() {
+        #expect(constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!constantTimeEqual([1, 2, 3], [1, 2]))
+        #expect(constantTimeEqual([], []))
+    }
+}

@@ -1,0 +1,602 @@
+#!/usr/bin/env bash
+# Measures sqlpipe's transfer throughput and peak memory on every route between PostgreSQL,
+# MariaDB/MySQL and SQLite, next to the native bulk pipes (psql COPY binary, mariadb | LOAD DATA).
+# See docs/benchmarks.md.
+#
+#   scripts/benchmark.sh [--rows-narrow N] [--rows-mixed N] [--routes pg-pg,mysql-sqlite,...]
+#                        [--datasets narrow,mixed] [--repeat N] [--out FILE] [--keep-data]
+#
+# Uses the servers named by SQLPIPE_TEST_POSTGRES_URL / SQLPIPE_TEST_MARIADB_URL when set (e.g.
+# `source <dir>/env.sh` from scripts/dev-databases.sh), else starts throwaway ones and stops them at
+# exit. Builds sqlpipe in release mode; SQLPIPE_BENCH_SCRATCH sets the build's --scratch-path, and
+# SQLPIPE_BENCH_BIN=/path/to/sqlpipe measures that binary instead of building.
+# The results table (Markdown) goes to stdout, and to --out FILE; progress goes to stderr.
+# Exit status: 0 when every run worked and every row count matched, 1 otherwise.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib/databases.sh
+source "$repo_root/scripts/lib/databases.sh"
+
+all_routes=(pg-pg pg-mysql pg-sqlite mysql-pg mysql-mysql mysql-sqlite sqlite-pg sqlite-mysql sqlite-sqlite)
+rows_narrow=2000000
+rows_mixed=1000000
+routes_arg=$(
+    IFS=,
+    echo "${all_routes[*]}"
+)
+datasets_arg=narrow,mixed
+repeat=1
+out_file=""
+keep_data=0
+
+usage() {
+    sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+}
+
+die() {
+    printf 'benchmark: error: %s\n' "$*" >&2
+    exit 1
+}
+
+log() {
+    printf '==> %s\n' "$*" >&2
+}
+
+positive() {
+    [[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 needs a positive integer, not '$2'"
+}
+
+while (($#)); do
+    case $1 in
+    --rows-narrow | --rows-mixed | --routes | --datasets | --repeat | --out)
+        (($# >= 2)) || die "$1 needs a value"
+        case $1 in
+        --rows-narrow) positive "$1" "$2" && rows_narrow=$2 ;;
+        --rows-mixed) positive "$1" "$2" && rows_mixed=$2 ;;
+        --routes) routes_arg=$2 ;;
+        --datasets) datasets_arg=$2 ;;
+        --repeat) positive "$1" "$2" && repeat=$2 ;;
+        --out) out_file=$2 ;;
+        esac
+        shift 2
+        ;;
+    --keep-data)
+        keep_data=1
+        shift
+        ;;
+    -h | --help)
+        usage
+        exit 0
+        ;;
+    *) die "unknown argument '$1' (see --help)" ;;
+    esac
+done
+
+IFS=, read -r -a routes <<<"$routes_arg"
+IFS=, read -r -a datasets <<<"$datasets_arg"
+((${#routes[@]})) || die "--routes is empty"
+((${#datasets[@]})) || die "--datasets is empty"
+for route in "${routes[@]}"; do
+    [[ " ${all_routes[*]} " == *" $route "* ]] || die "unknown route '$route' (use: ${all_routes[*]})"
+done
+for dataset in "${datasets[@]}"; do
+    [[ $dataset == narrow || $dataset == mixed ]] || die "unknown dataset '$dataset' (use narrow, mixed)"
+done
+if [[ -n $out_file ]]; then
+    : >"$out_file" || die "cannot write $out_file"
+fi
+
+# Which systems are read from and written to, and which reference pipes run.
+uses() { # uses SYSTEM source|target
+    local route
+    for route in "${routes[@]}"; do
+        if [[ $2 == source && ${route%-*} == "$1" ]] || [[ $2 == target && ${route#*-} == "$1" ]]; then
+            return 0
+        fi
+    done
+    return 1
+}
+need_pg=0 need_mysql=0 need_sqlite=0 ref_pg=0 ref_mysql=0
+for system in pg mysql sqlite; do
+    if uses "$system" source || uses "$system" target; then
+        declare "need_$system=1"
+    fi
+done
+[[ " ${routes[*]} " == *" pg-pg "* ]] && ref_pg=1
+uses mysql target && ref_mysql=1
+
+# --- setup -------------------------------------------------------------------------------------
+
+work=""
+pg_conn=()
+mysql_conn=()
+# shellcheck disable=SC2317,SC2119 # runs from the EXIT trap; no argument = what we started
+cleanup() {
+    local rc=$?
+    trap - EXIT
+    if [[ -n $work ]]; then
+        drop_tables || true
+        rm -rf -- "$work"
+    fi
+    sqlpipe_stop_databases || true
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# shellcheck disable=SC2119 # no argument: servers and clients too
+sqlpipe_install_packages
+if [[ ! -x /usr/bin/time ]]; then
+    log "installing GNU time"
+    _sqlpipe_as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
+        install --no-install-recommends time >&2
+fi
+sqlpipe_start_databases
+
+cd "$repo_root"
+if [[ -n ${SQLPIPE_BENCH_BIN:-} ]]; then
+    # A binary built already (e.g. to compare two builds); then nothing is built.
+    sqlpipe=$SQLPIPE_BENCH_BIN
+    log "using $sqlpipe (SQLPIPE_BENCH_BIN); not building"
+else
+    scratch=()
+    [[ -n ${SQLPIPE_BENCH_SCRATCH:-} ]] && scratch=(--scratch-path "$SQLPIPE_BENCH_SCRATCH")
+    log "swift build -c release --product sqlpipe ${scratch[*]}"
+    swift build -c release --product sqlpipe "${scratch[@]}" >&2
+    sqlpipe="$(swift build -c release --show-bin-path "${scratch[@]}")/sqlpipe"
+fi
+[[ -x $sqlpipe ]] || die "no sqlpipe binary at $sqlpipe"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/sqlpipe-bench.XXXXXX")
+export SQLPIPE_STORE="$work/store.db"
+sqlite_source="$work/source.db"
+sqlite_target="$work/target.db"
+
+# Splits a server URL into its parts; the password (percent-decoded) goes into the named variable
+# only, and the URL given to sqlpipe has none.
+urldecode() {
+    local s=${1//+/ }
+    printf '%b' "${s//%/\\x}"
+}
+split_url() { # split_url URL WHAT: sets url_user, url_password, url_host, url_port, url_db, url_bare
+    [[ $1 =~ ^([A-Za-z]+)://([^:@/]+)(:([^@]*))?@([^:/?]+)(:([0-9]+))?/([^?]+)(\?.*)?$ ]] ||
+        die "cannot parse the $2 URL (scheme://user:password@host:port/db expected)"
+    url_user=$(urldecode "${BASH_REMATCH[2]}")
+    url_password=$(urldecode "${BASH_REMATCH[4]}")
+    url_host=${BASH_REMATCH[5]}
+    url_port=${BASH_REMATCH[7]}
+    url_db=$(urldecode "${BASH_REMATCH[8]}")
+    url_bare="${BASH_REMATCH[1]}://${BASH_REMATCH[2]}@${BASH_REMATCH[5]}${BASH_REMATCH[6]}/${BASH_REMATCH[8]}${BASH_REMATCH[9]}"
+}
+
+if ((need_pg)); then
+    split_url "$SQLPIPE_TEST_POSTGRES_URL" PostgreSQL
+    pg_url=$url_bare
+    # Exported: psql reads it, and sqlpipe's connection takes it through --password-env.
+    export PGPASSWORD=$url_password
+    pg_conn=(-X -q -v ON_ERROR_STOP=1 -h "$url_host" -p "${url_port:-5432}" -U "$url_user" -d "$url_db")
+fi
+if ((need_mysql)); then
+    split_url "$SQLPIPE_TEST_MARIADB_URL" MariaDB
+    mysql_url=$url_bare
+    export MYSQL_PWD=$url_password
+    mysql_conn=(--no-defaults -h "$url_host" -P "${url_port:-3306}" -u "$url_user" -D "$url_db")
+fi
+
+# Passwords reach the clients through the environment only (PGPASSWORD, MYSQL_PWD).
+pg_sql() { PGOPTIONS="-c client_min_messages=warning" psql "${pg_conn[@]}" "$@"; }
+mysql_sql() { mariadb "${mysql_conn[@]}" "$@"; }
+sqlite_sql() { sqlite3 -bail "$@"; }
+
+# Removes what the run created: target and reference tables, and the sources unless --keep-data.
+drop_tables() {
+    local dataset tables=()
+    for dataset in narrow mixed; do
+        tables+=("bench_${dataset}_out" "bench_${dataset}_ref")
+        ((keep_data)) || tables+=("bench_$dataset")
+    done
+    if ((${#pg_conn[@]})); then
+        pg_sql -c "DROP TABLE IF EXISTS $(
+            IFS=,
+            echo "${tables[*]}"
+        )" >/dev/null 2>&1 || true
+    fi
+    if ((${#mysql_conn[@]})); then
+        mysql_sql -e "DROP TABLE IF EXISTS $(
+            IFS=,
+            echo "${tables[*]}"
+        )" >/dev/null 2>&1 || true
+    fi
+}
+
+# --- datasets ----------------------------------------------------------------------------------
+
+rows_of() { [[ $1 == narrow ]] && echo "$rows_narrow" || echo "$rows_mixed"; }
+
+query_value() { # query_value SYSTEM SQL [SQLITE_FILE]
+    case $1 in
+    pg) pg_sql -A -t -c "$2" ;;
+    mysql) mysql_sql --batch --skip-column-names -e "$2" ;;
+    sqlite) sqlite_sql "${3:-$sqlite_source}" "$2" ;;
+    esac
+}
+count_rows() { query_value "$1" "SELECT count(*) FROM $2" "${3:-}"; }
+# For the mixed set: how many values are not NULL in a few columns, so that lost NULLs show up.
+count_values() { query_value "$1" "SELECT count(flag) + count(amount) + count(payload) + count(at_tz) + count(uid) FROM $2" "${3:-}"; }
+
+# Five percent NULLs per nullable column: row i is NULL in column k when i % 20 = k.
+create_pg() { # create_pg DATASET ROWS
+    if [[ $1 == narrow ]]; then
+        pg_sql <<SQL
+DROP TABLE IF EXISTS bench_narrow;
+CREATE TABLE bench_narrow (id bigint, n int, x double precision, s text);
+INSERT INTO bench_narrow
+SELECT i, i % 1000, i * 0.37::double precision, left(md5(i::text), 16)
+FROM generate_series(1, $2) AS i;
+VACUUM (FREEZE, ANALYZE) bench_narrow;
+SQL
+    else
+        pg_sql <<SQL
+DROP TABLE IF EXISTS bench_mixed;
+CREATE TABLE bench_mixed (
+    id bigint, flag boolean, small smallint, qty int, amount numeric(12,2), ratio double precision,
+    label varchar(40), body text, payload bytea, day date, at timestamp, at_tz timestamptz, uid uuid);
+INSERT INTO bench_mixed
+SELECT i,
+    CASE WHEN i % 20 = 1 THEN NULL ELSE i % 3 = 0 END,
+    CASE WHEN i % 20 = 2 THEN NULL ELSE (i % 30000)::smallint END,
+    CASE WHEN i % 20 = 3 THEN NULL ELSE (i * 7 % 1000000)::int END,
+    CASE WHEN i % 20 = 4 THEN NULL ELSE round((i % 10000000) * 1.37 / 100, 2) END,
+    CASE WHEN i % 20 = 5 THEN NULL ELSE i * 0.001::double precision / 7 END,
+    CASE WHEN i % 20 = 6 THEN NULL ELSE 'label-' || i END,
+    CASE WHEN i % 20 = 7 THEN NULL ELSE left(m || md5((i + 1)::text), 60) END,
+    CASE WHEN i % 20 = 8 THEN NULL ELSE decode(m || md5((i * 3)::text), 'hex') END,
+    CASE WHEN i % 20 = 9 THEN NULL ELSE date '2000-01-01' + (i % 10000)::int END,
+    CASE WHEN i % 20 = 10 THEN NULL ELSE timestamp '2000-01-01' + i * interval '1.234567 second' END,
+    CASE WHEN i % 20 = 11 THEN NULL ELSE timestamptz '2020-01-01 00:00:00+00' + i * interval '0.5 second' END,
+    CASE WHEN i % 20 = 12 THEN NULL ELSE m::uuid END
+FROM (SELECT i, md5(i::text) AS m FROM generate_series(1, $2) AS i) AS g;
+VACUUM (FREEZE, ANALYZE) bench_mixed;
+SQL
+    fi
+}
+
+create_mysql() { # create_mysql DATASET ROWS
+    if [[ $1 == narrow ]]; then
+        mysql_sql <<SQL
+DROP TABLE IF EXISTS bench_narrow;
+CREATE TABLE bench_narrow (id bigint, n int, x double, s text) ENGINE=InnoDB;
+INSERT INTO bench_narrow SELECT seq, seq % 1000, seq * 0.37e0, left(md5(seq), 16) FROM seq_1_to_$2;
+SQL
+    else
+        mysql_sql <<SQL
+SET time_zone = '+00:00';
+DROP TABLE IF EXISTS bench_mixed;
+CREATE TABLE bench_mixed (
+    id bigint, flag boolean, small smallint, qty int, amount decimal(12,2), ratio double,
+    label varchar(40), body text, payload blob, day date, at datetime(6), at_tz timestamp(6) NULL,
+    uid char(36)) ENGINE=InnoDB;
+INSERT INTO bench_mixed
+SELECT seq,
+    IF(seq % 20 = 1, NULL, seq % 3 = 0),
+    IF(seq % 20 = 2, NULL, seq % 30000),
+    IF(seq % 20 = 3, NULL, seq * 7 % 1000000),
+    IF(seq % 20 = 4, NULL, round((seq % 10000000) * 1.37 / 100, 2)),
+    IF(seq % 20 = 5, NULL, seq * 0.001e0 / 7),
+    IF(seq % 20 = 6, NULL, concat('label-', seq)),
+    IF(seq % 20 = 7, NULL, left(concat(m, md5(seq + 1)), 60)),
+    IF(seq % 20 = 8, NULL, unhex(concat(m, md5(seq * 3)))),
+    IF(seq % 20 = 9, NULL, date '2000-01-01' + INTERVAL (seq % 10000) DAY),
+    IF(seq % 20 = 10, NULL, timestamp '2000-01-01 00:00:00' + INTERVAL (seq * 1234567) MICROSECOND),
+    IF(seq % 20 = 11, NULL, timestamp '2020-01-01 00:00:00' + INTERVAL (seq * 500000) MICROSECOND),
+    IF(seq % 20 = 12, NULL, concat_ws('-', substr(m, 1, 8), substr(m, 9, 4), substr(m, 13, 4),
+                                      substr(m, 17, 4), substr(m, 21, 12)))
+FROM (SELECT seq, md5(seq) AS m FROM seq_1_to_$2) AS g;
+SQL
+    fi
+}
+
+# sqlite3 of Debian 12 has no md5 or unhex: the text and bytes are hex of multiplicative hashes.
+create_sqlite() { # create_sqlite DATASET ROWS
+    if [[ $1 == narrow ]]; then
+        sqlite_sql "$sqlite_source" <<SQL
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+DROP TABLE IF EXISTS bench_narrow;
+CREATE TABLE bench_narrow (id BIGINT, n INTEGER, x DOUBLE, s TEXT);
+INSERT INTO bench_narrow
+WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < $2)
+SELECT i, i % 1000, i * 0.37, printf('%08x%08x', i * 2654435761 % 4294967296, i * 40503 % 4294967296)
+FROM g;
+SQL
+    else
+        sqlite_sql "$sqlite_source" <<SQL
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+DROP TABLE IF EXISTS bench_mixed;
+CREATE TABLE bench_mixed (
+    id BIGINT, flag BOOLEAN, small SMALLINT, qty INTEGER, amount NUMERIC(12,2), ratio DOUBLE,
+    label VARCHAR(40), body TEXT, payload BLOB, day DATE, at DATETIME, at_tz TIMESTAMPTZ, uid UUID);
+INSERT INTO bench_mixed
+WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < $2),
+h(i, a, b, c) AS (SELECT i, i * 2654435761 % 4294967296, i * 40503 % 4294967296, i * 2246822519 % 4294967296 FROM g)
+SELECT i,
+    CASE WHEN i % 20 = 1 THEN NULL ELSE i % 3 = 0 END,
+    CASE WHEN i % 20 = 2 THEN NULL ELSE i % 30000 END,
+    CASE WHEN i % 20 = 3 THEN NULL ELSE i * 7 % 1000000 END,
+    CASE WHEN i % 20 = 4 THEN NULL ELSE round((i % 10000000) * 1.37 / 100, 2) END,
+    CASE WHEN i % 20 = 5 THEN NULL ELSE i * 0.001 / 7 END,
+    CASE WHEN i % 20 = 6 THEN NULL ELSE 'label-' || i END,
+    CASE WHEN i % 20 = 7 THEN NULL ELSE printf('%08x%08x%08x%08x%08x%08x%08x%04x', a, b, c, b, a, c, a, i % 65536) END,
+    CASE WHEN i % 20 = 8 THEN NULL ELSE CAST(printf('%08x%08x%08x%08x', a, b, c, (a + b) % 4294967296) AS BLOB) END,
+    CASE WHEN i % 20 = 9 THEN NULL ELSE date('2000-01-01', '+' || (i % 10000) || ' days') END,
+    CASE WHEN i % 20 = 10 THEN NULL ELSE strftime('%Y-%m-%d %H:%M:%f', 946684800 + i * 1.234567, 'unixepoch') END,
+    CASE WHEN i % 20 = 11 THEN NULL ELSE strftime('%Y-%m-%d %H:%M:%f', 1577836800 + i * 0.5, 'unixepoch') || '+00:00' END,
+    CASE WHEN i % 20 = 12 THEN NULL ELSE printf('%08x-%04x-%04x-%04x-%04x%08x', a, b % 65536, c % 65536, a % 65536, i % 65536, c) END
+FROM h;
+SQL
+    fi
+}
+
+# With --keep-data, a source table that already holds the wanted number of rows is reused.
+ensure_dataset() { # ensure_dataset SYSTEM DATASET
+    local system=$1 dataset=$2 rows have
+    rows=$(rows_of "$dataset")
+    if ((keep_data)) && have=$(count_rows "$system" "bench_$dataset" 2>/dev/null) && [[ $have == "$rows" ]]; then
+        log "$dataset: reusing bench_$dataset in $system ($rows rows)"
+        return 0
+    fi
+    log "$dataset: creating bench_$dataset in $system ($rows rows)"
+    local started=$SECONDS
+    "create_$system" "$dataset" "$rows" >/dev/null
+    have=$(count_rows "$system" "bench_$dataset")
+    [[ $have == "$rows" ]] || die "$dataset: bench_$dataset in $system has $have rows, not $rows"
+    log "$dataset: bench_$dataset in $system ready in $((SECONDS - started)) s"
+}
+
+# --- measuring ---------------------------------------------------------------------------------
+
+# Runs a command under GNU time; sets `wall` (seconds) and `rss_kb` (peak RSS of the process, or
+# for a pipeline the largest of its processes). Output and errors go to $work/last.log.
+measure() {
+    local rc=0
+    /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >"$work/last.log" 2>&1 || rc=$?
+    if ((rc != 0)); then
+        return "$rc"
+    fi
+    read -r wall rss_kb <"$work/time.txt"
+}
+
+if ((need_sqlite)); then
+    sqlite3 "$sqlite_target" 'PRAGMA user_version = 0' || die "cannot create $sqlite_target"
+fi
+log "a fresh store in $work"
+if ((need_pg)); then
+    "$sqlpipe" connection create --name pg --url "$pg_url" --password-env PGPASSWORD >&2
+fi
+if ((need_mysql)); then
+    "$sqlpipe" connection create --name mysql --url "$mysql_url" --password-env MYSQL_PWD >&2
+fi
+if ((need_sqlite)); then
+    "$sqlpipe" connection create --name sqlite --url "sqlite://$sqlite_source" >&2
+    "$sqlpipe" connection create --name sqlite_out --url "sqlite://$sqlite_target" >&2
+fi
+
+failures=()
+fail() {
+    failures+=("$*")
+    printf 'benchmark: FAILED: %s\n' "$*" >&2
+}
+
+# Results: one row per (dataset, run); the reference rates are kept for the ratios.
+declare -A ref_rate=()
+result_rows=()
+
+add_result() { # add_result DATASET ROUTE ROWS SECONDS RSS_KB RATIO TARGET VERDICT
+    local rate mb
+    rate=$(awk -v r="$3" -v s="$4" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
+    mb=$(awk -v k="$5" 'BEGIN { printf "%.1f", k / 1024 }')
+    result_rows+=("$1"$'\x1f'"$2"$'\x1f'"$3"$'\x1f'"$4"$'\x1f'"$rate"$'\x1f'"$mb"$'\x1f'"$6"$'\x1f'"$7"$'\x1f'"$8")
+    log "$1 $2: $3 rows in $4 s = $(group "$rate") rows/s, peak RSS $mb MB"
+}
+
+group() { # 1234567 -> 1,234,567
+    local n=$1 out=""
+    while ((${#n} > 3)); do
+        out=",${n: -3}$out"
+        n=${n:0:${#n}-3}
+    done
+    printf '%s%s' "$n" "$out"
+}
+
+# Runs the reference pipe REPEAT times; keeps the best.
+run_reference() { # run_reference pg|mysql DATASET
+    local kind=$1 dataset=$2 rows best="" best_rss=0 i have null_src null_ref label cmd
+    rows=$(rows_of "$dataset")
+    local src="bench_$dataset" ref="bench_${dataset}_ref"
+    if [[ $kind == pg ]]; then
+        label="psql COPY binary → psql COPY"
+        pg_sql -c "DROP TABLE IF EXISTS $ref; CREATE TABLE $ref (LIKE $src)" >/dev/null
+        # shellcheck disable=SC2016 # expanded by the inner bash
+        cmd=(bash -c 'set -o pipefail
+            psql "${@:3}" -c "COPY (SELECT * FROM $1) TO STDOUT (FORMAT binary)" |
+            psql "${@:3}" -c "COPY $2 FROM STDIN (FORMAT binary)"' _ "$src" "$ref" "${pg_conn[@]}")
+    else
+        label="mariadb --quick --batch → LOAD DATA LOCAL"
+        mysql_sql -e "DROP TABLE IF EXISTS $ref; CREATE TABLE $ref LIKE $src" >/dev/null
+        local load
+        if [[ $dataset == narrow ]]; then
+            # No NULLs, tabs or newlines in this set: raw tab-separated text loads as it is.
+            load="LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE $ref FIELDS TERMINATED BY '\\t' ESCAPED BY '' LINES TERMINATED BY '\\n'"
+            # shellcheck disable=SC2016 # expanded by the inner bash
+            cmd=(bash -c 'set -o pipefail
+                mariadb "${@:3}" --quick --batch --raw --skip-column-names -e "SELECT * FROM $1" |
+                mariadb "${@:3}" --local-infile=1 -e "$2"' _ "$src" "$load" "${mysql_conn[@]}")
+        else
+            # Batch mode without --raw escapes \0, tab, newline and backslash as LOAD DATA expects,
+            # but prints NULL as the word NULL: each column goes through a variable and NULLIF.
+            local columns vars=() sets=() column
+            columns=$(mysql_sql --batch --skip-column-names -e \
+                "SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '$src' ORDER BY ordinal_position")
+            for column in $columns; do
+                vars+=("@$column")
+                sets+=("\`$column\` = NULLIF(@$column, 'NULL')")
+            done
+            load="SET time_zone = '+00:00'; LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE $ref FIELDS TERMINATED BY '\\t' LINES TERMINATED BY '\\n' ($(
+                IFS=,
+                echo "${vars[*]}"
+            )) SET $(
+                IFS=,
+                echo "${sets[*]}"
+            )"
+            # shellcheck disable=SC2016 # expanded by the inner bash
+            cmd=(bash -c 'set -o pipefail
+                mariadb "${@:3}" --quick --batch --skip-column-names -e "SET time_zone = '"'+00:00'"'; SELECT * FROM $1" |
+                mariadb "${@:3}" --local-infile=1 -e "$2"' _ "$src" "$load" "${mysql_conn[@]}")
+        fi
+    fi
+    for ((i = 1; i <= repeat; i++)); do
+        if [[ $kind == pg ]]; then
+            pg_sql -c "TRUNCATE $ref" >/dev/null
+        else
+            mysql_sql -e "TRUNCATE TABLE $ref" >/dev/null
+        fi
+        log "$dataset: reference $label (run $i/$repeat)"
+        if ! measure "${cmd[@]}"; then
+            fail "$dataset reference $label: $(tail -n 5 "$work/last.log")"
+            return 0
+        fi
+        have=$(count_rows "$kind" "$ref")
+        if [[ $have != "$rows" ]]; then
+            fail "$dataset reference $label: $ref has $have rows, the source $rows"
+            return 0
+        fi
+        if [[ -z $best ]] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
+        if ((rss_kb > best_rss)); then best_rss=$rss_kb; fi
+    done
+    if [[ $kind == mysql && $dataset == mixed ]]; then
+        # The NULLs must have survived the text round trip.
+        null_src=$(count_values mysql "$src")
+        null_ref=$(count_values mysql "$ref")
+        [[ $null_src == "$null_ref" ]] || fail "$dataset reference $label: $null_ref non-NULL values in $ref, $null_src in the source"
+    fi
+    ref_rate[$kind.$dataset]=$(awk -v r="$rows" -v s="$best" 'BEGIN { printf "%.6f", (s > 0 ? r / s : 0) }')
+    add_result "$dataset" "${kind}-${kind} reference: $label" "$rows" "$best" "$best_rss" "" "" ""
+}
+
+declare -A source_values_cache=()
+fill_source_values() { # fill_source_values SYSTEM: count_values of bench_mixed there, computed once
+    if [[ -z ${source_values_cache[$1]:-} ]]; then
+        source_values_cache[$1]=$(count_values "$1" bench_mixed)
+    fi
+}
+
+# Runs one sqlpipe route REPEAT times; keeps the best time and the largest peak RSS.
+run_route() { # run_route DATASET ROUTE
+    local dataset=$1 route=$2 rows best="" best_rss=0 i have
+    local source=${route%-*} target=${route#*-}
+    local target_name=$target
+    [[ $target == sqlite ]] && target_name=sqlite_out
+    rows=$(rows_of "$dataset")
+    for ((i = 1; i <= repeat; i++)); do
+        log "$dataset $route: sqlpipe transfer create (run $i/$repeat)"
+        if ! measure "$sqlpipe" transfer create --source "$source" --target "$target_name" \
+            --query "SELECT * FROM bench_$dataset" --target-table "bench_${dataset}_out" --overwrite; then
+            fail "$dataset $route: $(grep -v '^$' "$work/last.log" | tail -n 5)"
+            add_result "$dataset" "$route" "$rows" "-" 0 "" "" "**error**"
+            return 0
+        fi
+        have=$(count_rows "$target" "bench_${dataset}_out" "$sqlite_target")
+        if [[ $have != "$rows" ]]; then
+            fail "$dataset $route: the target has $have rows, the source $rows"
+            add_result "$dataset" "$route" "$rows" "$wall" "$rss_kb" "" "" "**wrong count: $have**"
+            return 0
+        fi
+        if [[ $dataset == mixed ]]; then
+            fill_source_values "$source"
+            have=$(count_values "$target" "bench_${dataset}_out" "$sqlite_target")
+            if [[ $have != "${source_values_cache[$source]}" ]]; then
+                fail "$dataset $route: $have non-NULL values in flag, amount, payload, at_tz, uid of the target, ${source_values_cache[$source]} in the source"
+                add_result "$dataset" "$route" "$rows" "$wall" "$rss_kb" "" "" "**NULLs differ**"
+                return 0
+            fi
+        fi
+        if [[ -z $best ]] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
+        if ((rss_kb > best_rss)); then best_rss=$rss_kb; fi
+    done
+    # The goal of each route (see docs/benchmarks.md) and whether this run met it.
+    local rate ratio="" goal="" verdict="" reference=""
+    rate=$(awk -v r="$rows" -v s="$best" 'BEGIN { printf "%.6f", (s > 0 ? r / s : 0) }')
+    if [[ $route == pg-pg ]]; then
+        reference=pg
+    elif [[ $target == mysql ]]; then
+        reference=mysql
+    fi
+    if [[ -n $reference ]]; then
+        goal="≥ 0.8× reference"
+        if [[ -n ${ref_rate[$reference.$dataset]:-} ]]; then
+            ratio=$(awk -v a="$rate" -v b="${ref_rate[$reference.$dataset]}" 'BEGIN { printf "%.2f", a / b }')
+            verdict=$(awk -v r="$ratio" 'BEGIN { print (r >= 0.8 ? "yes" : "no") }')
+            ratio="${ratio}×"
+        else
+            verdict="no reference"
+        fi
+    elif [[ $dataset == narrow ]]; then
+        goal="≥ 500,000 rows/s"
+        verdict=$(awk -v r="$rate" 'BEGIN { print (r >= 500000 ? "yes" : "no") }')
+    fi
+    if [[ -n $goal ]]; then goal+=", "; fi
+    goal+="< 64 MB"
+    if ((best_rss >= 64 * 1024)); then
+        if [[ -z $verdict || $verdict == yes ]]; then verdict="no (memory)"; else verdict+=" (and memory)"; fi
+    elif [[ -z $verdict ]]; then
+        verdict=yes
+    fi
+    add_result "$dataset" "$route" "$rows" "$best" "$best_rss" "$ratio" "$goal" "$verdict"
+}
+
+# --- the run -----------------------------------------------------------------------------------
+
+started_all=$SECONDS
+load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
+for dataset in "${datasets[@]}"; do
+    if ((need_pg)) && { uses pg source || ((ref_pg)); }; then ensure_dataset pg "$dataset"; fi
+    if ((need_mysql)) && { uses mysql source || ((ref_mysql)); }; then ensure_dataset mysql "$dataset"; fi
+    if ((need_sqlite)) && uses sqlite source; then ensure_dataset sqlite "$dataset"; fi
+done
+
+for dataset in "${datasets[@]}"; do
+    if ((ref_pg)); then run_reference pg "$dataset"; fi
+    if ((ref_mysql)); then run_reference mysql "$dataset"; fi
+    for route in "${routes[@]}"; do
+        run_route "$dataset" "$route"
+    done
+done
+
+# --- the table ---------------------------------------------------------------------------------
+
+sqlpipe_version=$(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)
+git -C "$repo_root" diff --quiet HEAD -- Sources 2>/dev/null || sqlpipe_version+=" + uncommitted changes"
+{
+    printf '%s\n\n' "sqlpipe benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $sqlpipe_version, release build, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), best of $repeat, load average $load_at_start at the start and $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+    printf '| Dataset | Route | Rows | Seconds | Rows/s | Peak RSS MB | vs reference | Goal | Met |\n'
+    printf '|---|---|--:|--:|--:|--:|--:|---|---|\n'
+    for line in "${result_rows[@]}"; do
+        IFS=$'\x1f' read -r d r n s rate mb ratio goal verdict <<<"$line"
+        [[ $s == "-" ]] && rate="-" mb="-" || rate=$(group "$rate")
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$d" "$r" "$(group "$n")" "$s" "$rate" "$mb" "$ratio" "$goal" "$verdict"
+    done
+    if ((${#failures[@]})); then
+        printf '\nFailures:\n\n'
+        for line in "${failures[@]}"; do
+            printf -- '- %s\n' "${line//$'\n'/ }"
+        done
+    fi
+} >"$work/table.md"
+cat "$work/table.md"
+if [[ -n $out_file ]]; then cp "$work/table.md" "$out_file"; fi
+log "done in $((SECONDS - started_all)) s"
+((${#failures[@]} == 0)) || die "${#failures[@]} failure(s), see above"
