@@ -11,6 +11,9 @@ public struct MySQLDialect: Dialect {
     public func identifierLength(_ identifier: String) -> Int { identifier.count }
     public var transactionalDDL: Bool { false }
     public var beginStatement: String { "START TRANSACTION" }
+    /// InnoDB, so that a failed load rolls back; utf8mb4, so that every Unicode character fits whatever
+    /// the database's default.
+    public var tableOptions: String { " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" }
 
     public func quote(_ identifier: String) -> String { quoteIdentifier(identifier, with: "`") }
 

@@ -154,6 +154,15 @@ final class SQLiteReader: RowReader {
     /// Dates and times as SQLite's functions write them, with a `T` or a space, and for instants a `Z` or
     /// an offset, which is applied to give UTC.
     private func appendDateTime(_ statement: OpaquePointer, _ index: Int32, column: Int, into batch: inout RowBatch) throws {
+        // Most values are already in the canonical shape: checked on the bytes, copied as they are.
+        let count = Int(sqlite3_column_bytes(statement, index))
+        if let start = sqlite3_column_text(statement, index) {
+            let bytes = UnsafeBufferPointer(start: start, count: count)
+            if DateTimeShape.isValid(bytes, as: columns[column].type) {
+                batch.append(UnsafeRawBufferPointer(bytes))
+                return
+            }
+        }
         var value = text(statement, index)
         if let separator = value.firstIndex(of: "T") { value.replaceSubrange(separator...separator, with: " ") }
         if let normalized = DateTimeText.utc(value), DateTimeShape.isValid(normalized, as: columns[column].type) {

@@ -35,7 +35,10 @@ enum DecimalText {
 enum DateTimeShape {
     /// Whether text is a date (`YYYY-MM-DD`), time (`HH:MM[:SS[.f]]`) or timestamp (both, with a space).
     static func isValid(_ text: String, as type: ColumnType) -> Bool {
-        let bytes = Array(text.utf8)
+        Array(text.utf8).withUnsafeBufferPointer { isValid($0, as: type) }
+    }
+
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>, as type: ColumnType) -> Bool {
         func digits(_ range: Range<Int>) -> Bool { range.upperBound <= bytes.count && bytes[range].allSatisfy { $0 >= 48 && $0 <= 57 } }
         func date(_ start: Int) -> Bool {
             digits(start..<start + 4) && bytes.count > start + 9 && bytes[start + 4] == 45 && digits(start + 5..<start + 7)

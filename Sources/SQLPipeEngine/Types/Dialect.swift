@@ -18,6 +18,8 @@ public protocol Dialect: Sendable {
     var beginStatement: String { get }
     /// How the database counts an identifier's length against `maximumIdentifierBytes`.
     func identifierLength(_ identifier: String) -> Int
+    /// What follows the column list of a CREATE TABLE.
+    var tableOptions: String { get }
 }
 
 extension Dialect {
@@ -27,6 +29,7 @@ extension Dialect {
 
     public var beginStatement: String { "BEGIN" }
     public func identifierLength(_ identifier: String) -> Int { identifier.utf8.count }
+    public var tableOptions: String { "" }
 
     /// Checks a user-given identifier: it must be non-empty, free of NUL and short enough to be kept whole.
     public func validate(identifier: String, role: String) throws {
@@ -40,7 +43,7 @@ extension Dialect {
 
     public func createTableStatement(_ table: TableName, columns: [ColumnDescription]) -> String {
         let definitions = columns.map { quote($0.name) + " " + columnType(for: $0.type) }
-        return "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", ")))"
+        return "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", ")))" + tableOptions
     }
 }
 

@@ -11,7 +11,8 @@ public struct RowBatch: Sendable {
     public let columnCount: Int
     public private(set) var bytes: [UInt8] = []
     /// End offset in `bytes` of each cell; a NULL cell is marked in `nulls`.
-    private(set) var ends: [Int] = []
+    /// 32 bits are plenty: a batch stops growing at about a megabyte.
+    private(set) var ends: [UInt32] = []
     private(set) var nulls: [Bool] = []
 
     public init(columnCount: Int, reservingRows rows: Int = 0, bytesPerRow: Int = 64) {
@@ -26,26 +27,26 @@ public struct RowBatch: Sendable {
     public var isEmpty: Bool { ends.isEmpty }
 
     public mutating func appendNull() {
-        ends.append(bytes.count)
+        ends.append(UInt32(truncatingIfNeeded: bytes.count))
         nulls.append(true)
     }
 
     public mutating func append<Bytes: Sequence>(_ cell: Bytes) where Bytes.Element == UInt8 {
         bytes.append(contentsOf: cell)
-        ends.append(bytes.count)
+        ends.append(UInt32(truncatingIfNeeded: bytes.count))
         nulls.append(false)
     }
 
     public mutating func append(_ buffer: UnsafeRawBufferPointer) {
         bytes.append(contentsOf: buffer)
-        ends.append(bytes.count)
+        ends.append(UInt32(truncatingIfNeeded: bytes.count))
         nulls.append(false)
     }
 
     public mutating func append(_ text: String) {
         var text = text
         text.withUTF8 { bytes.append(contentsOf: $0) }
-        ends.append(bytes.count)
+        ends.append(UInt32(truncatingIfNeeded: bytes.count))
         nulls.append(false)
     }
 
@@ -54,7 +55,7 @@ public struct RowBatch: Sendable {
     public mutating func appendBytes(_ buffer: UnsafeRawBufferPointer) { bytes.append(contentsOf: buffer) }
     public mutating func appendBytes(_ array: [UInt8]) { bytes.append(contentsOf: array) }
     public mutating func endCell() {
-        ends.append(bytes.count)
+        ends.append(UInt32(truncatingIfNeeded: bytes.count))
         nulls.append(false)
     }
 
@@ -62,7 +63,7 @@ public struct RowBatch: Sendable {
     public mutating func dropPartialRow() {
         let complete = rowCount * columnCount
         guard ends.count > complete else { return }
-        let keep = complete == 0 ? 0 : ends[complete - 1]
+        let keep = complete == 0 ? 0 : Int(ends[complete - 1])
         ends.removeLast(ends.count - complete)
         nulls.removeLast(nulls.count - complete)
         bytes.removeLast(bytes.count - keep)
@@ -76,15 +77,15 @@ public struct RowBatch: Sendable {
     @inline(__always)
     public func withCell<Result>(row: Int, column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
         let index = row * columnCount + column
-        let start = index == 0 ? 0 : ends[index - 1]
-        let end = ends[index]
+        let start = index == 0 ? 0 : Int(ends[index - 1])
+        let end = Int(ends[index])
         return try bytes.withUnsafeBufferPointer { all in
             try body(UnsafeBufferPointer(rebasing: all[start..<end]))
         }
     }
 
     public func cellRange(_ index: Int) -> Range<Int> {
-        (index == 0 ? 0 : ends[index - 1])..<ends[index]
+        (index == 0 ? 0 : Int(ends[index - 1]))..<Int(ends[index])
     }
 
     public func isNull(_ index: Int) -> Bool { nulls[index] }

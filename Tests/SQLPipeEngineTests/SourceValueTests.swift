@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+import SQLPipeTestSupport
+import Testing
+
+@testable import SQLPipeEngine
+
+/// Values a loosely typed source holds that no exact transfer can move: they fail, naming column and row.
+@Suite struct SourceValueTests {
+    static func transfer(fromSQLite setup: String, query: String) throws -> (any Error)? {
+        let world = try TestWorld()
+        let source = try world.config(.sqlite, file: "loose.db")
+        try DatabaseQueue(path: source.database).write { try $0.execute(sql: setup) }
+        let request = TransferRequest(
+            source: source, target: try world.config(.sqlite, file: "target.db"), query: query,
+            table: TableName(name: "t"), overwrite: true, stagingName: "sqlpipe_staging_test")
+        do {
+            _ = try TransferEngine.run(request, control: TransferControl())
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func aDecimalBeyondItsDeclaredScaleFails() throws {
+        let error = try Self.transfer(
+            fromSQLite: "CREATE TABLE d (v DECIMAL(5,2)); INSERT INTO d VALUES ('1.25'), ('1.234')", query: "SELECT v FROM d")
+        #expect("\(error.map { "\($0)" } ?? "no error")".contains("column \"v\", row 2: '1.234' does not fit the declared DECIMAL(5,2)"))
+        #expect(try Self.transfer(fromSQLite: "CREATE TABLE d (v DECIMAL(5,2)); INSERT INTO d VALUES ('123.40'), (1e2)", query: "SELECT v FROM d") == nil)
+    }
+
+    @Test func textThatIsNoDateFails() throws {
+        let error = try Self.transfer(
+            fromSQLite: "CREATE TABLE d (day DATE); INSERT INTO d VALUES ('2024-01-02'), ('garbage')", query: "SELECT day FROM d")
+        #expect("\(error.map { "\($0)" } ?? "no error")".contains("column \"day\", row 2"))
+    }
+
+    @Test func decimalTextFitsAsExpected() {
+        #expect(DecimalText.fits("123.45", precision: 5, scale: 2))
+        #expect(DecimalText.fits("-123.4500", precision: 5, scale: 2))
+        #expect(!DecimalText.fits("1234.5", precision: 5, scale: 2))
+        #expect(!DecimalText.fits("1.234", precision: 5, scale: 2))
+        #expect(DecimalText.fits("1.5e2", precision: 5, scale: 2))
+        #expect(!DecimalText.fits("1e-3", precision: 5, scale: 2))
+        #expect(!DecimalText.fits("abc", precision: 5, scale: 2))
+    }
+
+    @Test func dateShapes() {
+        #expect(DateTimeShape.isValid("2024-03-31", as: .date))
+        #expect(!DateTimeShape.isValid("2024-3-31", as: .date))
+        #expect(DateTimeShape.isValid("23:59:59.999999", as: .time))
+        #expect(DateTimeShape.isValid("2024-03-31 01:30", as: .timestamp))
+        #expect(!DateTimeShape.isValid("2024-03-31T01:30:00", as: .timestamp))
+        #expect(DateTimeText.utc("2024-10-27 02:30:00+02:00") == "2024-10-27 00:30:00")
+        #expect(DateTimeText.utc("2024-01-01 01:00:00-05:30") == "2024-01-01 06:30:00")
+        #expect(DateTimeText.utc("2024-12-31 23:30:00-01:00") == "2025-01-01 00:30:00")
+    }
+}
