@@ -50,3 +50,54 @@ import Testing
         #expect(try targetSession.tableColumns(TableName(name: request.stagingName)) == nil)
     }
 }
+
+/// The paths a transfer takes when its first choice is not available.
+@Suite struct FallbackPathTests {
+    @Test func mysqlTargetsFallBackToInsertsWithoutLocalInfile() throws {
+        let world = try TestWorld()
+        let fixture = HardValues.values(from: .postgresql, to: .mariadb)
+        let source = try world.config(.postgresql)
+        var target = try world.config(.mariadb)
+        target.params["local_infile"] = "0"
+        let sourceTable = world.uniqueName("fallback_src")
+        let targetTable = world.uniqueName("fallback_dst")
+        let sourceSession = try Drivers.open(source)
+        defer {
+            try? sourceSession.execute("DROP TABLE \(sourceSession.dialect.quote(sourceTable))")
+            sourceSession.close()
+        }
+        try HardValues.create(sourceTable, with: fixture, in: sourceSession)
+        let outcome = try TransferEngine.run(
+            TransferRequest(
+                source: source, target: target, query: "SELECT * FROM \(sourceSession.dialect.quote(sourceTable)) ORDER BY id",
+                table: TableName(name: targetTable), overwrite: true, stagingName: world.uniqueName("staging")),
+            control: TransferControl())
+        #expect(outcome.rows == HardValues.rowCount)
+        let targetSession = try Drivers.open(target)
+        defer {
+            try? targetSession.execute("DROP TABLE \(targetSession.dialect.quote(targetTable))")
+            targetSession.close()
+        }
+        #expect(try targetSession.scalar("SELECT @@local_infile") == "1", "the server allows it; the client refused")
+        let (_, rows) = try HardValues.read("SELECT * FROM \(targetSession.dialect.quote(targetTable)) ORDER BY id", from: targetSession)
+        for (index, column) in fixture.enumerated() {
+            for row in 0..<HardValues.rowCount {
+                #expect(HardValues.same(column.values[row], rows[row][index], type: column.type), "\(column.name) row \(row + 1)")
+            }
+        }
+    }
+
+    @Test func postgresStatementsCOPYCannotWrapAreReadRowByRow() throws {
+        let world = try TestWorld()
+        let target = try world.config(.sqlite, file: "show.db")
+        let outcome = try TransferEngine.run(
+            TransferRequest(
+                source: try world.config(.postgresql), target: target, query: "SHOW TimeZone",
+                table: TableName(name: "settings"), overwrite: true, stagingName: "sqlpipe_staging_show"),
+            control: TransferControl())
+        #expect(outcome.rows == 1)
+        let session = try Drivers.open(target)
+        defer { session.close() }
+        #expect(try session.scalar("SELECT \"TimeZone\" FROM settings") == "UTC")
+    }
+}

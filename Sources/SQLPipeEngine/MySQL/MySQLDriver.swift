@@ -11,6 +11,7 @@ public struct MySQLDriver: DatabaseDriver {
             "ssl_cert": "path of the client certificate file",
             "ssl_key": "path of the client key file",
             "socket": "path of a Unix socket to use instead of TCP",
+            "local_infile": "1 (the default): load with LOAD DATA LOCAL; 0: with multi-row INSERTs",
         ]
     }
 
@@ -18,6 +19,7 @@ public struct MySQLDriver: DatabaseDriver {
         if let mode = params["ssl_mode"], !["disabled", "preferred", "required", "verify_ca", "verify_identity"].contains(mode.lowercased()) {
             return "ssl_mode must be disabled, preferred, required, verify_ca or verify_identity"
         }
+        if let local = params["local_infile"], local != "0" && local != "1" { return "local_infile must be 0 or 1" }
         return nil
     }
 
@@ -52,7 +54,8 @@ final class MySQLSession: DatabaseSession {
         setOption(
             handle, MYSQL_INIT_COMMAND,
             "SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION')")
-        var enabled: CChar = 1
+        // Without it the server's request for the "file" is refused, and the writer falls back to INSERTs.
+        var enabled: UInt32 = config.params["local_infile"] == "0" ? 0 : 1
         setOption(handle, MYSQL_OPT_LOCAL_INFILE, &enabled)
 
         var socket: String?
@@ -62,6 +65,7 @@ final class MySQLSession: DatabaseSession {
             case "ssl_cert": setOption(handle, MYSQL_OPT_SSL_CERT, value)
             case "ssl_key": setOption(handle, MYSQL_OPT_SSL_KEY, value)
             case "socket": socket = value
+            case "local_infile": break
             case "ssl_mode":
                 var enforce: CChar = 0
                 var verify: CChar = 0
@@ -89,7 +93,7 @@ final class MySQLSession: DatabaseSession {
 
         let connected = mysql_real_connect(
             handle, config.hostname, config.username, config.password, config.database,
-            UInt32(config.port), socket, UInt(CLIENT_MULTI_STATEMENTS) | UInt(CLIENT_LOCAL_FILES)
+            UInt32(config.port), socket, UInt(CLIENT_MULTI_STATEMENTS) | UInt(enabled == 1 ? CLIENT_LOCAL_FILES : 0)
         )
         guard connected != nil else {
             let message = String(cString: mysql_error(handle))

@@ -39,6 +39,7 @@ final class MySQLWriter: RowWriter {
         try withoutActuallyEscaping(next) { next in
             self.next = next
             defer { self.next = nil }
+            if session.config.params["local_infile"] == "0" { return try insertRows() }
             return try loadData()
         }
     }

@@ -75,6 +75,8 @@ final class PostgresCopyReader: RowReader {
     private let format: Format
     private let kinds: [CellKind]
     private var mode: Mode = .copy
+    /// A result read ahead (to describe an unprepared statement) and not yet consumed.
+    private var pending: OpaquePointer?
     private var finished = false
     private var scratch: [UInt8] = []
 
@@ -83,7 +85,45 @@ final class PostgresCopyReader: RowReader {
 
     convenience init(session: PostgresSession, query: String) throws {
         let trimmed = PostgresCopyReader.trimmed(query)
-        try self.init(session: session, query: trimmed, description: try session.describe(trimmed), format: .text)
+        let description: PostgresResultDescription
+        do {
+            description = try session.describe(trimmed)
+        } catch let error as DriverError where error.code == "42601" || error.code == "0A000" {
+            // SHOW, EXPLAIN and the like can be neither prepared nor wrapped in COPY.
+            try self.init(session: session, unpreparedQuery: trimmed)
+            return
+        }
+        try self.init(session: session, query: trimmed, description: description, format: .text)
+    }
+
+    /// A statement sent as it is, in single-row mode; its first result describes the columns.
+    private init(session: PostgresSession, unpreparedQuery query: String) throws {
+        self.session = session
+        format = .text
+        mode = .singleRow
+        guard PQsendQuery(session.connection, query) == 1 else {
+            throw DriverError(String(cString: PQerrorMessage(session.connection)))
+        }
+        PQsetSingleRowMode(session.connection)
+        guard let first = PQgetResult(session.connection) else { throw DriverError("the server sent no result") }
+        let status = PQresultStatus(first)
+        guard status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK, PQnfields(first) > 0 else {
+            let error = status == PGRES_COMMAND_OK
+                ? DriverError("the query returns no rows to transfer (is it a SELECT?)") : PostgresSession.error(of: first)
+            PQclear(first)
+            try? session.drainResults()
+            throw error
+        }
+        let fields = (0..<Int(PQnfields(first))).map { index in
+            PostgresResultDescription.Field(
+                name: String(cString: PQfname(first, Int32(index))), oid: PQftype(first, Int32(index)),
+                modifier: PQfmod(first, Int32(index)), typeName: "oid \(PQftype(first, Int32(index)))")
+        }
+        let description = PostgresResultDescription(fields: fields)
+        columns = description.columns
+        warnings = description.warnings
+        kinds = fields.map { PostgresText.Kind(oid: $0.oid) }
+        pending = first
     }
 
     init(session: PostgresSession, query: String, description: PostgresResultDescription, format: Format) throws {
@@ -156,7 +196,9 @@ final class PostgresCopyReader: RowReader {
 
     private func readSingleRows(into batch: inout RowBatch) throws -> Bool {
         while batch.rowCount < Self.batchRows && batch.byteCount < Self.batchBytes {
-            guard let result = PQgetResult(session.connection) else {
+            let next = pending ?? PQgetResult(session.connection)
+            pending = nil
+            guard let result = next else {
                 finished = true
                 return !batch.isEmpty
             }
@@ -253,6 +295,10 @@ final class PostgresCopyReader: RowReader {
     }
 
     func close() {
+        if let pending {
+            PQclear(pending)
+            self.pending = nil
+        }
         guard !finished else { return }
         finished = true
         // Stop a result still streaming: cancel it on the server, then throw away what is left.
