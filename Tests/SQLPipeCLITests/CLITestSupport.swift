@@ -15,8 +15,8 @@ struct CLI {
     var storePath: String { runner.storePath }
 
     @discardableResult
-    func run(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) throws -> CommandRunner.Result {
-        try runner.run(arguments, stdin: stdin, extraEnvironment: environment)
+    func run(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) async throws -> CommandRunner.Result {
+        try await runner.execute(arguments, stdin: stdin, extraEnvironment: environment)
     }
 
     /// Runs a command that must succeed, and returns what it printed on stdout.
@@ -24,8 +24,8 @@ struct CLI {
     func succeed(
         _ arguments: String..., stdin: String? = nil, environment: [String: String] = [:],
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> String {
-        let result = try runner.run(arguments, stdin: stdin, extraEnvironment: environment)
+    ) async throws -> String {
+        let result = try await runner.execute(arguments, stdin: stdin, extraEnvironment: environment)
         #expect(result.status == 0, "sqlpipe \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
         return result.stdout
     }
@@ -34,14 +34,14 @@ struct CLI {
     func fail(
         _ arguments: String..., stdin: String? = nil, environment: [String: String] = [:],
         sourceLocation: SourceLocation = #_sourceLocation
-    ) throws -> String {
-        let result = try runner.run(arguments, stdin: stdin, extraEnvironment: environment)
+    ) async throws -> String {
+        let result = try await runner.execute(arguments, stdin: stdin, extraEnvironment: environment)
         #expect(result.status != 0, "sqlpipe \(arguments.joined(separator: " ")) should fail: \(result.stdout)", sourceLocation: sourceLocation)
         return result.stderr
     }
 
-    func json(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) throws -> [String: Any] {
-        let result = try runner.run(arguments + ["--json"], stdin: stdin, extraEnvironment: environment)
+    func json(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) async throws -> [String: Any] {
+        let result = try await runner.execute(arguments + ["--json"], stdin: stdin, extraEnvironment: environment)
         #expect(result.status == 0, "sqlpipe \(arguments.joined(separator: " ")) --json: \(result.stderr)")
         let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         guard let object = parsed as? [String: Any] else {

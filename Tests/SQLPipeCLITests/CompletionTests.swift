@@ -10,9 +10,9 @@ import Testing
         .appendingPathComponent("completions")
 
     @Test(arguments: [("bash", "sqlpipe.bash"), ("zsh", "_sqlpipe"), ("fish", "sqlpipe.fish")])
-    func completionsAreCurrent(shell: String, file: String) throws {
+    func completionsAreCurrent(shell: String, file: String) async throws {
         let cli = try CLI()
-        let generated = try cli.succeed("--generate-completion-script", shell)
+        let generated = try await cli.succeed("--generate-completion-script", shell)
         let committed = try String(contentsOf: Self.completions.appendingPathComponent(file), encoding: .utf8)
         #expect(generated == committed, "completions/\(file) is stale: run scripts/generate-completions.sh")
         #expect(generated.contains("connection"))

@@ -5,24 +5,24 @@ import Testing
 
 @Suite struct TransferCommandTests {
     /// A CLI store with PostgreSQL source `pg` and SQLite target `lite`.
-    static func setUp() throws -> (CLI, TestWorld) {
+    static func setUp() async throws -> (CLI, TestWorld) {
         let cli = try CLI()
         let world = try TestWorld()
         let (url, password) = try splitPassword(TestDatabases.postgresURL())
-        try cli.succeed("connection", "create", "--name", "pg", "--url", url, "--password-stdin", stdin: password + "\n")
-        try cli.succeed("connection", "create", "--name", "lite", "--url", "sqlite://" + world.directory.appendingPathComponent("t.db").path)
+        try await cli.succeed("connection", "create", "--name", "pg", "--url", url, "--password-stdin", stdin: password + "\n")
+        try await cli.succeed("connection", "create", "--name", "lite", "--url", "sqlite://" + world.directory.appendingPathComponent("t.db").path)
         return (cli, world)
     }
 
-    @Test func createRunsInTheForegroundAndReportsOneLine() throws {
-        let (cli, world) = try Self.setUp()
-        let out = try cli.succeed(
+    @Test func createRunsInTheForegroundAndReportsOneLine() async throws {
+        let (cli, world) = try await Self.setUp()
+        let out = try await cli.succeed(
             "transfer", "create", "--source", "pg", "--target", "lite", "--query",
             "SELECT i AS id, 'row ' || i AS label FROM generate_series(1, 2500) AS i", "--target-table", "numbers", "--overwrite")
         #expect(out.contains("transfer 1 complete: 2,500 rows into numbers"))
         #expect(out.split(separator: "\n").count == 1)
 
-        let shown = try #require(try cli.json("transfer", "show", "1")["transfer"] as? [String: Any])
+        let shown = try #require(try await cli.json("transfer", "show", "1")["transfer"] as? [String: Any])
         #expect(shown["status"] as? String == "complete")
         #expect(shown["rowsTransferred"] as? Int == 2500)
         #expect(shown["error"] is NSNull)
@@ -34,45 +34,45 @@ import Testing
         defer { session.close() }
         #expect(try session.scalar("SELECT label FROM numbers WHERE id = 2500") == "row 2500")
 
-        let fromFile = try cli.succeed(
+        let fromFile = try await cli.succeed(
             "transfer", "create", "--source", "pg", "--target", "lite", "--query-file", "-", "--target-table", "numbers",
             "--json", stdin: "SELECT 2501 AS id, 'more' AS label;\n")
         let appended = try #require(try JSONSerialization.jsonObject(with: Data(fromFile.utf8)) as? [String: Any])
         #expect((appended["transfer"] as? [String: Any])?["rowsTransferred"] as? Int == 1)
         #expect(try session.scalar("SELECT count(*) FROM numbers") == "2501")
 
-        let listed = try cli.json("transfer", "list", "--sort=-id")
+        let listed = try await cli.json("transfer", "list", "--sort=-id")
         let transfers = try #require(listed["transfers"] as? [[String: Any]])
         #expect(transfers.map { $0["id"] as? Int } == [2, 1])
-        try cli.succeed("transfer", "delete", "1")
-        #expect(try cli.fail("transfer", "show", "1").contains("no transfer with id 1"))
+        try await cli.succeed("transfer", "delete", "1")
+        #expect(try await cli.fail("transfer", "show", "1").contains("no transfer with id 1"))
     }
 
-    @Test func aFailedTransferExitsOneWithTheServersMessage() throws {
-        let (cli, _) = try Self.setUp()
-        let result = try cli.run(
+    @Test func aFailedTransferExitsOneWithTheServersMessage() async throws {
+        let (cli, _) = try await Self.setUp()
+        let result = try await cli.run(
             "transfer", "create", "--source", "pg", "--target", "lite", "--query", "SELECT 1/0 AS x", "--target-table", "t")
         #expect(result.status == 1)
         #expect(result.stderr.contains("transfer 1 failed: division by zero"))
-        let badSource = try cli.fail("transfer", "create", "--source", "nope", "--target", "lite", "--query", "select 1", "--target-table", "t")
+        let badSource = try await cli.fail("transfer", "create", "--source", "nope", "--target", "lite", "--query", "select 1", "--target-table", "t")
         #expect(badSource.contains("no connection with id or name 'nope'"))
-        let noQuery = try cli.fail("transfer", "create", "--source", "pg", "--target", "lite", "--target-table", "t")
+        let noQuery = try await cli.fail("transfer", "create", "--source", "pg", "--target", "lite", "--target-table", "t")
         #expect(noQuery.contains("exactly one of --query or --query-file"))
     }
 
-    @Test func detachOnlyQueues() throws {
-        let (cli, _) = try Self.setUp()
-        let queued = try #require(try cli.json(
+    @Test func detachOnlyQueues() async throws {
+        let (cli, _) = try await Self.setUp()
+        let queued = try #require(try await cli.json(
             "transfer", "create", "--source", "pg", "--target", "lite", "--query", "select 1 as a", "--target-table", "t", "--detach")["transfer"] as? [String: Any])
         #expect(queued["status"] as? String == "queued")
         #expect(queued["startedAt"] is NSNull)
-        let cancelled = try #require(try cli.json("transfer", "cancel", "1")["transfer"] as? [String: Any])
+        let cancelled = try #require(try await cli.json("transfer", "cancel", "1")["transfer"] as? [String: Any])
         #expect(cancelled["status"] as? String == "cancelled")
-        #expect(try cli.fail("transfer", "cancel", "1").contains("already cancelled"))
+        #expect(try await cli.fail("transfer", "cancel", "1").contains("already cancelled"))
     }
 
     /// A long transfer, its process and its id once it runs.
-    static func startLongTransfer(_ cli: CLI, marker: String, id: Int) throws -> (Process, Pipe) {
+    static func startLongTransfer(_ cli: CLI, marker: String, id: Int) async throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = CommandRunner.executable
         process.arguments = [
@@ -88,7 +88,7 @@ import Testing
         try process.run()
         // Wait until it runs and has moved rows.
         for _ in 0..<200 {
-            let result = try cli.run("transfer", "show", String(id), "--json")
+            let result = try await cli.run("transfer", "show", String(id), "--json")
             if result.status == 0,
                 let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
                 let shown = object["transfer"] as? [String: Any],
@@ -96,7 +96,7 @@ import Testing
             {
                 break
             }
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(for: .milliseconds(100))
         }
         return (process, errors)
     }
@@ -110,17 +110,17 @@ import Testing
         return rows.first?.first != "0"
     }
 
-    @Test func cancelFromASecondProcessStopsTheSourceAndKeepsTheTarget() throws {
-        let (cli, world) = try Self.setUp()
-        try cli.succeed("transfer", "create", "--source", "pg", "--target", "lite", "--query", "SELECT 7 AS id", "--target-table", "numbers")
-        try cli.succeed("transfer", "delete", "1")
+    @Test func cancelFromASecondProcessStopsTheSourceAndKeepsTheTarget() async throws {
+        let (cli, world) = try await Self.setUp()
+        try await cli.succeed("transfer", "create", "--source", "pg", "--target", "lite", "--query", "SELECT 7 AS id", "--target-table", "numbers")
+        try await cli.succeed("transfer", "delete", "1")
         let marker = "cli_cancel_\(world.tag)"
-        let (process, _) = try Self.startLongTransfer(cli, marker: marker, id: 2)
-        let cancel = try cli.succeed("transfer", "cancel", "2")
+        let (process, _) = try await Self.startLongTransfer(cli, marker: marker, id: 2)
+        let cancel = try await cli.succeed("transfer", "cancel", "2")
         #expect(cancel.contains("cancel requested"))
-        process.waitUntilExit()
+        await waitForExit(process)
         #expect(process.terminationStatus == 1)
-        let shown = try #require(try cli.json("transfer", "show", "2")["transfer"] as? [String: Any])
+        let shown = try #require(try await cli.json("transfer", "show", "2")["transfer"] as? [String: Any])
         #expect(shown["status"] as? String == "cancelled")
         #expect(try !Self.sourceQueryStillRuns(marker))
         let session = try Drivers.open(try world.config(.sqlite, file: "t.db"))
@@ -128,14 +128,14 @@ import Testing
         #expect(try session.query("SELECT id FROM numbers", []) == [["7"]])
     }
 
-    @Test func ctrlCCancelsAndExits130() throws {
-        let (cli, world) = try Self.setUp()
+    @Test func ctrlCCancelsAndExits130() async throws {
+        let (cli, world) = try await Self.setUp()
         let marker = "cli_sigint_\(world.tag)"
-        let (process, _) = try Self.startLongTransfer(cli, marker: marker, id: 1)
+        let (process, _) = try await Self.startLongTransfer(cli, marker: marker, id: 1)
         kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
+        await waitForExit(process)
         #expect(process.terminationStatus == 130)
-        let shown = try #require(try cli.json("transfer", "show", "1")["transfer"] as? [String: Any])
+        let shown = try #require(try await cli.json("transfer", "show", "1")["transfer"] as? [String: Any])
         #expect(shown["status"] as? String == "cancelled")
         #expect(try !Self.sourceQueryStillRuns(marker))
         let session = try Drivers.open(try world.config(.sqlite, file: "t.db"))

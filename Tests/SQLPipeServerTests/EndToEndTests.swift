@@ -8,7 +8,7 @@ import Testing
 /// The real binary over a real port, with a real HTTP client, against the real PostgreSQL and MariaDB.
 @Suite(.serialized) struct EndToEndTests {
     /// A source query slow enough to be cancelled midway: half a millisecond per row, 2,000,000 rows.
-    static let slowQuery = "SELECT i, pg_sleep(0.0005)::text AS pause FROM generate_series(1, 2000000) AS i"
+    static let slowQuery = "SELECT i::bigint AS i, length(pg_sleep(0.0005)::text)::bigint AS v FROM generate_series(1, 2000000) AS i"
 
     struct Setup {
         let store: TestStore

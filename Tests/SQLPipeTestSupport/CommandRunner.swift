@@ -27,6 +27,17 @@ public struct CommandRunner: Sendable {
         return folder.appendingPathComponent("sqlpipe")
     }
 
+    /// `run` without holding a thread of the cooperative pool while the process runs: tests that run many
+    /// commands would otherwise starve the pool (two threads on a two-core machine) for everyone else.
+    public func execute(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:]) async throws -> Result {
+        let runner = self
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try runner.run(arguments, stdin: stdin, extraEnvironment: extraEnvironment) })
+            }
+        }
+    }
+
     public func run(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = Self.executable
@@ -52,6 +63,13 @@ public struct CommandRunner: Sendable {
         return Result(
             status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
             stderr: String(decoding: stderrData.wait(), as: UTF8.self))
+    }
+}
+
+/// Waits for a process without blocking a thread of the cooperative pool.
+public func waitForExit(_ process: Process) async {
+    while process.isRunning {
+        try? await Task.sleep(for: .milliseconds(20))
     }
 }
 

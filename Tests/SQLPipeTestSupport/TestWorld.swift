@@ -29,3 +29,50 @@ public struct TestWorld: Sendable {
         return input
     }
 }
+
+/// What the shared servers are running now, seen from a session of their own.
+public enum ServerActivity {
+    /// Whether a statement containing `marker` is running on the server of `system`.
+    public static func isRunning(_ marker: String, on system: DataSystem) throws -> Bool {
+        let session = try Drivers.open(try TestWorld().config(system))
+        defer { session.close() }
+        return try isRunning(marker, in: session)
+    }
+
+    static func isRunning(_ marker: String, in session: any DatabaseSession) throws -> Bool {
+        switch session.dialect.system {
+        case .postgresql:
+            let rows = try session.query(
+                "SELECT count(*) FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid() AND state = 'active'",
+                ["%" + marker + "%"])
+            return rows.first?.first != "0"
+        case .mysql, .mariadb:
+            let rows = try session.query(
+                "SELECT count(*) FROM information_schema.processlist WHERE info LIKE ? AND id <> CONNECTION_ID()",
+                ["%" + marker + "%"])
+            return rows.first?.first != "0"
+        case .sqlite:
+            return false
+        }
+    }
+
+    /// How long until no statement containing `marker` runs any more (at most `limit`), watched from one
+    /// session so that the watching costs the busy machine little.
+    public static func timeUntilStopped(_ marker: String, on system: DataSystem, limit: Duration = .seconds(30)) async throws -> Duration {
+        let session = try Drivers.open(try TestWorld().config(system))
+        defer { session.close() }
+        let started = ContinuousClock.now
+        while try isRunning(marker, in: session), ContinuousClock.now - started < limit {
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        return ContinuousClock.now - started
+    }
+}
+
+/// Runs blocking work (C client calls) on a thread of its own, so that tests do not hold the few threads
+/// of the cooperative pool that every other test and the services need.
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
+}
