@@ -207,6 +207,27 @@ import Testing
         #expect(ContinuousClock.now - requested < .seconds(15))
     }
 
+    @Test func rowReturningStatementsOtherThanSelect() async throws {
+        let postgres = try await Setup(.postgresql)
+        let table = "\"returning_\(postgres.world.tag)\""
+        let returning = try await postgres.run(
+            "CREATE TEMP TABLE \(table) (id serial, v text); INSERT INTO \(table) (v) VALUES ('a'), ('b') RETURNING id, v")
+        #expect(returning.status == .complete, "\(returning.error ?? "")")
+        #expect(returning.result?.rows == [[.int(1), .string("a")], [.int(2), .string("b")]])
+        let show = try await postgres.run("SHOW TimeZone")
+        #expect(show.result?.rows == [[.string("UTC")]])
+        let explain = try await postgres.run("EXPLAIN SELECT 1")
+        #expect(explain.result?.columns.first?.name == "QUERY PLAN")
+        #expect((explain.result?.rows.count ?? 0) >= 1)
+
+        let mariadb = try await Setup(.mariadb)
+        let variables = try await mariadb.run("SHOW VARIABLES LIKE 'time_zone'")
+        #expect(variables.result?.rows == [[.string("time_zone"), .string("+00:00")]])
+        let sqlite = try await Setup(.sqlite)
+        let pragma = try await sqlite.run("PRAGMA user_version")
+        #expect(pragma.result?.rows == [[.int(0)]])
+    }
+
     @Test func unknownConnectionsAndEmptyTextAreValidationErrors() async throws {
         let setup = try await Setup(.sqlite)
         let error = await #expect(throws: SQLPipeError.self) {
