@@ -46,38 +46,17 @@ public struct QueryService: Sendable {
     }
 
     public func get(_ id: Int64) async throws -> Query {
-        try Self.resource(try await find(id))
+        try Self.resource(try await RunLifecycle.find(QueryRow.self, id, in: store))
     }
 
     /// Cancels a queued query at once; asks a running one to stop (its runner stops the statement on the
     /// server). A finished query cannot be cancelled.
     public func cancel(_ id: Int64) async throws -> Query {
-        let row = try await store.write { db -> QueryRow in
-            guard var row = try QueryRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
-            switch RunStatus(rawValue: row.status) {
-            case .queued:
-                row.status = RunStatus.cancelled.rawValue
-                row.stoppedAt = Date()
-                row.error = "cancelled before it started"
-            case .running:
-                row.cancelRequested = true
-            default:
-                throw SQLPipeError.conflict("query \(id) is already \(row.status): only queued or running queries can be cancelled")
-            }
-            try row.update(db)
-            return try row.reloaded(db)
-        }
-        return try Self.resource(row)
+        try Self.resource(try await RunLifecycle.cancel(QueryRow.self, id, in: store))
     }
 
     public func delete(_ id: Int64) async throws {
-        try await store.write { db in
-            guard let row = try QueryRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
-            if row.status == RunStatus.running.rawValue {
-                throw SQLPipeError.conflict("query \(id) is running: cancel it first")
-            }
-            _ = try QueryRow.deleteOne(db, key: id)
-        }
+        try await RunLifecycle.delete(QueryRow.self, id, in: store)
     }
 
     /// Runs a queued query to its end in this process. Every row of every result goes to `output` (the
@@ -85,18 +64,7 @@ public struct QueryService: Sendable {
     /// store, from any process, or through `control`, stops the statement on its server.
     @discardableResult
     public func run(_ id: Int64, control: TransferControl = TransferControl(), output: (any StatementSink)? = nil) async throws -> Query {
-        let claimed = try await store.write { db -> QueryRow in
-            guard var row = try QueryRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
-            guard row.status == RunStatus.queued.rawValue else {
-                throw SQLPipeError.conflict("query \(id) is \(row.status): only a queued query can run")
-            }
-            row.status = RunStatus.running.rawValue
-            row.startedAt = Date()
-            row.runnerPid = Runner.pid
-            row.runnerHost = Runner.host
-            try row.update(db)
-            return row
-        }
+        let claimed = try await RunLifecycle.claim(QueryRow.self, id, in: store)
         let preview = PreviewSink(forwardingTo: output)
         let outcome: Result<Void, any Error>
         do {
@@ -120,17 +88,16 @@ public struct QueryService: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        let finished = try await store.write { db -> QueryRow in
-            guard var row = try QueryRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
-            row.stoppedAt = Date()
-            row.runnerPid = nil
-            row.rowsAffected = preview.rowsAffected
-            row.result = preview.result
+        let cancelled = control.isCancelled
+        let (rowsAffected, result) = (preview.rowsAffected, preview.result)
+        let finished = try await RunLifecycle.finish(QueryRow.self, id, in: store) { row in
+            row.rowsAffected = rowsAffected
+            row.result = result
             switch outcome {
             case .success:
                 row.status = RunStatus.complete.rawValue
             case .failure(let error):
-                if error is TransferCancelled || control.isCancelled {
+                if error is TransferCancelled || cancelled {
                     row.status = RunStatus.cancelled.rawValue
                     row.error = "cancelled"
                 } else {
@@ -138,37 +105,14 @@ public struct QueryService: Sendable {
                     row.error = TransferService.message(of: error)
                 }
             }
-            try row.update(db)
-            return try row.reloaded(db)
         }
         return try Self.resource(finished)
     }
 
     /// Marks the running queries whose process died as failed ("interrupted").
     func recoverInterrupted() async throws {
-        let orphans = try await store.read { db in
-            try QueryRow.filter(Column("status") == RunStatus.running.rawValue).fetchAll(db)
-        }.filter { !Runner.isAlive(pid: $0.runnerPid, host: $0.runnerHost) }
-        for orphan in orphans {
-            guard let id = orphan.id else { continue }
-            try await store.write { db in
-                try db.execute(
-                    sql: """
-                        UPDATE queries SET status = 'error', error = 'interrupted: the process running it stopped',
-                        stopped_at = ?, runner_pid = NULL WHERE id = ? AND status = 'running'
-                        """, arguments: [Date(), id])
-            }
-        }
+        _ = try await RunLifecycle.recoverInterrupted(QueryRow.self, in: store)
     }
-
-    private func find(_ id: Int64) async throws -> QueryRow {
-        try await store.read { db in
-            guard let row = try QueryRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
-            return row
-        }
-    }
-
-    static func notFound(_ id: Int64) -> SQLPipeError { .notFound("no query with id \(id)") }
 
     static func resource(_ row: QueryRow) throws -> Query {
         guard let id = row.id, let status = RunStatus(rawValue: row.status) else {

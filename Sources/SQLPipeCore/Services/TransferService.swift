@@ -66,38 +66,17 @@ public struct TransferService: Sendable {
     }
 
     public func get(_ id: Int64) async throws -> Transfer {
-        try Self.resource(try await find(id))
+        try Self.resource(try await RunLifecycle.find(TransferRow.self, id, in: store))
     }
 
     /// Cancels a queued transfer at once; asks a running one to stop (its runner stops the source query,
     /// rolls the target back and sets `cancelled`). A finished transfer cannot be cancelled.
     public func cancel(_ id: Int64) async throws -> Transfer {
-        let row = try await store.write { db -> TransferRow in
-            guard var row = try TransferRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
-            switch RunStatus(rawValue: row.status) {
-            case .queued:
-                row.status = RunStatus.cancelled.rawValue
-                row.stoppedAt = Date()
-                row.error = "cancelled before it started"
-            case .running:
-                row.cancelRequested = true
-            default:
-                throw SQLPipeError.conflict("transfer \(id) is already \(row.status): only queued or running transfers can be cancelled")
-            }
-            try row.update(db)
-            return try row.reloaded(db)
-        }
-        return try Self.resource(row)
+        try Self.resource(try await RunLifecycle.cancel(TransferRow.self, id, in: store))
     }
 
     public func delete(_ id: Int64) async throws {
-        try await store.write { db in
-            guard let row = try TransferRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
-            if row.status == RunStatus.running.rawValue {
-                throw SQLPipeError.conflict("transfer \(id) is running: cancel it first")
-            }
-            _ = try TransferRow.deleteOne(db, key: id)
-        }
+        try await RunLifecycle.delete(TransferRow.self, id, in: store)
     }
 
     /// Runs a queued transfer to its end in this process and returns it finished. `control` lets the
@@ -107,19 +86,7 @@ public struct TransferService: Sendable {
     public func run(_ id: Int64, control: TransferControl = TransferControl()) async throws -> Transfer {
         // Unique across stores: two stores may load into one database, and their transfer ids repeat.
         let staging = "sqlpipe_staging_\(id)_" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        let claimed = try await store.write { db -> TransferRow in
-            guard var row = try TransferRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
-            guard row.status == RunStatus.queued.rawValue else {
-                throw SQLPipeError.conflict("transfer \(id) is \(row.status): only a queued transfer can run")
-            }
-            row.status = RunStatus.running.rawValue
-            row.startedAt = Date()
-            row.runnerPid = Runner.pid
-            row.runnerHost = Runner.host
-            row.stagingTable = staging
-            try row.update(db)
-            return row
-        }
+        let claimed = try await RunLifecycle.claim(TransferRow.self, id, in: store) { $0.stagingTable = staging }
         let outcome: Result<TransferOutcome, any Error>
         do {
             let request = try await self.request(for: claimed, staging: staging)
@@ -129,29 +96,24 @@ public struct TransferService: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        let finished = try await store.write { db -> TransferRow in
-            guard var row = try TransferRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
-            row.stoppedAt = Date()
-            row.runnerPid = nil
+        let cancelled = control.isCancelled
+        let finished = try await RunLifecycle.finish(TransferRow.self, id, in: store) { row in
             switch outcome {
             case .success(let result):
                 row.status = RunStatus.complete.rawValue
                 row.rowsTransferred = result.rows
                 row.warnings = result.warnings
             case .failure(let error):
-                row.rowsTransferred = control.rowsTransferred
-                if error is TransferCancelled || control.isCancelled {
+                // Nothing reached the target: a failed or cancelled transfer leaves it as it was.
+                row.rowsTransferred = 0
+                if error is TransferCancelled || cancelled {
                     row.status = RunStatus.cancelled.rawValue
                     row.error = "cancelled; the target was left as it was"
-                    row.rowsTransferred = 0
                 } else {
                     row.status = RunStatus.error.rawValue
                     row.error = Self.message(of: error)
-                    row.rowsTransferred = 0
                 }
             }
-            try row.update(db)
-            return try row.reloaded(db)
         }
         return try Self.resource(finished)
     }
@@ -178,18 +140,8 @@ public struct TransferService: Sendable {
     /// Marks the running transfers whose process died as failed ("interrupted") and drops their staging
     /// tables. Runs whenever a store is opened.
     func recoverInterrupted() async throws {
-        let orphans = try await store.read { db in
-            try TransferRow.filter(Column("status") == RunStatus.running.rawValue).fetchAll(db)
-        }.filter { !Runner.isAlive(pid: $0.runnerPid, host: $0.runnerHost) }
+        let orphans = try await RunLifecycle.recoverInterrupted(TransferRow.self, in: store) { $0.rowsTransferred = 0 }
         for orphan in orphans {
-            guard let id = orphan.id else { continue }
-            try await store.write { db in
-                try db.execute(
-                    sql: """
-                        UPDATE transfers SET status = 'error', error = 'interrupted: the process running it stopped',
-                        stopped_at = ?, runner_pid = NULL, rows_transferred = 0 WHERE id = ? AND status = 'running'
-                        """, arguments: [Date(), id])
-            }
             if let staging = orphan.stagingTable, let targetID = orphan.targetId,
                 let config = try? await connections.config(for: String(targetID))
             {
@@ -202,15 +154,6 @@ public struct TransferService: Sendable {
             }
         }
     }
-
-    private func find(_ id: Int64) async throws -> TransferRow {
-        try await store.read { db in
-            guard let row = try TransferRow.fetchOne(db, key: id) else { throw Self.notFound(id) }
-            return row
-        }
-    }
-
-    static func notFound(_ id: Int64) -> SQLPipeError { .notFound("no transfer with id \(id)") }
 
     static func resource(_ row: TransferRow) throws -> Transfer {
         guard let id = row.id, let status = RunStatus(rawValue: row.status) else {

@@ -10,6 +10,12 @@ public struct QueuedWork: Sendable, Hashable {
     public var kind: Kind
     public var id: Int64
     public var createdAt: Date
+
+    public init(kind: Kind, id: Int64, createdAt: Date) {
+        self.kind = kind
+        self.id = id
+        self.createdAt = createdAt
+    }
 }
 
 /// The queued work of a store in creation order, transfers and queries together: what `sqlpipe serve`

@@ -138,16 +138,7 @@ final class MySQLWriter: RowWriter {
                     case .plain:
                         pending.append(contentsOf: value)
                     case .escaped:
-                        for byte in value {
-                            switch byte {
-                            case 0x5C: pending.append(0x5C); pending.append(0x5C)
-                            case 0x09: pending.append(0x5C); pending.append(UInt8(ascii: "t"))
-                            case 0x0A: pending.append(0x5C); pending.append(UInt8(ascii: "n"))
-                            case 0x0D: pending.append(0x5C); pending.append(UInt8(ascii: "r"))
-                            case 0x00: pending.append(0x5C); pending.append(UInt8(ascii: "0"))
-                            default: pending.append(byte)
-                            }
-                        }
+                        BulkText.appendEscaped(value, to: &pending)
                     case .bool:
                         pending.append(value.first == UInt8(ascii: "t") ? UInt8(ascii: "1") : UInt8(ascii: "0"))
                     case .float:

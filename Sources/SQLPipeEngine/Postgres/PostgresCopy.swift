@@ -394,7 +394,7 @@ final class PostgresCopyWriter: RowWriter {
                     case .plain:
                         buffer.append(contentsOf: value)
                     case .escaped:
-                        Self.appendEscaped(value, to: &buffer)
+                        BulkText.appendEscaped(value, to: &buffer)
                     case .timestamptz:
                         buffer.append(contentsOf: value)
                         buffer.append(contentsOf: [UInt8(ascii: "+"), UInt8(ascii: "0"), UInt8(ascii: "0")])
@@ -410,19 +410,6 @@ final class PostgresCopyWriter: RowWriter {
                     }
                 }
                 buffer.append(0x0A)
-            }
-        }
-    }
-
-    @inline(__always)
-    private static func appendEscaped(_ value: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
-        for byte in value {
-            switch byte {
-            case 0x5C: buffer.append(0x5C); buffer.append(0x5C)
-            case 0x09: buffer.append(0x5C); buffer.append(UInt8(ascii: "t"))
-            case 0x0A: buffer.append(0x5C); buffer.append(UInt8(ascii: "n"))
-            case 0x0D: buffer.append(0x5C); buffer.append(UInt8(ascii: "r"))
-            default: buffer.append(byte)
             }
         }
     }

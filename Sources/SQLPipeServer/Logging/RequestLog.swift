@@ -65,6 +65,7 @@ public struct LineLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { _, new in new } }
+        if let id = all.removeValue(forKey: "hb.request.id") { all["request_id"] = id }
         let time = Date().formatted(Self.timestampStyle)
         let line: String
         switch format {

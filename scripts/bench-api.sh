@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Load-tests the REST API of `sqlpipe serve` with wrk, authenticated, on a store holding 10,000
+# transfers: GET /api/v1/transfers/{id} and GET /api/v1/transfers?page_size=20. See docs/benchmarks.md.
+#
+#   scripts/bench-api.sh [--transfers N] [--duration SECONDS] [--connections N] [--threads N] [--out FILE]
+#
+# Builds sqlpipe in release mode (SQLPIPE_BENCH_SCRATCH sets the --scratch-path) unless
+# SQLPIPE_BENCH_BIN=/path/to/sqlpipe names a binary. Installs wrk and sqlite3 with apt-get when missing.
+# Everything happens in a temporary folder and on 127.0.0.1; the server is stopped at exit.
+# A Markdown table of requests/s and latency percentiles goes to stdout (and --out FILE); progress to stderr.
+# Exit status: 0 when every request answered 200 without socket errors, 1 otherwise.
+set -euo pipefail
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+transfers=10000
+duration=10
+connections=32
+threads=2
+out_file=""
+
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+    --transfers) transfers=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    --out) out_file=$2; shift 2 ;;
+    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench-api.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
+    esac
+done
+
+say() { echo "bench-api: $*" >&2; }
+
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
+command -v curl >/dev/null || missing+=(curl)
+if [[ ${#missing[@]} -gt 0 ]]; then
+    say "installing ${missing[*]}"
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+fi
+
+if [[ -n "${SQLPIPE_BENCH_BIN:-}" ]]; then
+    bin=$SQLPIPE_BENCH_BIN
+else
+    scratch=(--scratch-path "${SQLPIPE_BENCH_SCRATCH:-$repo_root/.build-release}")
+    say "building sqlpipe (release)"
+    (cd "$repo_root" && swift build -c release --product sqlpipe "${scratch[@]}" >&2)
+    bin="$(cd "$repo_root" && swift build -c release "${scratch[@]}" --show-bin-path)/sqlpipe"
+fi
+
+work=$(mktemp -d /tmp/sqlpipe-bench-api.XXXXXX)
+server_pid=""
+cleanup() {
+    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+export SQLPIPE_STORE=$work/store.db
+user=bench_admin
+password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+export SQLPIPE_BENCH_PASSWORD=$password
+
+say "store with $transfers transfers in $work"
+"$bin" user create --username "$user" --admin --password-env SQLPIPE_BENCH_PASSWORD >/dev/null
+"$bin" connection create --name source --url "sqlite://$work/source.db" >/dev/null
+"$bin" connection create --name target --url "sqlite://$work/target.db" >/dev/null
+sqlite3 "$SQLPIPE_STORE" <<SQL
+PRAGMA busy_timeout = 15000;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $transfers)
+INSERT INTO transfers (created_at, created_by, source_id, target_id, query, target_schema, target_table, overwrite,
+    status, error, warnings, rows_transferred, started_at, stopped_at, cancel_requested)
+SELECT strftime('%Y-%m-%d %H:%M:%f', 'now', printf('-%d seconds', $transfers - i)), 'bench', 1, 2,
+    'SELECT id, customer, amount FROM orders WHERE batch = ' || i, '', 'orders_' || i, i % 2,
+    CASE WHEN i % 10 = 0 THEN 'error' ELSE 'complete' END,
+    CASE WHEN i % 10 = 0 THEN 'cannot connect: the server closed the connection' END, '[]', i * 17,
+    strftime('%Y-%m-%d %H:%M:%f', 'now', printf('-%d seconds', $transfers - i)),
+    strftime('%Y-%m-%d %H:%M:%f', 'now', printf('-%d seconds', $transfers - i - 1)), 0
+FROM n;
+SQL
+count=$(sqlite3 "$SQLPIPE_STORE" "SELECT count(*) FROM transfers")
+[[ "$count" == "$transfers" ]] || { say "expected $transfers transfers, found $count"; exit 1; }
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo 9317)
+"$bin" serve --host 127.0.0.1 --port "$port" --log-format json 2>"$work/server.log" &
+server_pid=$!
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do
+    curl -sf "$base/api/v1/healthcheck" >/dev/null 2>&1 && break
+    sleep 0.1
+done
+curl -sf "$base/api/v1/healthcheck" >/dev/null || { say "the server did not start"; cat "$work/server.log" >&2; exit 1; }
+
+auth="Authorization: Basic $(printf '%s:%s' "$user" "$password" | base64 -w0)"
+middle=$(( (transfers + 1) / 2 ))
+# One authenticated request first: the bcrypt check (cost 12) happens once, then the cache answers.
+curl -sf -H "$auth" "$base/api/v1/transfers/$middle" >/dev/null
+
+status=0
+rows=()
+run() {
+    local label=$1 path=$2 output
+    say "wrk -t$threads -c$connections -d${duration}s $path"
+    output=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -H "$auth" "$base$path")
+    echo "$output" >&2
+    local rps p50 p99 requests errors non2xx
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$output")
+    p50=$(awk '$1 == "50%" {print $2}' <<<"$output")
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$output")
+    requests=$(awk '/requests in/ {print $1}' <<<"$output")
+    errors=$(awk '/Socket errors:/ {gsub(",", ""); print $4 + $6 + $8 + $10}' <<<"$output")
+    non2xx=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$output")
+    errors=${errors:-0}
+    non2xx=${non2xx:-0}
+    if [[ "$errors" != 0 || "$non2xx" != 0 ]]; then status=1; fi
+    rows+=("| \`GET $path\` | $(printf '%.0f' "$rps") | $p50 | $p99 | $requests | $((errors + non2xx)) |")
+}
+run show "/api/v1/transfers/$middle"
+run list "/api/v1/transfers?page_size=20"
+
+cores=$(nproc)
+table=$(
+    echo "| Request | Requests/s | p50 | p99 | Requests | Errors |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    printf '%s\n' "${rows[@]}"
+    echo
+    echo "wrk -t$threads -c$connections -d${duration}s, HTTP Basic Auth, $transfers transfers in the store, release build, $cores cores, $(date -u +%Y-%m-%d)."
+)
+echo "$table"
+if [[ -n "$out_file" ]]; then echo "$table" >"$out_file"; fi
+exit $status
