@@ -47,6 +47,11 @@ import Testing
         #expect(DecimalText.fits("1.5e2", precision: 5, scale: 2))
         #expect(!DecimalText.fits("1e-3", precision: 5, scale: 2))
         #expect(!DecimalText.fits("abc", precision: 5, scale: 2))
+        for text in ["123.45", "-123.4500", "1234.5", "1.234", "0.00", "-0.001", "00012.1", "1.5e2", "abc", "", "-"] {
+            let bytes = Array(text.utf8)
+            let fast = bytes.withUnsafeBufferPointer { DecimalText.fits($0, precision: 5, scale: 2) }
+            #expect(fast == DecimalText.fits(text, precision: 5, scale: 2), "\(text)")
+        }
     }
 
     @Test func dateShapes() {

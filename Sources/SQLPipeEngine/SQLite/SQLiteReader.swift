@@ -124,13 +124,19 @@ final class SQLiteReader: RowReader {
             Canonical.appendInteger(sqlite3_column_int64(statement, index), to: &batch)
         case (.float32, SQLITE_FLOAT), (.float64, SQLITE_FLOAT):
             batch.append(Canonical.text(of: sqlite3_column_double(statement, index)))
-        case (.decimal(let precision, let scale), _):
+        case (.decimal(let precision, let scale), SQLITE_FLOAT):
             // SQLite does not enforce DECIMAL(p,s): a value that does not fit would be rounded by the target.
-            let text = storage == SQLITE_FLOAT ? Canonical.text(of: sqlite3_column_double(statement, index)) : text(statement, index)
+            let text = Canonical.text(of: sqlite3_column_double(statement, index))
             if let precision, !DecimalText.fits(text, precision: precision, scale: scale ?? 0) {
                 throw valueError(column, "'\(text)' does not fit the declared \(columns[column].sourceType)")
             }
             batch.append(text)
+        case (.decimal(let precision, let scale), _):
+            let bytes = UnsafeBufferPointer(start: sqlite3_column_text(statement, index), count: Int(sqlite3_column_bytes(statement, index)))
+            if let precision, !DecimalText.fits(bytes, precision: precision, scale: scale ?? 0) {
+                throw valueError(column, "'\(String(decoding: bytes, as: UTF8.self))' does not fit the declared \(columns[column].sourceType)")
+            }
+            batch.append(UnsafeRawBufferPointer(bytes))
         case (.int16, _), (.int32, _), (.int64, _), (.bool, _):
             // An integer column holding text or a real: SQLite allows it, no exact integer exists.
             throw valueError(column, "'\(text(statement, index))' in a \(columns[column].sourceType) column is not an integer")

@@ -2,6 +2,42 @@
 enum DecimalText {
     /// Whether a number in text (optionally signed, with a fraction and an exponent) fits DECIMAL(p,s)
     /// without rounding: at most p - s digits before the point and s after it, trailing zeros aside.
+    /// `fits` on bytes: plain decimal notation is counted in place; anything else (an exponent) goes the
+    /// slower way through a String.
+    static func fits(_ bytes: UnsafeBufferPointer<UInt8>, precision: Int, scale: Int) -> Bool {
+        var index = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") { index += 1 }
+        guard index < bytes.count else { return false }
+        var integerDigits = 0
+        var leading = true
+        while index < bytes.count, bytes[index] != UInt8(ascii: ".") {
+            let byte = bytes[index]
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else {
+                return fits(String(decoding: bytes, as: UTF8.self), precision: precision, scale: scale)
+            }
+            if !(leading && byte == UInt8(ascii: "0")) {
+                leading = false
+                integerDigits += 1
+            }
+            index += 1
+        }
+        var fractionDigits = 0
+        var position = 0
+        if index < bytes.count {
+            index += 1
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else {
+                    return fits(String(decoding: bytes, as: UTF8.self), precision: precision, scale: scale)
+                }
+                position += 1
+                if byte != UInt8(ascii: "0") { fractionDigits = position }
+                index += 1
+            }
+        }
+        return integerDigits <= precision - scale && fractionDigits <= scale
+    }
+
     static func fits(_ text: String, precision: Int, scale: Int) -> Bool {
         var body = Substring(text)
         if body.first == "-" || body.first == "+" { body = body.dropFirst() }
