@@ -70,7 +70,7 @@ say "store with $transfers transfers in $work"
 "$bin" user create --username "$user" --admin --password-env SQLPIPE_BENCH_PASSWORD >/dev/null
 "$bin" connection create --name source --url "sqlite://$work/source.db" >/dev/null
 "$bin" connection create --name target --url "sqlite://$work/target.db" >/dev/null
-sqlite3 "$SQLPIPE_STORE" <<SQL
+sqlite3 "$SQLPIPE_STORE" >/dev/null <<SQL
 PRAGMA busy_timeout = 15000;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $transfers)
 INSERT INTO transfers (created_at, created_by, source_id, target_id, query, target_schema, target_table, overwrite,

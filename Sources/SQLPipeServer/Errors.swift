@@ -143,7 +143,7 @@ struct ErrorMiddleware: RouterMiddleware {
 
 /// JSON responses through the one shared encoder (`JSONCoding.encoder()`): the same bytes as `--json`.
 enum JSONResponse {
-    nonisolated(unsafe) static let encoder = JSONCoding.encoder()
+    static let encoder = JSONCoding.encoder()
     static let contentType = "application/json; charset=utf-8"
 
     static func make<Value: Encodable>(_ status: HTTPResponse.Status, _ value: Value) -> Response {

@@ -91,9 +91,7 @@ public struct UserService: Sendable {
 
     /// `authenticate`, with the fingerprint of the credentials that matched (read in the same step).
     public func verify(username: String, password: String) async throws -> Credentials? {
-        let row = try await store.read { db in
-            try UserRow.filter(Column("username") == username).fetchOne(db)
-        }
+        let row = try await store.read { db in try Self.row(username: username, in: db) }
         let hash = row?.passwordHash ?? UserRules.decoyHash
         let matches = try await runBlocking { [hasher] in hasher.verify(password, hash: hash) }
         guard matches, let row else { return nil }
@@ -103,11 +101,17 @@ public struct UserService: Sendable {
     /// The user named `username` as stored now, with its credentials' fingerprint; nil when there is none.
     /// One indexed read: no password check.
     public func credentials(username: String) async throws -> Credentials? {
-        let row = try await store.read { db in
-            try UserRow.filter(Column("username") == username).fetchOne(db)
-        }
+        let row = try await store.read { db in try Self.row(username: username, in: db) }
         guard let row else { return nil }
         return Credentials(user: try Self.resource(row), fingerprint: Self.fingerprint(row))
+    }
+
+    /// The row of `username` through a cached statement: this runs on every request to the server.
+    private static func row(username: String, in db: Database) throws -> UserRow? {
+        let statement = try db.cachedStatement(
+            sql: "SELECT id, created_at, username, password_hash, admin FROM users WHERE username = ?")
+        guard let row = try Row.fetchOne(statement, arguments: [username]) else { return nil }
+        return UserRow(id: row[0], createdAt: row[1], username: row[2], passwordHash: row[3], admin: row[4])
     }
 
     private static func fingerprint(_ row: UserRow) -> [UInt8] {

@@ -30,11 +30,18 @@ struct RequestLogMiddleware: RouterMiddleware {
             "method": .string(request.method.rawValue),
             "path": .string(request.uri.path),
             "status": .stringConvertible(status),
-            "duration_ms": .string(String(format: "%.2f", milliseconds)),
+            "duration_ms": .string(Self.twoDecimals(milliseconds)),
             "client": .string(context.clientAddress),
         ]
         if let user = context.note.user { metadata["user"] = .string(user) }
         context.logger.info("request", metadata: metadata)
+    }
+
+    /// 12.345 → "12.35", without `String(format:)` (this runs once per request).
+    static func twoDecimals(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100)." + (fraction < 10 ? "0\(fraction)" : "\(fraction)")
     }
 }
 
@@ -66,25 +73,64 @@ public struct LineLogHandler: LogHandler {
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { _, new in new } }
         if let id = all.removeValue(forKey: "hb.request.id") { all["request_id"] = id }
-        let time = Date().formatted(Self.timestampStyle)
-        let line: String
+        let time = Self.timestamp()
+        var line = ""
+        line.reserveCapacity(256)
         switch format {
         case .text:
-            var text = "\(time) \(event.level) \(event.message)"
+            line += time + " \(event.level) \(event.message)"
             for (key, value) in all.sorted(by: { $0.key < $1.key }) {
-                text += " \(key)=\(Self.textValue("\(value)"))"
+                line += " " + key + "=" + Self.textValue("\(value)")
             }
-            line = text
         case .json:
-            var object: [String: String] = ["time": time, "level": "\(event.level)", "message": "\(event.message)"]
-            for (key, value) in all { object[key] = "\(value)" }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-            line = String(decoding: data, as: UTF8.self)
+            var fields = all.map { ($0.key, "\($0.value)") }
+            fields.append(("time", time))
+            fields.append(("level", "\(event.level)"))
+            fields.append(("message", "\(event.message)"))
+            line += "{"
+            for (index, (key, value)) in fields.sorted(by: { $0.0 < $1.0 }).enumerated() {
+                if index > 0 { line += "," }
+                Self.appendJSONString(key, to: &line)
+                line += ":"
+                Self.appendJSONString(value, to: &line)
+            }
+            line += "}"
         }
-        sink.write(line + "\n")
+        line += "\n"
+        sink.write(line)
     }
 
-    private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+    /// `2025-06-01T10:05:00.123Z`, without a formatter (this runs once per request).
+    static func timestamp() -> String {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        var seconds = spec.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let millis = Int(spec.tv_nsec / 1_000_000)
+        let fraction = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):"
+            + "\(two(parts.tm_min)):\(two(parts.tm_sec)).\(fraction)Z"
+    }
+
+    static func appendJSONString(_ value: String, to line: inout String) {
+        line += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": line += "\\\""
+            case "\\": line += "\\\\"
+            case "\n": line += "\\n"
+            case "\r": line += "\\r"
+            case "\t": line += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: line.unicodeScalars.append(scalar)
+            }
+        }
+        line += "\""
+    }
 
     /// Quotes a value that holds spaces, quotes or `=`, so that every line splits back into its fields.
     private static func textValue(_ value: String) -> String {
