@@ -24,7 +24,7 @@ import Testing
         func pool(maxConcurrency: Int, grace: Duration = .seconds(30)) -> WorkerPool {
             WorkerPool(
                 sqlpipe: sqlpipe,
-                options: .init(maxConcurrency: maxConcurrency, shutdownGrace: grace, pollInterval: .milliseconds(50), foreignDelay: .zero),
+                options: .init(maxConcurrency: maxConcurrency, shutdownGrace: grace, pollInterval: .milliseconds(50)),
                 logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         }
 

@@ -12,7 +12,22 @@ public struct QueryService: Sendable {
     let store: MetadataStore
     let connections: ConnectionService
 
+    /// Stores a new query in `queued`. It runs with `run`, in this process or a server's worker.
     public func create(_ input: QueryInput, createdBy: String) async throws -> Query {
+        try Self.resource(try await RunLifecycle.insert(try await validated(input, createdBy: createdBy), claimed: false, in: store))
+    }
+
+    /// Stores a new query already claimed by this process and runs it: the CLI's foreground run.
+    @discardableResult
+    public func runNow(
+        _ input: QueryInput, createdBy: String, control: TransferControl = TransferControl(),
+        output: (any StatementSink)? = nil
+    ) async throws -> Query {
+        let claimed = try await RunLifecycle.insert(try await validated(input, createdBy: createdBy), claimed: true, in: store)
+        return try await execute(claimed, control: control, output: output)
+    }
+
+    private func validated(_ input: QueryInput, createdBy: String) async throws -> QueryRow {
         var problems: [String: String] = [:]
         let text = (input.query ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { problems["query"] = "must be provided" }
@@ -32,12 +47,7 @@ public struct QueryService: Sendable {
             id: nil, createdAt: Date(), createdBy: createdBy, connectionId: connectionID, query: text,
             status: RunStatus.queued.rawValue, error: nil, rowsAffected: nil, result: nil, startedAt: nil, stoppedAt: nil,
             runnerPid: nil, runnerHost: nil, cancelRequested: false)
-        let inserted = try await store.write { db in
-            var inserted = row
-            try inserted.insert(db)
-            return try inserted.reloaded(db)
-        }
-        return try Self.resource(inserted)
+        return row
     }
 
     public func list(_ request: PageRequest) async throws -> Page<Query> {
@@ -65,6 +75,12 @@ public struct QueryService: Sendable {
     @discardableResult
     public func run(_ id: Int64, control: TransferControl = TransferControl(), output: (any StatementSink)? = nil) async throws -> Query {
         let claimed = try await RunLifecycle.claim(QueryRow.self, id, in: store)
+        return try await execute(claimed, control: control, output: output)
+    }
+
+    /// Runs a query this process has claimed, and records how it ended.
+    private func execute(_ claimed: QueryRow, control: TransferControl, output: (any StatementSink)?) async throws -> Query {
+        guard let id = claimed.id else { throw SQLPipeError.store("a stored query has no id") }
         let preview = PreviewSink(forwardingTo: output)
         let outcome: Result<Void, any Error>
         do {

@@ -55,6 +55,24 @@ enum RunLifecycle {
         }
     }
 
+    /// Stores a new record: queued, or already claimed by this process (a foreground run, which no server
+    /// worker may take in the moment between storing and claiming).
+    static func insert<Record: RunRecord>(_ record: Record, claimed: Bool, in store: MetadataStore) async throws -> Record {
+        var row = record
+        if claimed {
+            row.status = RunStatus.running.rawValue
+            row.startedAt = Date()
+            row.runnerPid = Runner.pid
+            row.runnerHost = Runner.host
+        }
+        let prepared = row
+        return try await store.write { db in
+            var inserted = prepared
+            try inserted.insert(db)
+            return try inserted.reloaded(db)
+        }
+    }
+
     /// Records how a run ended; `update` fills in what is particular to the kind.
     static func finish<Record: RunRecord>(
         _ type: Record.Type, _ id: Int64, in store: MetadataStore, _ update: @escaping @Sendable (inout Record) -> Void

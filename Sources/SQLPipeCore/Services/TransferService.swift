@@ -11,6 +11,27 @@ public struct TransferService: Sendable {
 
     /// Stores a new transfer in `queued`. It runs with `run`, in this process or a server's worker.
     public func create(_ input: TransferInput, createdBy: String) async throws -> Transfer {
+        let row = try await validated(input, createdBy: createdBy)
+        return try Self.resource(try await RunLifecycle.insert(row, claimed: false, in: store))
+    }
+
+    /// Stores a new transfer already claimed by this process and runs it to its end: the CLI's foreground
+    /// run.
+    @discardableResult
+    public func runNow(
+        _ input: TransferInput, createdBy: String, control: TransferControl = TransferControl()
+    ) async throws -> Transfer {
+        let claimed = try await RunLifecycle.insert(try await validated(input, createdBy: createdBy), claimed: true, in: store)
+        guard let id = claimed.id else { throw SQLPipeError.store("a stored transfer has no id") }
+        let staging = Self.stagingName(for: id)
+        let named = try await store.write { db -> TransferRow in
+            try db.execute(sql: "UPDATE transfers SET staging_table = ? WHERE id = ?", arguments: [staging, id])
+            return try claimed.reloaded(db)
+        }
+        return try await execute(named, staging: staging, control: control)
+    }
+
+    private func validated(_ input: TransferInput, createdBy: String) async throws -> TransferRow {
         var problems: [String: String] = [:]
         let query = (input.query ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if query.isEmpty { problems["query"] = "must be provided" }
@@ -39,12 +60,7 @@ public struct TransferService: Sendable {
             targetSchema: schema, targetTable: table, overwrite: input.overwrite ?? false, status: RunStatus.queued.rawValue,
             error: nil, warnings: [], rowsTransferred: 0, startedAt: nil, stoppedAt: nil, runnerPid: nil,
             runnerHost: nil, cancelRequested: false, stagingTable: nil)
-        let inserted = try await store.write { db in
-            var inserted = row
-            try inserted.insert(db)
-            return try inserted.reloaded(db)
-        }
-        return try Self.resource(inserted)
+        return row
     }
 
     private func connection(_ id: Int64?, field: String, into problems: inout [String: String]) async throws -> Connection? {
@@ -84,9 +100,19 @@ public struct TransferService: Sendable {
     /// cancels it too.
     @discardableResult
     public func run(_ id: Int64, control: TransferControl = TransferControl()) async throws -> Transfer {
-        // Unique across stores: two stores may load into one database, and their transfer ids repeat.
-        let staging = "sqlpipe_staging_\(id)_" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        let staging = Self.stagingName(for: id)
         let claimed = try await RunLifecycle.claim(TransferRow.self, id, in: store) { $0.stagingTable = staging }
+        return try await execute(claimed, staging: staging, control: control)
+    }
+
+    /// Unique across stores: two stores may load into one database, and their transfer ids repeat.
+    static func stagingName(for id: Int64) -> String {
+        "sqlpipe_staging_\(id)_" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+    }
+
+    /// Runs a transfer this process has claimed, and records how it ended.
+    private func execute(_ claimed: TransferRow, staging: String, control: TransferControl) async throws -> Transfer {
+        guard let id = claimed.id else { throw SQLPipeError.store("a stored transfer has no id") }
         let outcome: Result<TransferOutcome, any Error>
         do {
             let request = try await self.request(for: claimed, staging: staging)

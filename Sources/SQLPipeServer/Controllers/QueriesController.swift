@@ -21,7 +21,7 @@ struct QueriesController {
         let user = try context.requireUser()
         let input = try await RequestBody.decode(QueryInput.self, fields: Self.createFields, from: request, context: context)
         let query = try await queries.create(input, createdBy: user.username)
-        workers?.submitted(.query, id: query.id)
+        workers?.submitted()
         return JSONResponse.make(.accepted, Envelope("query", query))
     }
 

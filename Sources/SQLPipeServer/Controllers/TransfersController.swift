@@ -21,7 +21,7 @@ struct TransfersController {
         let user = try context.requireUser()
         let input = try await RequestBody.decode(TransferInput.self, fields: Self.createFields, from: request, context: context)
         let transfer = try await transfers.create(input, createdBy: user.username)
-        workers?.submitted(.transfer, id: transfer.id)
+        workers?.submitted()
         return JSONResponse.make(.accepted, Envelope("transfer", transfer))
     }
 

@@ -17,24 +17,18 @@ public final class WorkerPool: Service, @unchecked Sendable {
         public var shutdownGrace: Duration
         /// How often the store is read for work queued by other processes.
         public var pollInterval: Duration
-        /// How old work queued by another process must be before it is taken: the CLI creates a foreground
-        /// transfer as `queued` and claims it a moment later, and the pool must not take it first.
-        public var foreignDelay: Duration
 
         public init(
-            maxConcurrency: Int = 4, shutdownGrace: Duration = .seconds(30), pollInterval: Duration = .milliseconds(250),
-            foreignDelay: Duration = .seconds(1)
+            maxConcurrency: Int = 4, shutdownGrace: Duration = .seconds(30), pollInterval: Duration = .milliseconds(250)
         ) {
             self.maxConcurrency = maxConcurrency
             self.shutdownGrace = shutdownGrace
             self.pollInterval = pollInterval
-            self.foreignDelay = foreignDelay
         }
     }
 
     struct State {
         var running: [String: TransferControl] = [:]
-        var local: Set<String> = []
         var stopping = false
         var sleeper: Task<Void, Never>?
         var wakePending = false
@@ -59,9 +53,9 @@ public final class WorkerPool: Service, @unchecked Sendable {
     /// How many items run now.
     public var runningCount: Int { lock.withLock { state.running.count } }
 
-    /// Work created through the API: taken on the next turn, without waiting for the poll.
-    public func submitted(_ kind: QueuedWork.Kind, id: Int64) {
-        lock.withLock { _ = state.local.insert(QueuedWork.key(kind, id)) }
+    /// Work created through the API: taken on the next turn, without waiting for the poll. (The CLI's
+    /// foreground runs are stored already claimed, so everything queued is the pool's to take.)
+    public func submitted() {
         wake()
     }
 
@@ -108,14 +102,11 @@ public final class WorkerPool: Service, @unchecked Sendable {
             logger.error("cannot read the queue", metadata: ["error": "\(error)"])
             return []
         }
-        let cutoff = Date().addingTimeInterval(-Self.seconds(options.foreignDelay))
         return lock.withLock {
             var chosen: [(QueuedWork, TransferControl)] = []
             for item in candidates where chosen.count < free && state.running[item.key] == nil {
-                guard state.local.contains(item.key) || item.createdAt < cutoff else { continue }
                 let control = TransferControl()
                 state.running[item.key] = control
-                state.local.remove(item.key)
                 chosen.append((item, control))
             }
             return chosen
@@ -188,9 +179,6 @@ public final class WorkerPool: Service, @unchecked Sendable {
         }
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
 }
 
 /// How an item ended, for the log.

@@ -34,9 +34,9 @@ extension QueryCommand {
         func run() async throws {
             let sqlpipe = try await global.open()
             let connectionID = try await sqlpipe.connections.get(connection).id
-            let created = try await sqlpipe.queries.create(
-                QueryInput(connectionId: connectionID, query: try sql.text()), createdBy: TransferService.defaultCreatedBy)
+            let input = QueryInput(connectionId: connectionID, query: try sql.text())
             if detach {
+                let created = try await sqlpipe.queries.create(input, createdBy: TransferService.defaultCreatedBy)
                 if global.json {
                     try Output(json: true).one("query", created, fields: [])
                 } else {
@@ -49,7 +49,9 @@ extension QueryCommand {
             defer { foreground.stop() }
             // With --json the query resource is the output; the rows are then only in its preview.
             let printer = global.json ? nil : ResultPrinter(format: format)
-            let finished = try await sqlpipe.queries.run(created.id, control: control, output: printer)
+            // Stored already claimed by this process, so that a running server does not take it too.
+            let finished = try await sqlpipe.queries.runNow(
+                input, createdBy: TransferService.defaultCreatedBy, control: control, output: printer)
             printer?.flush()
             if global.json {
                 try Output(json: true).one("query", finished, fields: [])

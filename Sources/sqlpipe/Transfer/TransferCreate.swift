@@ -36,13 +36,12 @@ extension TransferCommand {
             let sqlpipe = try await global.open()
             let sourceID = try await sqlpipe.connections.get(source).id
             let targetID = try await sqlpipe.connections.get(target).id
-            let created = try await sqlpipe.transfers.create(
-                TransferInput(
-                    sourceID: sourceID, targetID: targetID, query: try sql.text(), targetSchema: targetSchema,
-                    targetTable: targetTable, overwrite: overwrite),
-                createdBy: TransferService.defaultCreatedBy)
+            let input = TransferInput(
+                sourceID: sourceID, targetID: targetID, query: try sql.text(), targetSchema: targetSchema,
+                targetTable: targetTable, overwrite: overwrite)
             let output = Output(json: global.json)
             if detach {
+                let created = try await sqlpipe.transfers.create(input, createdBy: TransferService.defaultCreatedBy)
                 if global.json {
                     try output.one("transfer", created, fields: [])
                 } else {
@@ -51,12 +50,13 @@ extension TransferCommand {
                 return
             }
 
+            // Stored already claimed by this process, so that a running server does not take it too.
             let control = TransferControl()
             let foreground = ForegroundRun { control.cancel() }
             defer { foreground.stop() }
             let started = ContinuousClock.now
             let finished = try await ForegroundRun.withProgress(rows: { control.rowsTransferred }) {
-                try await sqlpipe.transfers.run(created.id, control: control)
+                try await sqlpipe.transfers.runNow(input, createdBy: TransferService.defaultCreatedBy, control: control)
             }
             let seconds = (ContinuousClock.now - started).seconds
             for warning in finished.warnings { printError("warning: \(warning)") }
