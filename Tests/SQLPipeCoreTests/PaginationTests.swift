@@ -84,3 +84,21 @@ import Testing
         #expect(json == #"{"metadata":{"current_page":2,"first_page":1,"last_page":3,"page_size":5,"total_records":11},"users":[]}"#)
     }
 }
+
+@Suite struct TimestampTests {
+    @Test func timestampsShowTheMillisecondStored() {
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            // Milliseconds from 1970 to 2200, as the store keeps them.
+            let milliseconds = Int64.random(in: 0...7_258_118_400_000, using: &generator)
+            let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+            // The style truncates, and a millisecond in binary floating point is often a hair below itself:
+            // nudged by 0.4 ms it shows the millisecond meant, which the fast form (it rounds) must show too.
+            let meant = Date(timeIntervalSince1970: Double(milliseconds) / 1000 + 0.0004).formatted(style)
+            #expect(JSONCoding.timestamp(date) == meant)
+        }
+        #expect(JSONCoding.timestamp(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(JSONCoding.timestamp(Date(timeIntervalSince1970: 951_782_400.5)) == "2000-02-29T00:00:00.500Z")
+    }
+}
