@@ -1,4 +1,5 @@
 import Foundation
+import SQLPipeEngine
 
 /// The one JSON shape shared by `--json` and the server: camelCase fields, RFC 3339 UTC timestamps.
 public enum JSONCoding {
@@ -34,7 +35,7 @@ public enum JSONCoding {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
         let ofDay = Int(milliseconds - days * 86_400_000)
-        let (year, month, day) = civil(fromDays: Int(days))
+        let (year, month, day) = CivilDate.date(fromDays: Int(days))
         var bytes: [UInt8] = []
         bytes.reserveCapacity(24)
         func digits(_ value: Int, _ count: Int) {
@@ -62,18 +63,5 @@ public enum JSONCoding {
         digits(ofDay % 1000, 3)
         bytes.append(UInt8(ascii: "Z"))
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Howard Hinnant's civil-from-days: the proleptic Gregorian date of a day count since 1970-01-01.
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

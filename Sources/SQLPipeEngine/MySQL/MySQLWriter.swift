@@ -120,36 +120,20 @@ final class MySQLWriter: RowWriter {
     }
 
     private func encode(_ batch: RowBatch) throws {
-        let count = kinds.count
-        try batch.bytes.withUnsafeBufferPointer { all in
-            var cell = 0
-            for _ in 0..<batch.rowCount {
-                rowsSent += 1
-                for column in 0..<count {
-                    if column > 0 { pending.append(0x09) }
-                    defer { cell += 1 }
-                    if batch.isNull(cell) {
-                        pending.append(0x5C)
-                        pending.append(UInt8(ascii: "N"))
-                        continue
-                    }
-                    let value = UnsafeBufferPointer(rebasing: all[batch.cellRange(cell)])
-                    switch kinds[column] {
-                    case .plain:
-                        pending.append(contentsOf: value)
-                    case .escaped:
-                        BulkText.appendEscaped(value, to: &pending)
-                    case .bool:
-                        pending.append(value.first == UInt8(ascii: "t") ? UInt8(ascii: "1") : UInt8(ascii: "0"))
-                    case .float:
-                        try checkFloat(value, column: column)
-                        pending.append(contentsOf: value)
-                    case .decimal:
-                        try checkFinite(value, column: column, what: "MySQL DECIMAL holds no NaN or infinity")
-                        pending.append(contentsOf: value)
-                    }
-                }
-                pending.append(0x0A)
+        try BulkText.encode(batch, to: &pending, startRow: { rowsSent += 1 }) { value, column, pending in
+            switch kinds[column] {
+            case .plain:
+                pending.append(contentsOf: value)
+            case .escaped:
+                BulkText.appendEscaped(value, to: &pending)
+            case .bool:
+                pending.append(value.first == UInt8(ascii: "t") ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+            case .float:
+                try checkFloat(value, column: column)
+                pending.append(contentsOf: value)
+            case .decimal:
+                try checkFinite(value, column: column, what: "MySQL DECIMAL holds no NaN or infinity")
+                pending.append(contentsOf: value)
             }
         }
     }

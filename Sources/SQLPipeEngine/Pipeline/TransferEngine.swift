@@ -54,11 +54,10 @@ public enum TransferEngine {
         defer { reader.close() }
         try checkColumnNames(reader.columns, dialect: dialect)
 
-        var warnings = reader.warnings + plan.typeWarnings(reader.columns)
+        let warnings = reader.warnings + plan.typeWarnings(reader.columns)
         let rows = try plan.load(columns: reader.columns, control: control) { writer in
             try pump(reader: reader, into: writer, control: control)
         }
-        if rows == 0 && reader.columns.isEmpty { warnings.append("the query returned no columns") }
         control.set(rows: rows)
         return TransferOutcome(rows: rows, warnings: warnings)
     }

@@ -377,39 +377,24 @@ final class PostgresCopyWriter: RowWriter {
     }
 
     private func encode(_ batch: RowBatch) {
-        let columns = kinds.count
-        batch.bytes.withUnsafeBufferPointer { all in
-            var cell = 0
-            for _ in 0..<batch.rowCount {
-                for column in 0..<columns {
-                    if column > 0 { buffer.append(0x09) }
-                    defer { cell += 1 }
-                    if batch.isNull(cell) {
-                        buffer.append(0x5C)
-                        buffer.append(UInt8(ascii: "N"))
-                        continue
-                    }
-                    let value = UnsafeBufferPointer(rebasing: all[batch.cellRange(cell)])
-                    switch kinds[column] {
-                    case .plain:
-                        buffer.append(contentsOf: value)
-                    case .escaped:
-                        BulkText.appendEscaped(value, to: &buffer)
-                    case .timestamptz:
-                        buffer.append(contentsOf: value)
-                        buffer.append(contentsOf: [UInt8(ascii: "+"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    case .bytes:
-                        // bytea input \x0a1b…, with COPY's backslash doubled.
-                        buffer.append(0x5C)
-                        buffer.append(0x5C)
-                        buffer.append(UInt8(ascii: "x"))
-                        for byte in value {
-                            buffer.append(Hex.digits[Int(byte >> 4)])
-                            buffer.append(Hex.digits[Int(byte & 0x0F)])
-                        }
-                    }
+        BulkText.encode(batch, to: &buffer) { value, column, buffer in
+            switch kinds[column] {
+            case .plain:
+                buffer.append(contentsOf: value)
+            case .escaped:
+                BulkText.appendEscaped(value, to: &buffer)
+            case .timestamptz:
+                buffer.append(contentsOf: value)
+                buffer.append(contentsOf: [UInt8(ascii: "+"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+            case .bytes:
+                // bytea input \x0a1b…, with COPY's backslash doubled.
+                buffer.append(0x5C)
+                buffer.append(0x5C)
+                buffer.append(UInt8(ascii: "x"))
+                for byte in value {
+                    buffer.append(Hex.digits[Int(byte >> 4)])
+                    buffer.append(Hex.digits[Int(byte & 0x0F)])
                 }
-                buffer.append(0x0A)
             }
         }
     }

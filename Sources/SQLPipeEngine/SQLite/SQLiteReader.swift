@@ -229,34 +229,12 @@ enum DateTimeText {
             let hour = Int(time[0]), let minute = Int(time[1])
         else { return nil }
         let seconds = time.count > 2 ? ":" + time[2] : ""
-        var total = daysFromCivil(year, month, day) * 1440 + hour * 60 + minute + delta
+        var total = CivilDate.days(year: year, month: month, day: day) * 1440 + hour * 60 + minute + delta
         let days = Int((Double(total) / 1440).rounded(.down))
         total -= days * 1440
-        let (y, m, d) = civilFromDays(days)
+        let (y, m, d) = CivilDate.date(fromDays: days)
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         let yearText = String(repeating: "0", count: max(0, 4 - String(y).count)) + String(y)
         return "\(yearText)-\(two(m))-\(two(d)) \(two(total / 60)):\(two(total % 60))\(seconds)"
-    }
-
-    /// Howard Hinnant's days-from-civil: days since 1970-01-01 of a proleptic Gregorian date.
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

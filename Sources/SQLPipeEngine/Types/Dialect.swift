@@ -10,7 +10,7 @@ public protocol Dialect: Sendable {
     /// implicitly (MySQL).
     var transactionalDDL: Bool { get }
     func quote(_ identifier: String) -> String
-    /// The column type to create for a neutral type, and a warning when it cannot hold every value.
+    /// The column type to create for a neutral type (what it cannot hold fails the transfer when met).
     func columnType(for type: ColumnType) -> String
     /// Statements that make `staging` the table called `target` (`swap`), then tidy up (`cleanup`, whose
     /// failure leaves the target replaced all the same); `targetExists` says whether one is there.
