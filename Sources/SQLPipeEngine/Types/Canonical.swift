@@ -33,13 +33,6 @@ enum Canonical {
         return "\(value)"
     }
 
-    static func text(of value: Float) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
-        if value == 0 { return value.sign == .minus ? "-0" : "0" }
-        return "\(value)"
-    }
-
     /// Reads a canonical integer cell.
     @inline(__always)
     static func integer(_ cell: UnsafeBufferPointer<UInt8>) -> Int64? {

@@ -53,7 +53,6 @@ public struct RowBatch: Sendable {
     /// Builds a cell piece by piece: `appendByte` / `appendBytes` then `endCell`.
     public mutating func appendByte(_ byte: UInt8) { bytes.append(byte) }
     public mutating func appendBytes(_ buffer: UnsafeRawBufferPointer) { bytes.append(contentsOf: buffer) }
-    public mutating func appendBytes(_ array: [UInt8]) { bytes.append(contentsOf: array) }
     public mutating func endCell() {
         ends.append(UInt32(truncatingIfNeeded: bytes.count))
         nulls.append(false)
