@@ -120,5 +120,25 @@ import Testing
         }
         #expect(rows == 1)
         #expect(zone == "UTC")
+
+        // Into PostgreSQL too, where the plan would otherwise ask the source to describe the statement.
+        let (pgRows, pgZone) = try await offPool { () -> (Int, String?) in
+            let world = try TestWorld()
+            let target = try world.config(.postgresql)
+            let table = world.uniqueName("settings")
+            let outcome = try TransferEngine.run(
+                TransferRequest(
+                    source: try world.config(.postgresql), target: target, query: "SHOW TimeZone",
+                    table: TableName(name: table), overwrite: true, stagingName: world.uniqueName("staging")),
+                control: TransferControl())
+            let session = try Drivers.open(target)
+            defer {
+                try? session.execute("DROP TABLE \(session.dialect.quote(table))")
+                session.close()
+            }
+            return (outcome.rows, try session.scalar("SELECT \"TimeZone\" FROM \(session.dialect.quote(table))"))
+        }
+        #expect(pgRows == 1)
+        #expect(pgZone == "UTC")
     }
 }

@@ -8,14 +8,18 @@ struct TargetPlan {
     let target: any DatabaseSession
     let existing: [TableColumn]?
     private var passthrough: PostgresResultDescription?
+    /// What a PostgreSQL source said of the query when a PostgreSQL target asked: not asked again.
+    private var sourceDescription: PostgresResultDescription?
 
     init(request: TransferRequest, source: any DatabaseSession, target: any DatabaseSession) throws {
         self.request = request
         self.source = source
         self.target = target
         existing = try target.tableColumns(request.table)
-        if let source = source as? PostgresSession, target is PostgresSession {
-            let description = try source.describe(PostgresCopyReader.trimmed(request.query))
+        if let source = source as? PostgresSession, target is PostgresSession,
+            let description = try PostgresCopyReader.describeIfPreparable(request.query, on: source)
+        {
+            sourceDescription = description
             if description.allBuiltIn && Self.fits(description, existing: request.overwrite ? nil : existing) {
                 passthrough = description
             }
@@ -29,9 +33,18 @@ struct TargetPlan {
             && existing.map(\.typeName) == description.fields.map(\.typeName)
     }
 
-    func openReader() throws -> any RowReader {
-        if let passthrough, let source = source as? PostgresSession {
-            return try PostgresCopyReader(session: source, query: request.query, description: passthrough, format: .binary)
+    /// Reads the source: a PostgreSQL source described already is not described again, and a statement
+    /// COPY cannot wrap in binary (SHOW, EXPLAIN) is read as text instead of passed through.
+    mutating func openReader() throws -> any RowReader {
+        if let description = sourceDescription, let source = source as? PostgresSession {
+            if passthrough != nil {
+                do {
+                    return try PostgresCopyReader(session: source, query: request.query, description: description, format: .binary)
+                } catch let error as DriverError where PostgresCopyReader.cannotWrap(error) {
+                    passthrough = nil
+                }
+            }
+            return try PostgresCopyReader(session: source, query: request.query, description: description, format: .text)
         }
         return try source.openReader(request.query)
     }

@@ -49,7 +49,7 @@ public enum TransferEngine {
         if !request.table.schema.isEmpty { try dialect.validate(identifier: request.table.schema, role: "targetSchema") }
         try dialect.validate(identifier: request.stagingName, role: "the staging table's name")
 
-        let plan = try TargetPlan(request: request, source: source, target: target)
+        var plan = try TargetPlan(request: request, source: source, target: target)
         let reader = try plan.openReader()
         defer { reader.close() }
         try checkColumnNames(reader.columns, dialect: dialect)

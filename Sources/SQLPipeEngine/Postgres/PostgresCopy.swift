@@ -85,15 +85,20 @@ final class PostgresCopyReader: RowReader {
 
     convenience init(session: PostgresSession, query: String) throws {
         let trimmed = PostgresCopyReader.trimmed(query)
-        let description: PostgresResultDescription
-        do {
-            description = try session.describe(trimmed)
-        } catch let error as DriverError where error.code == "42601" || error.code == "0A000" {
-            // SHOW, EXPLAIN and the like can be neither prepared nor wrapped in COPY.
+        guard let description = try Self.describeIfPreparable(trimmed, on: session) else {
             try self.init(session: session, unpreparedQuery: trimmed)
             return
         }
         try self.init(session: session, query: trimmed, description: description, format: .text)
+    }
+
+    /// The query's columns, or nil for statements that cannot be prepared (they are then read row by row).
+    static func describeIfPreparable(_ query: String, on session: PostgresSession) throws -> PostgresResultDescription? {
+        do {
+            return try session.describe(trimmed(query))
+        } catch let error as DriverError where cannotWrap(error) {
+            return nil
+        }
     }
 
     /// A statement sent as it is, in single-row mode; its first result describes the columns.
@@ -142,15 +147,17 @@ final class PostgresCopyReader: RowReader {
         }
         let error = result.map(PostgresSession.error(of:)) ?? DriverError(String(cString: PQerrorMessage(session.connection)))
         if let result { PQclear(result) }
-        // 42601 (syntax) and 0A000 (not supported): a statement COPY cannot wrap. Anything else is the
-        // query's own error.
-        guard format == .text, error.code == "42601" || error.code == "0A000" else { throw error }
+        // 42601 (syntax) and 0A000 (not supported): a statement COPY cannot wrap (SHOW, EXPLAIN). Anything
+        // else is the query's own error. A binary stream has no row-by-row form: its caller reads text.
+        guard format == .text, Self.cannotWrap(error) else { throw error }
         guard PQsendQuery(session.connection, query) == 1 else {
             throw DriverError(String(cString: PQerrorMessage(session.connection)))
         }
         PQsetSingleRowMode(session.connection)
         mode = .singleRow
     }
+
+    static func cannotWrap(_ error: DriverError) -> Bool { error.code == "42601" || error.code == "0A000" }
 
     /// A trailing semicolon would end the statement inside `COPY ( … )`.
     static func trimmed(_ query: String) -> String {
