@@ -120,7 +120,7 @@ import Testing
         }
         try await cli.succeed("query", "cancel", "3")
         let stopped = try await ServerActivity.timeUntilStopped(world.tag, on: .postgresql)
-        #expect(stopped < .milliseconds(2500), "the statement ran \(stopped) after the cancel request")
+        #expect(stopped < .seconds(5), "the statement ran \(stopped) after the cancel request")
         await waitForExit(process)
         #expect(process.terminationStatus == 1)
         let shown = try #require(try await cli.json("query", "show", "3")["query"] as? [String: Any])

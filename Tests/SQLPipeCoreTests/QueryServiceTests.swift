@@ -196,11 +196,11 @@ import Testing
         let requested = ContinuousClock.now
         _ = try await setup.store.reopen().queries.cancel(created.id)
         if system != .sqlite {
-            // Measured on the server: the statement is gone within about a second of the request (the store is
-            // read four times a second, then PQcancel or KILL QUERY stops it); the margin is for a two-core
-            // machine running the whole suite at once.
+            // Measured on the server: alone, the statement is gone within about half a second of the request
+            // (the store is read four times a second, then PQcancel or KILL QUERY stops it). The bound is for a
+            // two-core machine running some 150 tests at once, where runs of 2.5 to 3.8 s were seen.
             let stopped = try await ServerActivity.timeUntilStopped(marker, on: system)
-            #expect(stopped < .milliseconds(2500), "the statement ran \(stopped) after the cancel request")
+            #expect(stopped < .seconds(5), "the statement ran \(stopped) after the cancel request")
         }
         let result = try await finished
         #expect(result.status == .cancelled)
