@@ -26,7 +26,8 @@ public struct ConnectionService: Sendable {
             id: nil, createdAt: now, updatedAt: now, name: valid.name, dsType: valid.system.rawValue,
             hostname: valid.config.hostname, port: valid.port, dbName: valid.config.database,
             username: valid.config.username, accountId: valid.accountId, params: valid.config.params,
-            passwordCiphertext: try valid.config.password.isEmpty ? nil : secrets.seal(valid.config.password))
+            passwordCiphertext: try valid.config.password.isEmpty ? nil : secrets.seal(valid.config.password),
+            restricted: false, secretParamsCiphertext: nil)
         let inserted = try await store.write { db in
             try Self.ensureNameIsFree(row.name, except: nil, in: db)
             var inserted = row

@@ -46,7 +46,7 @@ public struct QueryService: Sendable {
         let row = QueryRow(
             id: nil, createdAt: Date(), createdBy: createdBy, connectionId: connectionID, query: text,
             status: RunStatus.queued.rawValue, error: nil, rowsAffected: nil, result: nil, startedAt: nil, stoppedAt: nil,
-            runnerPid: nil, runnerHost: nil, cancelRequested: false)
+            runnerPid: nil, runnerHost: nil, cancelRequested: false, leaseExpiresAt: nil, runnerToken: nil)
         return row
     }
 

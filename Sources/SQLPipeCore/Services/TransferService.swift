@@ -59,7 +59,7 @@ public struct TransferService: Sendable {
             id: nil, createdAt: Date(), createdBy: createdBy, sourceId: source.id, targetId: target.id, query: query,
             targetSchema: schema, targetTable: table, overwrite: input.overwrite ?? false, status: RunStatus.queued.rawValue,
             error: nil, warnings: [], rowsTransferred: 0, startedAt: nil, stoppedAt: nil, runnerPid: nil,
-            runnerHost: nil, cancelRequested: false, stagingTable: nil)
+            runnerHost: nil, cancelRequested: false, stagingTable: nil, leaseExpiresAt: nil, runnerToken: nil)
         return row
     }
 

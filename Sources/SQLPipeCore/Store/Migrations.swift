@@ -69,6 +69,24 @@ extension MetadataStore {
             }
             try db.create(index: "queries_status", on: "queries", columns: ["status"])
         }
+        migrator.registerMigration("v2: restricted connections, secret params, run leases") { db in
+            try db.alter(table: "connections") { table in
+                // Admins only: a non-admin API user can neither run transfers nor queries through it.
+                table.add(column: "restricted", .boolean).notNull().defaults(to: false)
+                // Options that are secrets (PostgreSQL's sslpassword), sealed like the password.
+                table.add(column: "secret_params_ciphertext", .blob)
+            }
+            for name in ["transfers", "queries"] {
+                try db.alter(table: name) { table in
+                    // A run is alive while its runner keeps renewing the lease; recovery takes only expired ones.
+                    table.add(column: "lease_expires_at", .datetime)
+                    // Which claim owns the run: a runner whose run was recovered meanwhile must not finish it.
+                    table.add(column: "runner_token", .text)
+                }
+            }
+            try db.create(index: "transfers_created_by", on: "transfers", columns: ["created_by", "status"])
+            try db.create(index: "queries_created_by", on: "queries", columns: ["created_by", "status"])
+        }
         return migrator
     }
 }

@@ -38,6 +38,8 @@ struct ConnectionRow: StoreRecord {
     var accountId: String
     var params: [String: String]
     var passwordCiphertext: Data?
+    var restricted: Bool
+    var secretParamsCiphertext: Data?
 }
 
 struct UserRow: StoreRecord {
@@ -70,6 +72,8 @@ struct TransferRow: StoreRecord {
     var runnerHost: String?
     var cancelRequested: Bool
     var stagingTable: String?
+    var leaseExpiresAt: Date?
+    var runnerToken: String?
 }
 
 struct QueryRow: StoreRecord {
@@ -88,6 +92,8 @@ struct QueryRow: StoreRecord {
     var runnerPid: Int?
     var runnerHost: String?
     var cancelRequested: Bool
+    var leaseExpiresAt: Date?
+    var runnerToken: String?
 }
 
 extension MetadataStore {
