@@ -66,6 +66,7 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 "CMariaDB",
+                "CSQLiteGuard",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
@@ -73,6 +74,11 @@ let package = Package(
             name: "CLibPQ",
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLiteGuard",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
         ),
         .systemLibrary(
             name: "CMariaDB",

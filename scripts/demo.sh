@@ -13,7 +13,8 @@ swift build --product sqlpipe >&2
 sqlpipe="$(swift build --show-bin-path)/sqlpipe"
 
 work=$(mktemp -d /tmp/sqlpipe-demo.XXXXXX)
-export SQLPIPE_STORE="$work/sqlpipe.db"
+# The store keeps a folder of its own: SQLite connections may not point into it.
+export SQLPIPE_STORE="$work/store/sqlpipe.db"
 printf '==> a fresh store in %s\n' "$work" >&2
 
 # Data to move: a SQLite database made with sqlite3, with the values that trip naive tools.

@@ -9,7 +9,8 @@ struct CLI {
 
     init(environment: [String: String] = [:]) throws {
         directory = try TemporaryDirectory.make()
-        runner = CommandRunner(storePath: directory.appendingPathComponent("store.db").path, environment: environment)
+        // The store keeps a folder of its own: SQLite connections may not point into it.
+        runner = CommandRunner(storePath: directory.appendingPathComponent("store/store.db").path, environment: environment)
     }
 
     var storePath: String { runner.storePath }

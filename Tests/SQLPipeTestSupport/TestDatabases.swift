@@ -73,7 +73,10 @@ public struct TestStore: Sendable {
     /// bcrypt at cost 4: the production cost of 12 would make every user test take seconds.
     public init(environment: [String: String] = [:]) throws {
         directory = try TemporaryDirectory.make()
-        path = directory.appendingPathComponent("store.db").path
+        // The store keeps a folder of its own: SQLite connections may not point into it.
+        let storeFolder = directory.appendingPathComponent("store")
+        try FileManager.default.createDirectory(at: storeFolder, withIntermediateDirectories: true)
+        path = storeFolder.appendingPathComponent("store.db").path
         sqlpipe = try SQLPipe(storePath: path, environment: environment, hasher: PasswordHasher(cost: 4))
     }
 

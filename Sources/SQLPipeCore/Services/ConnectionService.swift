@@ -18,6 +18,7 @@ public struct ConnectionService: Sendable {
     /// Stores a new connection. Unless `checkConnectivity` is false, it must connect first.
     public func create(_ input: ConnectionInput, checkConnectivity: Bool = true) async throws -> Connection {
         let valid = try ConnectionRules.validate(input)
+        try checkOutsideStore(valid.config)
         if checkConnectivity {
             try await check(valid.config)
         }
@@ -89,6 +90,7 @@ public struct ConnectionService: Sendable {
         }
         let merged = currentInput.merging(patch)
         let valid = try ConnectionRules.validate(merged)
+        try checkOutsideStore(valid.config)
         let reachChanged = merged.dsType != currentInput.dsType || merged.hostname != currentInput.hostname
             || merged.port != currentInput.port || merged.dbName != currentInput.dbName
             || merged.username != currentInput.username || merged.params != currentInput.params
@@ -156,9 +158,39 @@ public struct ConnectionService: Sendable {
         }
     }
 
+    /// A SQLite connection may not open the store, its key, or anything else in the store's folder: any
+    /// user may run statements on a connection, and through the store every user could make itself admin
+    /// and read every sealed password. Checked when stored and again before each use, as a link may have
+    /// changed meanwhile.
+    private func checkOutsideStore(_ config: ConnectionConfig) throws {
+        guard config.system == .sqlite else { return }
+        let folder = Self.resolvedPath(URL(fileURLWithPath: store.path).deletingLastPathComponent().path)
+        let file = Self.resolvedPath(config.database)
+        if file == folder || file.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") {
+            throw SQLPipeError.validation([
+                "dbName": "must not be in the folder of sqlpipe's store (\(folder)), which holds its secrets: keep databases elsewhere"
+            ])
+        }
+    }
+
+    /// The path with every symbolic link resolved, also for a file that does not exist yet (through its folder).
+    static func resolvedPath(_ path: String) -> String {
+        if let real = realpath(path, nil) {
+            defer { free(real) }
+            return String(cString: real)
+        }
+        let url = URL(fileURLWithPath: path)
+        let parent = url.deletingLastPathComponent().path
+        guard parent != path, !parent.isEmpty else { return path }
+        return (resolvedPath(parent) as NSString).appendingPathComponent(url.lastPathComponent)
+    }
+
     private func config(of row: ConnectionRow) throws -> ConnectionConfig {
         guard let system = DataSystem(rawValue: row.dsType) else {
             throw SQLPipeError.store("connection \(row.name) has an unknown dsType \(row.dsType)")
+        }
+        if system == .sqlite {
+            try checkOutsideStore(ConnectionConfig(system: .sqlite, database: row.dbName))
         }
         return ConnectionConfig(
             system: system, hostname: row.hostname, port: row.port ?? 0, database: row.dbName,

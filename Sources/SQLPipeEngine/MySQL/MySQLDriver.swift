@@ -12,6 +12,8 @@ public struct MySQLDriver: DatabaseDriver {
             "ssl_key": "path of the client key file",
             "socket": "path of a Unix socket to use instead of TCP",
             "local_infile": "1 (the default): load with LOAD DATA LOCAL; 0: with multi-row INSERTs",
+            "read_timeout": "seconds a read from the server may wait (default \(MySQLSession.defaultReadTimeout)): the longest a statement may run before its first row",
+            "write_timeout": "seconds a write to the server may wait (default \(MySQLSession.defaultWriteTimeout))",
         ]
     }
 
@@ -20,6 +22,9 @@ public struct MySQLDriver: DatabaseDriver {
             return "ssl_mode must be disabled, preferred, required, verify_ca or verify_identity"
         }
         if let local = params["local_infile"], local != "0" && local != "1" { return "local_infile must be 0 or 1" }
+        for key in ["read_timeout", "write_timeout"] {
+            if let value = params[key], (UInt32(value) ?? 0) == 0 { return "\(key) must be a whole number of seconds above 0" }
+        }
         return nil
     }
 
@@ -36,9 +41,14 @@ let mysqlLocalInfileRefused: Set<UInt32> = [1148, 3948, 4166, 2068]
 
 /// One MariaDB Connector/C connection. It is the only owner of its `MYSQL` handle.
 final class MySQLSession: DatabaseSession {
+    /// Long enough for a slow query to send its first row; `read_timeout` in params changes it.
+    static let defaultReadTimeout: UInt32 = 3600
+    static let defaultWriteTimeout: UInt32 = 600
+
     let handle: UnsafeMutablePointer<MYSQL>
     let config: ConnectionConfig
     let dialect: any Dialect
+    let infile: LocalInfileGate
 
     init(config: ConnectionConfig, timeoutSeconds: Int) throws {
         guard mysqlLibraryReady, let handle = mysql_init(nil) else {
@@ -54,9 +64,19 @@ final class MySQLSession: DatabaseSession {
         setOption(
             handle, MYSQL_INIT_COMMAND,
             "SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION')")
-        // Without it the server's request for the "file" is refused, and the writer falls back to INSERTs.
-        var enabled: UInt32 = config.params["local_infile"] == "0" ? 0 : 1
-        setOption(handle, MYSQL_OPT_LOCAL_INFILE, &enabled)
+        // Every wait on the server is bounded: a silent server fails the session instead of holding it.
+        var readTimeout = UInt32(config.params["read_timeout"] ?? "") ?? Self.defaultReadTimeout
+        var writeTimeout = UInt32(config.params["write_timeout"] ?? "") ?? Self.defaultWriteTimeout
+        setOption(handle, MYSQL_OPT_READ_TIMEOUT, &readTimeout)
+        setOption(handle, MYSQL_OPT_WRITE_TIMEOUT, &writeTimeout)
+        // The server may ask for local files at any reply, also while connecting: the gate answers every
+        // request, and the library refuses them outright except while a load of sqlpipe's own runs.
+        infile = LocalInfileGate()
+        infile.install(on: handle)
+        var refused: UInt32 = 0
+        setOption(handle, MYSQL_OPT_LOCAL_INFILE, &refused)
+        // Telling the server that this client may send local data is what lets the writer's LOAD DATA run.
+        let localFiles = config.params["local_infile"] == "0" ? 0 : UInt(CLIENT_LOCAL_FILES)
 
         var socket: String?
         for (key, value) in config.params {
@@ -93,7 +113,7 @@ final class MySQLSession: DatabaseSession {
 
         let connected = mysql_real_connect(
             handle, config.hostname, config.username, config.password, config.database,
-            UInt32(config.port), socket, UInt(CLIENT_MULTI_STATEMENTS) | UInt(enabled == 1 ? CLIENT_LOCAL_FILES : 0)
+            UInt32(config.port), socket, UInt(CLIENT_MULTI_STATEMENTS) | localFiles
         )
         guard connected != nil else {
             let message = String(cString: mysql_error(handle))
@@ -151,12 +171,92 @@ final class MySQLSession: DatabaseSession {
         MySQLCanceller(config: config, threadID: mysql_thread_id(handle), prepared: true)
     }
 
+    /// Runs `body` with the server's requests for `name` answered from `fill`, and every other refused.
+    func withLocalStream<Result>(
+        named name: String, fill: @escaping (UnsafeMutablePointer<CChar>, Int) -> Int32,
+        failure: @escaping () -> String?, _ body: () throws -> Result
+    ) rethrows -> Result {
+        infile.open(name: name, fill: fill, failure: failure)
+        var allowed: UInt32 = 1
+        setOption(handle, MYSQL_OPT_LOCAL_INFILE, &allowed)
+        defer {
+            var refused: UInt32 = 0
+            setOption(handle, MYSQL_OPT_LOCAL_INFILE, &refused)
+            infile.close()
+        }
+        return try body()
+    }
+
     func close() {
         mysql_close(handle)
     }
 
     func lastError() -> DriverError {
-        DriverError(clientMessage: String(cString: mysql_error(handle)), code: String(mysql_errno(handle)), hiding: config.password)
+        DriverError(clientMessage: String(cString: mysql_error(handle)), code: String(mysql_errno(handle)), hiding: "")
+    }
+}
+
+/// Answers the server's requests for local files. A server may ask for any file at any reply (a hostile
+/// one does, to read the host's files); Connector/C's own handler would open and send it. This one is
+/// installed for the whole session and serves only the stream of sqlpipe's own LOAD DATA, by the name that
+/// load chose, while it runs; every other request is refused and nothing is sent.
+final class LocalInfileGate {
+    private var streamName: String?
+    private var fill: ((UnsafeMutablePointer<CChar>, Int) -> Int32)?
+    private var failure: (() -> String?)?
+    private var refusal: String?
+
+    func install(on handle: UnsafeMutablePointer<MYSQL>) {
+        mysql_set_local_infile_handler(
+            handle,
+            { state, filename, gate in
+                state?.pointee = gate
+                let requested = filename.map { String(cString: $0) } ?? ""
+                return Unmanaged<LocalInfileGate>.fromOpaque(gate!).takeUnretainedValue().admit(requested) ? 0 : 1
+            },
+            { gate, buffer, length in
+                Unmanaged<LocalInfileGate>.fromOpaque(gate!).takeUnretainedValue().read(into: buffer!, Int(length))
+            },
+            { _ in },
+            { gate, message, length in
+                let text = gate.map { Unmanaged<LocalInfileGate>.fromOpaque($0).takeUnretainedValue().errorText }
+                    ?? "sqlpipe refused the server's request for a local file"
+                if let message, length > 0 {
+                    _ = text.withCString { strncpy(message, $0, Int(length) - 1) }
+                    message[Int(length) - 1] = 0
+                }
+                return 2000
+            },
+            Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    func open(name: String, fill: @escaping (UnsafeMutablePointer<CChar>, Int) -> Int32, failure: @escaping () -> String?) {
+        streamName = name
+        self.fill = fill
+        self.failure = failure
+        refusal = nil
+    }
+
+    func close() {
+        streamName = nil
+        fill = nil
+        failure = nil
+    }
+
+    private func admit(_ requested: String) -> Bool {
+        guard let streamName, requested == streamName, fill != nil else {
+            refusal = "sqlpipe refused the server's request for the local file '\(requested.prefix(200))'"
+            return false
+        }
+        return true
+    }
+
+    private func read(into buffer: UnsafeMutablePointer<CChar>, _ capacity: Int) -> Int32 {
+        fill?(buffer, capacity) ?? -1
+    }
+
+    private var errorText: String {
+        refusal ?? failure?() ?? "sqlpipe stopped the load"
     }
 }
 
@@ -309,10 +409,12 @@ final class MySQLStatement {
                         var length: UInt = 0
                         single.buffer_type = MYSQL_TYPE_STRING
                         single.buffer_length = UInt(whole.count)
-                        single.length = withUnsafeMutablePointer(to: &length) { $0 }
-                        let fetched = whole.withUnsafeMutableBytes { pointer -> Int32 in
-                            single.buffer = pointer.baseAddress
-                            return mysql_stmt_fetch_column(statement, &single, UInt32(column), 0)
+                        let fetched = withUnsafeMutablePointer(to: &length) { lengthPointer in
+                            whole.withUnsafeMutableBytes { pointer -> Int32 in
+                                single.length = lengthPointer
+                                single.buffer = pointer.baseAddress
+                                return mysql_stmt_fetch_column(statement, &single, UInt32(column), 0)
+                            }
                         }
                         guard fetched == 0 else { throw error() }
                         row.append(String(decoding: whole, as: UTF8.self))

@@ -48,34 +48,19 @@ final class MySQLWriter: RowWriter {
         let dialect = session.dialect
         let names = columns.map { dialect.quote($0.name) }.joined(separator: ", ")
         // CHARACTER SET binary: the bytes go in as they are; text is already UTF-8 and the columns convert.
+        // The stream's name is unguessable: the gate serves no other.
+        let stream = "sqlpipe-stream-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let statement = """
-            LOAD DATA LOCAL INFILE 'sqlpipe-stream' INTO TABLE \(dialect.qualified(table)) CHARACTER SET binary \
+            LOAD DATA LOCAL INFILE '\(stream)' INTO TABLE \(dialect.qualified(table)) CHARACTER SET binary \
             FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (\(names))
             """
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        mysql_set_local_infile_handler(
-            session.handle,
-            { pointer, _, context in
-                pointer?.pointee = context
-                return 0
-            },
-            { context, buffer, length in
-                Unmanaged<MySQLWriter>.fromOpaque(context!).takeUnretainedValue().fill(buffer!, Int(length))
-            },
-            { _ in },
-            { context, message, length in
-                let writer = Unmanaged<MySQLWriter>.fromOpaque(context!).takeUnretainedValue()
-                let text = writer.failure.map { "\($0)" } ?? "sqlpipe stopped the load"
-                if let message, length > 0 {
-                    _ = text.withCString { strncpy(message, $0, Int(length) - 1) }
-                    message[Int(length) - 1] = 0
-                }
-                return 2000
-            },
-            context)
-        defer { mysql_set_local_infile_default(session.handle) }
-
-        if mysql_real_query(session.handle, statement, UInt(statement.utf8.count)) != 0 {
+        let sent = session.withLocalStream(
+            named: stream, fill: { [unowned self] buffer, capacity in fill(buffer, capacity) },
+            failure: { [unowned self] in failure.map { "\($0)" } }
+        ) {
+            mysql_real_query(session.handle, statement, UInt(statement.utf8.count)) == 0
+        }
+        if !sent {
             if let failure { throw failure }
             let error = session.lastError()
             if batchesTaken == 0, let code = error.code.flatMap(UInt32.init), mysqlLocalInfileRefused.contains(code) {

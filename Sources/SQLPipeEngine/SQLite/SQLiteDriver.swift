@@ -1,3 +1,4 @@
+import CSQLiteGuard
 import Foundation
 import GRDBSQLite
 
@@ -16,6 +17,18 @@ public struct SQLiteDriver: DatabaseDriver {
     public func open(_ config: ConnectionConfig, timeoutSeconds: Int) throws -> any DatabaseSession {
         try SQLiteSession(config: config, timeoutSeconds: timeoutSeconds)
     }
+}
+
+/// Refuses ATTACH of any file (VACUUM INTO attaches its target the same way): a statement may reach only
+/// the connection's own database. An empty name (a private temporary database, as plain VACUUM uses) and
+/// `:memory:` touch no file and are allowed.
+private let sqliteAuthorizer: @convention(c) (
+    UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
+    UnsafePointer<CChar>?
+) -> Int32 = { _, action, file, _, _, _ in
+    guard action == SQLITE_ATTACH else { return SQLITE_OK }
+    let name = file.map { String(cString: $0) } ?? ""
+    return name.isEmpty || name == ":memory:" ? SQLITE_OK : SQLITE_DENY
 }
 
 /// SQLite's destructor constant that tells it to copy a bound value.
@@ -47,6 +60,14 @@ final class SQLiteSession: DatabaseSession {
             throw DriverError("cannot open \(config.database): \(message)", code: String(status))
         }
         sqlite3_busy_timeout(opened, Int32(clamping: max(timeoutSeconds, 30) * 1000))
+        // A user's statements run here, and may come from anyone the API lets in: they may not reach any
+        // file but this one (ATTACH, VACUUM INTO), load code, or let the file's own schema run functions.
+        guard sqlpipe_sqlite3_harden(opened) == SQLITE_OK,
+            sqlite3_set_authorizer(opened, sqliteAuthorizer, nil) == SQLITE_OK
+        else {
+            sqlite3_close_v2(opened)
+            throw DriverError("cannot open \(config.database): this SQLite library cannot be made safe for user statements")
+        }
         handle = opened
         interrupter = SQLiteInterrupter(handle: opened)
         // Opening is lazy: reading the schema is what tells a database from any other file.
