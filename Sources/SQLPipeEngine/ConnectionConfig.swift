@@ -26,6 +26,11 @@ public struct ConnectionConfig: Sendable {
         self.params = params
     }
 
+    /// The values no message may show: the password, and the options its driver counts as secrets.
+    public var secrets: [String] {
+        [password] + Drivers.driver(for: system).secretParams.compactMap { params[$0] }
+    }
+
     /// Where the connection points, for messages: never includes the password.
     public var location: String {
         system.isServer ? "\(username)@\(hostname):\(port)/\(database)" : database

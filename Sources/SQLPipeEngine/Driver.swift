@@ -51,7 +51,38 @@ public protocol StatementSink: AnyObject {
 
 /// Stops what a session is running, from any thread.
 public protocol QueryCanceller: Sendable {
+    /// Asks the server to stop the running statement (PQcancel, KILL QUERY, sqlite3_interrupt). It may
+    /// block on the network: callers run it off any thread that must stay responsive.
     func cancel()
+    /// Breaks the session's connection, so that a call blocked on a server that no longer answers returns
+    /// with an error. Never waits; a no-op once the session is closed.
+    func abort()
+}
+
+extension QueryCanceller {
+    public func abort() {}
+}
+
+/// Shuts down a session's socket from another thread. The descriptor is only shut down, never closed:
+/// it stays its session's until the session closes it, and the session detaches first, so a descriptor
+/// number reused by something else is never touched.
+final class SocketBreaker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var descriptor: Int32?
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor >= 0 ? descriptor : nil
+    }
+
+    func breakConnection() {
+        lock.withLock {
+            if let descriptor { _ = shutdown(descriptor, Int32(SHUT_RDWR)) }
+        }
+    }
+
+    func detach() {
+        lock.withLock { descriptor = nil }
+    }
 }
 
 /// An open session on one database. Each session owns its C handle and is used by one thread at a time.
@@ -83,6 +114,7 @@ extension RowReader {
 
 extension DatabaseDriver {
     public func problem(with params: [String: String]) -> String? { nil }
+    public var secretParams: Set<String> { [] }
 }
 
 extension DatabaseSession {
@@ -96,6 +128,8 @@ extension DatabaseSession {
 public protocol DatabaseDriver: Sendable {
     /// Options that the `params` of a connection may hold, with a short description each.
     var supportedParams: [String: String] { get }
+    /// The options among them that are secrets: sealed in the store like the password, never shown.
+    var secretParams: Set<String> { get }
     /// What is wrong with the values of `params`, checked before anything is stored; nil when they are fine.
     func problem(with params: [String: String]) -> String?
     func open(_ config: ConnectionConfig, timeoutSeconds: Int) throws -> any DatabaseSession

@@ -11,13 +11,16 @@ public struct DriverError: Error, CustomStringConvertible, Sendable {
         self.code = code
     }
 
-    /// Builds the error from a client library's message, with the password cut out: a server may echo
-    /// what it was sent, and no message may ever show a secret.
-    init(clientMessage: String, code: String? = nil, hiding secret: String) {
-        // One line: libpq breaks its messages with "\n\t", and the CLI prints an error on one line.
+    /// Builds the error from a client library's message, on one line (libpq breaks its messages with
+    /// "\n\t", and the CLI prints an error on one line).
+    ///
+    /// A connect error has the connection's secrets cut out: a server may echo what it was sent. Errors of
+    /// statements hide nothing, as a masked password in the answer to a user's own query would tell a
+    /// guesser that the guess was right.
+    init(clientMessage: String, code: String? = nil, hiding secrets: [String] = []) {
         var text = clientMessage.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }.joined(separator: " ")
-        if !secret.isEmpty {
+        for secret in secrets where !secret.isEmpty {
             text = text.replacingOccurrences(of: secret, with: "********")
         }
         self.init(text.isEmpty ? "unknown error" : text, code: code)

@@ -50,7 +50,7 @@ import Testing
     }
 
     @Test func aPasswordEchoedInAMessageIsMasked() {
-        let error = DriverError(clientMessage: "user x with password hunter22 failed\n", hiding: "hunter22")
+        let error = DriverError(clientMessage: "user x with password hunter22 failed\n", hiding: ["hunter22", ""])
         #expect(error.message == "user x with password ******** failed")
     }
 

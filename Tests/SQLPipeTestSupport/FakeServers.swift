@@ -114,7 +114,8 @@ public final class FakeMySQLServer: @unchecked Sendable {
     private var server: LoopbackServer?
     public var port: Int { server?.port ?? 0 }
 
-    /// `reply` gets each query's text and its number on its connection (0 is the connect-time init command).
+    /// `reply` gets the text of each query or statement to prepare, and its number on its connection (0 is
+    /// the connect-time init command). Only `.silence` suits a statement to prepare.
     public init(reply: @escaping @Sendable (_ query: String, _ index: Int) -> Reply) throws {
         server = try LoopbackServer { [weak self] connection in
             self?.serve(connection, reply: reply)
@@ -137,7 +138,7 @@ public final class FakeMySQLServer: @unchecked Sendable {
             switch command {
             case 0x01:  // COM_QUIT
                 return
-            case 0x03:  // COM_QUERY
+            case 0x03, 0x16:  // COM_QUERY, COM_STMT_PREPARE
                 let text = String(decoding: payload.dropFirst(), as: UTF8.self)
                 lock.withLock { queries.append(text) }
                 let answer = reply(text, index)
@@ -174,7 +175,7 @@ public final class FakeMySQLServer: @unchecked Sendable {
         return (payload, header[3])
     }
 
-    static func packet(_ payload: [UInt8], sequence: UInt8) -> [UInt8] {
+    public static func packet(_ payload: [UInt8], sequence: UInt8) -> [UInt8] {
         let length = payload.count
         return [UInt8(length & 0xFF), UInt8((length >> 8) & 0xFF), UInt8((length >> 16) & 0xFF), sequence] + payload
     }
@@ -183,7 +184,7 @@ public final class FakeMySQLServer: @unchecked Sendable {
     static let okPayload: [UInt8] = [0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00]
 
     /// Protocol 10 greeting of a "MySQL" server with mysql_native_password, no TLS, local files allowed.
-    static var greeting: [UInt8] {
+    public static var greeting: [UInt8] {
         let capabilities: UInt32 =
             1 | 2 | 4 | 8 | 128 | 512 | 8192 | 32768 | (1 << 16) | (1 << 17) | (1 << 19)
         var payload: [UInt8] = [10]

@@ -49,6 +49,7 @@ final class MySQLSession: DatabaseSession {
     let config: ConnectionConfig
     let dialect: any Dialect
     let infile: LocalInfileGate
+    private let breaker: SocketBreaker
 
     init(config: ConnectionConfig, timeoutSeconds: Int) throws {
         guard mysqlLibraryReady, let handle = mysql_init(nil) else {
@@ -119,9 +120,10 @@ final class MySQLSession: DatabaseSession {
             let message = String(cString: mysql_error(handle))
             let code = String(mysql_errno(handle))
             mysql_close(handle)
-            throw DriverError(clientMessage: message, code: code, hiding: config.password)
+            throw DriverError(clientMessage: message, code: code, hiding: config.secrets)
         }
         self.handle = handle
+        breaker = SocketBreaker(descriptor: Int32(truncatingIfNeeded: mysql_get_socket(handle)))
     }
 
     func serverVersion() throws -> String {
@@ -168,7 +170,12 @@ final class MySQLSession: DatabaseSession {
     }
 
     func canceller() -> any QueryCanceller {
-        MySQLCanceller(config: config, threadID: mysql_thread_id(handle), prepared: true)
+        MySQLCanceller(config: config, threadID: mysql_thread_id(handle), prepared: true, breaker: breaker)
+    }
+
+    /// A canceller that connects only when asked, for a single cancel now.
+    func immediateCanceller() -> MySQLCanceller {
+        MySQLCanceller(config: config, threadID: mysql_thread_id(handle), prepared: false, breaker: breaker)
     }
 
     /// Runs `body` with the server's requests for `name` answered from `fill`, and every other refused.
@@ -188,11 +195,12 @@ final class MySQLSession: DatabaseSession {
     }
 
     func close() {
+        breaker.detach()
         mysql_close(handle)
     }
 
     func lastError() -> DriverError {
-        DriverError(clientMessage: String(cString: mysql_error(handle)), code: String(mysql_errno(handle)), hiding: "")
+        DriverError(clientMessage: String(cString: mysql_error(handle)), code: String(mysql_errno(handle)))
     }
 }
 
@@ -267,13 +275,15 @@ final class LocalInfileGate {
 final class MySQLCanceller: QueryCanceller, @unchecked Sendable {
     let config: ConnectionConfig
     let threadID: UInt
+    private let breaker: SocketBreaker
     private let condition = NSCondition()
     private var connecting = false
     private var killer: MySQLSession?
 
-    init(config: ConnectionConfig, threadID: UInt, prepared: Bool) {
+    init(config: ConnectionConfig, threadID: UInt, prepared: Bool, breaker: SocketBreaker) {
         self.config = config
         self.threadID = threadID
+        self.breaker = breaker
         guard prepared else { return }
         connecting = true
         Thread.detachNewThread { [self] in
@@ -296,6 +306,10 @@ final class MySQLCanceller: QueryCanceller, @unchecked Sendable {
         defer { session.close() }
         // The thread id is the server's own number for our session, not user input.
         try? session.execute("KILL QUERY \(threadID)")
+    }
+
+    func abort() {
+        breaker.breakConnection()
     }
 
     deinit {
@@ -323,8 +337,7 @@ final class MySQLStatement {
 
     func error() -> DriverError {
         DriverError(
-            clientMessage: String(cString: mysql_stmt_error(statement)), code: String(mysql_stmt_errno(statement)),
-            hiding: session.config.password)
+            clientMessage: String(cString: mysql_stmt_error(statement)), code: String(mysql_stmt_errno(statement)))
     }
 
     /// Binds `values` as strings (nil as NULL) and runs `body` while the bindings are alive.

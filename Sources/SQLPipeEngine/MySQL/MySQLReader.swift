@@ -210,7 +210,7 @@ final class MySQLReader: RowReader {
     func close() {
         guard result != nil else { return }
         // Unread rows would otherwise be fetched to the end: stop the query on the server first.
-        MySQLCanceller(config: session.config, threadID: mysql_thread_id(session.handle), prepared: false).cancel()
+        session.immediateCanceller().cancel()
         finish()
     }
 }

@@ -2,28 +2,50 @@ import Foundation
 
 /// The handle on a running transfer shared with other threads: progress to read, cancel to call.
 public final class TransferControl: @unchecked Sendable {
+    /// How long a cancelled run may take to stop by itself before its connections are broken: a server
+    /// that no longer answers would otherwise hold the run, and its threads, for as long as it likes.
+    public static let defaultAbortGrace: TimeInterval = 3
+
     private let lock = NSLock()
+    private let abortGrace: TimeInterval
     private var rows = 0
     private var cancelled = false
-    private var cancellers: [any QueryCanceller] = []
+    /// Sessions to stop on cancel (`stops`), and to break if the run has not ended after the grace.
+    private var cancellers: [(canceller: any QueryCanceller, stops: Bool)] = []
     private var queue: BatchQueue?
 
-    public init() {}
+    public init(abortGrace: TimeInterval = TransferControl.defaultAbortGrace) {
+        self.abortGrace = abortGrace
+    }
 
     public var rowsTransferred: Int { lock.withLock { rows } }
     public var isCancelled: Bool { lock.withLock { cancelled } }
 
-    /// Stops the transfer: the source query is stopped on its server and the target rolled back.
+    /// Stops the transfer: the source query is stopped on its server and the target rolled back. It
+    /// returns at once, whatever the servers do: the cancel requests go out on a thread of their own.
     public func cancel() {
-        let (cancellers, queue) = lock.withLock { () -> ([any QueryCanceller], BatchQueue?) in
+        let (cancellers, queue) = lock.withLock { () -> ([(canceller: any QueryCanceller, stops: Bool)], BatchQueue?) in
             if cancelled { return ([], nil) }
             cancelled = true
             return (self.cancellers, self.queue)
         }
         queue?.close(reason: TransferCancelled())
-        cancellers.forEach { $0.cancel() }
+        let stopping = cancellers.filter(\.stops).map(\.canceller)
+        if !stopping.isEmpty {
+            Thread.detachNewThread { stopping.forEach { $0.cancel() } }
+        }
+        scheduleAbort()
     }
 
+    /// After the grace, breaks the connections of every session still open; closed ones ignore it.
+    private func scheduleAbort() {
+        let grace = abortGrace
+        Thread.detachNewThread { [self] in
+            Thread.sleep(forTimeInterval: grace)
+            let all = lock.withLock { cancellers.map(\.canceller) }
+            all.forEach { $0.abort() }
+        }
+    }
     func add(rows count: Int) {
         lock.withLock { rows += count }
     }
@@ -32,14 +54,24 @@ public final class TransferControl: @unchecked Sendable {
         lock.withLock { rows = count }
     }
 
-    /// Registers what cancel must stop; when cancel came first, stops it at once.
+    /// Registers a session whose statement cancel must stop; when cancel came first, stops it at once.
     public func attach(canceller: any QueryCanceller) throws {
+        try register(canceller, stops: true)
+    }
+
+    /// Registers a session that cancel leaves to finish by itself (a target rolls back when its writer
+    /// stops), but whose connection is broken if the run has not ended after the grace.
+    public func attach(abortingOnly canceller: any QueryCanceller) throws {
+        try register(canceller, stops: false)
+    }
+
+    private func register(_ canceller: any QueryCanceller, stops: Bool) throws {
         let already = lock.withLock { () -> Bool in
-            cancellers.append(canceller)
+            cancellers.append((canceller, stops))
             return cancelled
         }
         if already {
-            canceller.cancel()
+            if stops { Thread.detachNewThread { canceller.cancel() } }
             throw TransferCancelled()
         }
     }

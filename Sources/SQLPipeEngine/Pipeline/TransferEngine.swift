@@ -43,6 +43,7 @@ public enum TransferEngine {
         // arriving late could hit the ROLLBACK or the clean-up that must follow.
         let target = try Drivers.open(request.target)
         defer { target.close() }
+        try control.attach(abortingOnly: target.canceller())
 
         let dialect = target.dialect
         try dialect.validate(identifier: request.table.name, role: "targetTable")

@@ -195,7 +195,7 @@ final class PostgresCopyReader: RowReader {
                 return !batch.isEmpty
             } else {
                 finished = true
-                throw DriverError(clientMessage: String(cString: PQerrorMessage(session.connection)), hiding: "")
+                throw DriverError(clientMessage: String(cString: PQerrorMessage(session.connection)))
             }
         }
         return true
@@ -309,7 +309,7 @@ final class PostgresCopyReader: RowReader {
         guard !finished else { return }
         finished = true
         // Stop a result still streaming: cancel it on the server, then throw away what is left.
-        PostgresCanceller(connection: session.connection).cancel()
+        session.canceller().cancel()
         if mode == .copy {
             var buffer: UnsafeMutablePointer<CChar>?
             while PQgetCopyData(session.connection, &buffer, 0) > 0 { PQfreemem(buffer) }

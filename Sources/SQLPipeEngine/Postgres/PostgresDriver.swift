@@ -25,6 +25,9 @@ public struct PostgresDriver: DatabaseDriver {
         return params
     }
 
+    /// The passphrase of the client key (`sslkey`).
+    public var secretParams: Set<String> { ["sslpassword"] }
+
     public func open(_ config: ConnectionConfig, timeoutSeconds: Int) throws -> any DatabaseSession {
         try PostgresSession(config: config, timeoutSeconds: timeoutSeconds)
     }
@@ -32,8 +35,16 @@ public struct PostgresDriver: DatabaseDriver {
 
 /// One libpq connection. It is the only owner of its `PGconn`.
 final class PostgresSession: DatabaseSession {
+    /// TCP keepalives and a bound on unacknowledged writes, unless `params` set their own: a server or
+    /// network that dies mid-statement fails the session within minutes instead of never.
+    static let networkBounds: [(String, String)] = [
+        ("keepalives", "1"), ("keepalives_idle", "60"), ("keepalives_interval", "10"), ("keepalives_count", "6"),
+        ("tcp_user_timeout", "120000"),
+    ]
+
     let connection: OpaquePointer
     let dialect: any Dialect = PostgresDialect()
+    private let breaker: SocketBreaker
 
     init(config: ConnectionConfig, timeoutSeconds: Int) throws {
         // Keywords and values go to libpq as separate arrays: nothing is spliced into a conninfo string.
@@ -55,6 +66,9 @@ final class PostgresSession: DatabaseSession {
         for (key, value) in config.params.sorted(by: { $0.key < $1.key }) where key != "options" {
             settings.append((key, value))
         }
+        for (key, value) in Self.networkBounds where config.params[key] == nil {
+            settings.append((key, value))
+        }
         settings.append(("options", options))
 
         let handle = withCStringArrays(settings.map(\.0), settings.map(\.1)) { keys, values in
@@ -64,11 +78,12 @@ final class PostgresSession: DatabaseSession {
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(handle))
             PQfinish(handle)
-            throw DriverError(clientMessage: message, hiding: config.password)
+            throw DriverError(clientMessage: message, hiding: config.secrets)
         }
         // Without a processor libpq prints NOTICEs straight to our stderr.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         connection = handle
+        breaker = SocketBreaker(descriptor: PQsocket(handle))
     }
 
     func serverVersion() throws -> String {
@@ -126,17 +141,18 @@ final class PostgresSession: DatabaseSession {
     }
 
     func canceller() -> any QueryCanceller {
-        PostgresCanceller(connection: connection)
+        PostgresCanceller(connection: connection, breaker: breaker)
     }
 
     func close() {
+        breaker.detach()
         PQfinish(connection)
     }
 
     /// The result if it succeeded, else the server's error (with the cleared result).
     @discardableResult
     func check(_ result: OpaquePointer?) throws -> OpaquePointer {
-        guard let result else { throw DriverError(clientMessage: String(cString: PQerrorMessage(connection)), hiding: "") }
+        guard let result else { throw DriverError(clientMessage: String(cString: PQerrorMessage(connection))) }
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_SINGLE_TUPLE:
             return result
@@ -156,7 +172,7 @@ final class PostgresSession: DatabaseSession {
         var message = primary
         if let detail = field("D") { message += " (\(detail))" }
         if let context = field("W") { message += "; " + (context.count > 300 ? String(context.prefix(300)) + "…" : context) }
-        return DriverError(clientMessage: message, code: field("C"), hiding: "")
+        return DriverError(clientMessage: message, code: field("C"))
     }
 
     /// Drains the results after a COPY or a failed statement, so the connection is ready again.
@@ -175,9 +191,15 @@ final class PostgresSession: DatabaseSession {
 /// PQcancel is safe from any thread; the PGcancel object lives as long as this canceller.
 final class PostgresCanceller: QueryCanceller, @unchecked Sendable {
     private let handle: OpaquePointer?
+    private let breaker: SocketBreaker
 
-    init(connection: OpaquePointer) {
+    init(connection: OpaquePointer, breaker: SocketBreaker) {
         handle = PQgetCancel(connection)
+        self.breaker = breaker
+    }
+
+    func abort() {
+        breaker.breakConnection()
     }
 
     func cancel() {

@@ -4,7 +4,7 @@ import Foundation
 extension PostgresSession {
     func runStatements(_ sql: String, sink: any StatementSink) throws {
         guard PQsendQuery(connection, sql) == 1 else {
-            throw DriverError(clientMessage: String(cString: PQerrorMessage(connection)), hiding: "")
+            throw DriverError(clientMessage: String(cString: PQerrorMessage(connection)))
         }
         PQsetSingleRowMode(connection)
         var failure: (any Error)?
