@@ -22,15 +22,27 @@ public struct SQLPipe: Sendable {
         queries = QueryService(store: store, connections: connections)
     }
 
-    /// Opens the store and marks work whose process died as interrupted: every CLI command and the server
-    /// start here.
+    /// Opens the store and marks work whose runner is gone as interrupted: every CLI command and the server
+    /// start here. Only the store is touched; `dropLeftovers` reaches out to the targets.
     public static func open(
         storePath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
         hasher: PasswordHasher = PasswordHasher()
     ) async throws -> SQLPipe {
         let sqlpipe = try SQLPipe(storePath: storePath, environment: environment, hasher: hasher)
-        try await sqlpipe.transfers.recoverInterrupted()
-        try await sqlpipe.queries.recoverInterrupted()
+        try await sqlpipe.recoverInterrupted()
         return sqlpipe
+    }
+
+    /// Marks transfers and queries whose runner is gone (its lease expired, or its process exited) as
+    /// interrupted. The server calls it while it runs, as leases of dead runners expire.
+    public func recoverInterrupted() async throws {
+        try await transfers.recoverInterrupted()
+        try await queries.recoverInterrupted()
+    }
+
+    /// Drops the staging tables failed and interrupted transfers left in their targets, giving each target
+    /// `seconds`: for the commands that run work and the server, never for one that only reads the store.
+    public func dropLeftovers(within seconds: TimeInterval = 5) async throws {
+        try await transfers.dropLeftovers(within: seconds)
     }
 }

@@ -102,6 +102,9 @@ public protocol DatabaseSession: AnyObject {
     func runStatements(_ sql: String, sink: any StatementSink) throws
     /// The columns of an existing table, or nil when there is no such table.
     func tableColumns(_ table: TableName) throws -> [TableColumn]?
+    /// Why rows appended to this existing table could not be rolled back if the load fails (a MySQL table
+    /// of an engine without transactions), or nil when they can.
+    func appendCannotRollBack(_ table: TableName) throws -> String?
     /// A writer of rows with these columns into `table`, inside the current transaction.
     func bulkWriter(into table: TableName, columns: [ColumnDescription]) throws -> any RowWriter
     func canceller() -> any QueryCanceller
@@ -110,6 +113,10 @@ public protocol DatabaseSession: AnyObject {
 
 extension RowReader {
     public var batchColumnCount: Int { columns.count }
+}
+
+extension DatabaseSession {
+    public func appendCannotRollBack(_ table: TableName) throws -> String? { nil }
 }
 
 extension DatabaseDriver {

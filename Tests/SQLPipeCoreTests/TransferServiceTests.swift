@@ -215,11 +215,13 @@ import Testing
         }
     }
 
-    @Test func aTransferWhoseProcessDiedIsMarkedInterruptedAndItsStagingTableDropped() async throws {
+    @Test func aTransferWhoseProcessDiedIsMarkedInterruptedAndItsStagingTablesDropped() async throws {
         let setup = try await Setup(target: .mariadb)
         let staging = setup.world.uniqueName("sqlpipe_staging_orphan")
         let session = try setup.targetSession()
+        // Killed between the swap and its clean-up, a MySQL overwrite leaves the old table as `<staging>_old`.
         try session.execute("CREATE TABLE \(session.dialect.quote(staging)) (a int)")
+        try session.execute("CREATE TABLE \(session.dialect.quote(staging + "_old")) (a int)")
         session.close()
         // A process that has exited: its pid names nothing any more.
         let gone = Process()
@@ -238,7 +240,30 @@ import Testing
         let recovered = try await reopened.transfers.get(created.id)
         #expect(recovered.status == .error)
         #expect(recovered.error?.contains("interrupted") == true)
+        // Opening the store touches no target: commands that only read it never wait on a database.
+        #expect(try setup.tables(like: staging).count == 2)
+        try await reopened.dropLeftovers()
         #expect(try setup.tables(like: staging).isEmpty)
+    }
+
+    @Test func appendingToATableThatCannotRollBackIsRefused() async throws {
+        let setup = try await Setup(target: .mariadb)
+        let table = setup.world.uniqueName("myisam")
+        let session = try setup.targetSession()
+        defer {
+            try? session.execute("DROP TABLE IF EXISTS `\(table)`")
+            session.close()
+        }
+        try session.execute("CREATE TABLE `\(table)` (i bigint, v bigint) ENGINE=MyISAM")
+        try session.execute("INSERT INTO `\(table)` VALUES (1, 10)")
+        let appended = try await setup.transfer("SELECT 2::bigint AS i, 1 / (2 - 2) AS v", into: table, overwrite: false)
+        #expect(appended.status == .error)
+        #expect(appended.error?.contains("engine MyISAM has no transactions") == true, "\(appended.error ?? "")")
+        #expect(try setup.targetRows(table) == [["1", "10"]])
+        // Overwrite loads an InnoDB staging table and swaps it in: that is safe.
+        let replaced = try await setup.transfer("SELECT 2::bigint AS i, 20::bigint AS v", into: table, overwrite: true)
+        #expect(replaced.status == .complete, "\(replaced.error ?? "")")
+        #expect(try setup.targetRows(table) == [["2", "20"]])
     }
 
     @Test func aMillionRowsMoveInBoundedMemory() async throws {

@@ -14,7 +14,7 @@ public struct QueryService: Sendable {
 
     /// Stores a new query in `queued`. It runs with `run`, in this process or a server's worker.
     public func create(_ input: QueryInput, createdBy: String) async throws -> Query {
-        try Self.resource(try await RunLifecycle.insert(try await validated(input, createdBy: createdBy), claimed: false, in: store))
+        try Self.resource(try await RunLifecycle.insert(try await validated(input, createdBy: createdBy), claimed: false, in: store).0)
     }
 
     /// Stores a new query already claimed by this process and runs it: the CLI's foreground run.
@@ -23,8 +23,10 @@ public struct QueryService: Sendable {
         _ input: QueryInput, createdBy: String, control: TransferControl = TransferControl(),
         output: (any StatementSink)? = nil
     ) async throws -> Query {
-        let claimed = try await RunLifecycle.insert(try await validated(input, createdBy: createdBy), claimed: true, in: store)
-        return try await execute(claimed, control: control, output: output)
+        let (claimed, claim) = try await RunLifecycle.insert(
+            try await validated(input, createdBy: createdBy), claimed: true, in: store)
+        guard let claim else { throw SQLPipeError.store("a stored query has no claim") }
+        return try await execute(claimed, claim: claim, control: control, output: output)
     }
 
     private func validated(_ input: QueryInput, createdBy: String) async throws -> QueryRow {
@@ -74,13 +76,15 @@ public struct QueryService: Sendable {
     /// store, from any process, or through `control`, stops the statement on its server.
     @discardableResult
     public func run(_ id: Int64, control: TransferControl = TransferControl(), output: (any StatementSink)? = nil) async throws -> Query {
-        let claimed = try await RunLifecycle.claim(QueryRow.self, id, in: store)
-        return try await execute(claimed, control: control, output: output)
+        let (claimed, claim) = try await RunLifecycle.claim(QueryRow.self, id, in: store)
+        return try await execute(claimed, claim: claim, control: control, output: output)
     }
 
     /// Runs a query this process has claimed, and records how it ended.
-    private func execute(_ claimed: QueryRow, control: TransferControl, output: (any StatementSink)?) async throws -> Query {
-        guard let id = claimed.id else { throw SQLPipeError.store("a stored query has no id") }
+    private func execute(
+        _ claimed: QueryRow, claim: RunClaim, control: TransferControl, output: (any StatementSink)?
+    ) async throws -> Query {
+        let id = claim.id
         let preview = PreviewSink(forwardingTo: output)
         let outcome: Result<Void, any Error>
         do {
@@ -89,7 +93,7 @@ public struct QueryService: Sendable {
             }
             let config = try await connections.config(for: String(connectionID))
             let text = claimed.query
-            outcome = await RunWatcher.run(.queries, id: id, store: store, control: control) {
+            outcome = await RunWatcher.run(.queries, claim: claim, store: store, control: control) {
                 try control.checkCancelled()
                 let session = try Drivers.open(config)
                 defer { session.close() }
@@ -106,7 +110,7 @@ public struct QueryService: Sendable {
         }
         let cancelled = control.isCancelled
         let (rowsAffected, result) = (preview.rowsAffected, preview.result)
-        let finished = try await RunLifecycle.finish(QueryRow.self, id, in: store) { row in
+        let finished = try await RunLifecycle.finish(QueryRow.self, claim, in: store) { row in
             row.rowsAffected = rowsAffected
             row.result = result
             switch outcome {

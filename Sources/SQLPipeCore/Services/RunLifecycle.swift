@@ -12,6 +12,35 @@ protocol RunRecord: StoreRecord, TableRecord {
     var runnerPid: Int? { get set }
     var runnerHost: String? { get set }
     var cancelRequested: Bool { get set }
+    var leaseExpiresAt: Date? { get set }
+    var runnerToken: String? { get set }
+}
+
+/// The proof that this process runs a record: its token in the record, renewed with the lease.
+public struct RunClaim: Sendable {
+    public let id: Int64
+    public let token: String
+}
+
+extension RunRecord {
+    /// Marks the record as run from now on by this process, under a new claim.
+    mutating func takeClaim(now: Date = Date()) -> String {
+        let token = UUID().uuidString
+        status = RunStatus.running.rawValue
+        startedAt = now
+        runnerPid = Runner.pid
+        runnerHost = Runner.host
+        runnerToken = token
+        leaseExpiresAt = now.addingTimeInterval(RunLease.duration)
+        return token
+    }
+}
+
+/// How long a run stays alive without its runner renewing it. The runner renews it four times a second
+/// with its progress; a run whose lease has expired belongs to a process that died, hung, or lost the
+/// store, whatever its pid and host say (in containers every server is pid 1, and hosts share names).
+enum RunLease {
+    static let duration: TimeInterval = 30
 }
 
 extension TransferRow: RunRecord {
@@ -35,55 +64,73 @@ enum RunLifecycle {
         }
     }
 
-    /// Takes a queued record for this process: `running`, with who runs it. Fails when it is no longer
+    /// Takes a queued record for this process: `running`, under a new claim. Fails when it is no longer
     /// queued (another worker took it, or it was cancelled).
     static func claim<Record: RunRecord>(
         _ type: Record.Type, _ id: Int64, in store: MetadataStore, preparing prepare: @escaping @Sendable (inout Record) -> Void = { _ in }
-    ) async throws -> Record {
+    ) async throws -> (Record, RunClaim) {
         try await store.write { db in
             guard var row = try Record.fetchOne(db, key: id) else { throw notFound(Record.self, id) }
             guard row.status == RunStatus.queued.rawValue else {
                 throw SQLPipeError.conflict("\(Record.noun) \(id) is \(row.status): only a queued \(Record.noun) can run")
             }
-            row.status = RunStatus.running.rawValue
-            row.startedAt = Date()
-            row.runnerPid = Runner.pid
-            row.runnerHost = Runner.host
+            let token = row.takeClaim()
             prepare(&row)
             try row.update(db)
-            return row
+            return (row, RunClaim(id: id, token: token))
         }
     }
 
     /// Stores a new record: queued, or already claimed by this process (a foreground run, which no server
     /// worker may take in the moment between storing and claiming).
-    static func insert<Record: RunRecord>(_ record: Record, claimed: Bool, in store: MetadataStore) async throws -> Record {
+    static func insert<Record: RunRecord>(
+        _ record: Record, claimed: Bool, in store: MetadataStore,
+        preparing prepare: @escaping @Sendable (inout Record, Int64) -> Void = { _, _ in }
+    ) async throws -> (Record, RunClaim?) {
         var row = record
-        if claimed {
-            row.status = RunStatus.running.rawValue
-            row.startedAt = Date()
-            row.runnerPid = Runner.pid
-            row.runnerHost = Runner.host
-        }
+        let token = claimed ? row.takeClaim() : nil
         let prepared = row
         return try await store.write { db in
             var inserted = prepared
             try inserted.insert(db)
-            return try inserted.reloaded(db)
+            guard let id = inserted.id else { throw SQLPipeError.store("a stored \(Record.noun) has no id") }
+            if claimed {
+                prepare(&inserted, id)
+                try inserted.update(db)
+            }
+            return (try inserted.reloaded(db), token.map { RunClaim(id: id, token: $0) })
         }
     }
 
-    /// Records how a run ended; `update` fills in what is particular to the kind.
+    /// Records how a run ended; `update` fills in what is particular to the kind. Only the claim that
+    /// runs the record may finish it: a run recovered meanwhile (its lease had expired) stays as recovery
+    /// left it. A store that is busy or failing is tried again for a while, so that a finished run is
+    /// not left `running`.
     static func finish<Record: RunRecord>(
-        _ type: Record.Type, _ id: Int64, in store: MetadataStore, _ update: @escaping @Sendable (inout Record) -> Void
+        _ type: Record.Type, _ claim: RunClaim, in store: MetadataStore, _ update: @escaping @Sendable (inout Record) -> Void
     ) async throws -> Record {
-        try await store.write { db in
-            guard var row = try Record.fetchOne(db, key: id) else { throw notFound(Record.self, id) }
-            row.stoppedAt = Date()
-            row.runnerPid = nil
-            update(&row)
-            try row.update(db)
-            return try row.reloaded(db)
+        var delay: Duration = .milliseconds(100)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            do {
+                return try await store.write { db in
+                    guard var row = try Record.fetchOne(db, key: claim.id) else { throw notFound(Record.self, claim.id) }
+                    guard row.runnerToken == claim.token, row.status == RunStatus.running.rawValue else {
+                        throw SQLPipeError.conflict(
+                            "\(Record.noun) \(claim.id) was taken from this process (its lease expired): it is \(row.status)")
+                    }
+                    row.stoppedAt = Date()
+                    row.runnerPid = nil
+                    row.leaseExpiresAt = nil
+                    update(&row)
+                    try row.update(db)
+                    return try row.reloaded(db)
+                }
+            } catch SQLPipeError.store(let message) where ContinuousClock.now < deadline {
+                FileHandle.standardError.write(Data("sqlpipe: recording the end of \(Record.noun) \(claim.id) failed, retrying: \(message)\n".utf8))
+                try await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+            }
         }
     }
 
@@ -117,25 +164,36 @@ enum RunLifecycle {
         }
     }
 
-    /// Marks the running records whose process died as failed ("interrupted") and returns them as they were.
+    /// Marks the running records whose runner is gone as failed ("interrupted") and returns them as they
+    /// were. A runner is gone when its lease expired, or, sooner, when it ran in this very machine and pid
+    /// namespace and its process no longer exists.
     static func recoverInterrupted<Record: RunRecord>(
-        _ type: Record.Type, in store: MetadataStore, _ update: @escaping @Sendable (inout Record) -> Void = { _ in }
+        _ type: Record.Type, in store: MetadataStore, now: Date = Date(),
+        _ update: @escaping @Sendable (inout Record) -> Void = { _ in }
     ) async throws -> [Record] {
         let orphans = try await store.read { db in
             try Record.filter(Column("status") == RunStatus.running.rawValue).fetchAll(db)
-        }.filter { !Runner.isAlive(pid: $0.runnerPid, host: $0.runnerHost) }
+        }.filter { Runner.isGone(pid: $0.runnerPid, host: $0.runnerHost, leaseExpiresAt: $0.leaseExpiresAt, now: now) }
+        var recovered: [Record] = []
         for orphan in orphans {
             guard let id = orphan.id else { continue }
-            try await store.write { db in
-                guard var row = try Record.fetchOne(db, key: id), row.status == RunStatus.running.rawValue else { return }
+            let taken = try await store.write { db -> Bool in
+                // Only the claim that was judged gone: a renewal since then means it lives.
+                guard var row = try Record.fetchOne(db, key: id), row.status == RunStatus.running.rawValue,
+                    row.runnerToken == orphan.runnerToken, row.leaseExpiresAt == orphan.leaseExpiresAt
+                else { return false }
                 row.status = RunStatus.error.rawValue
                 row.error = "interrupted: the process running it stopped"
                 row.stoppedAt = Date()
                 row.runnerPid = nil
+                row.runnerToken = nil
+                row.leaseExpiresAt = nil
                 update(&row)
                 try row.update(db)
+                return true
             }
+            if taken { recovered.append(orphan) }
         }
-        return orphans
+        return recovered
     }
 }

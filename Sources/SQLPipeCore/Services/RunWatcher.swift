@@ -3,8 +3,11 @@ import GRDB
 import SQLPipeEngine
 
 /// Runs the blocking part of a transfer or query on a thread of its own while another thread, four times a
-/// second, writes its progress to the store and reads whether another process asked to cancel it. Both
-/// are threads rather than tasks, so that a busy cooperative pool cannot delay a cancel.
+/// second, writes its progress to the store, renews its lease and reads whether another process asked to
+/// cancel it. Both are threads rather than tasks, so that a busy cooperative pool cannot delay a cancel.
+///
+/// When the store cannot be written for longer than the lease, or the run was taken from this process
+/// (recovered after its lease expired), the run is cancelled: it can no longer be recorded as its own.
 enum RunWatcher {
     enum Table: String {
         case transfers, queries
@@ -13,23 +16,38 @@ enum RunWatcher {
     static let interval: TimeInterval = 0.25
 
     static func run<T: Sendable>(
-        _ table: Table, id: Int64, store: MetadataStore, control: TransferControl,
+        _ table: Table, claim: RunClaim, store: MetadataStore, control: TransferControl,
         _ work: @escaping @Sendable () throws -> T
     ) async -> Result<T, any Error> {
         let watching = WatchFlag()
         let watcher = Thread {
+            var lastRenewal = Date()
+            var reported = false
             while watching.isOn {
                 watching.sleep(interval)
                 guard watching.isOn else { break }
-                let rows = control.rowsTransferred
-                let requested = try? store.database.write { db -> Bool in
-                    if table == .transfers {
-                        try db.execute(sql: "UPDATE transfers SET rows_transferred = ? WHERE id = ?", arguments: [rows, id])
+                do {
+                    let state = try store.renew(
+                        table == .transfers ? .transfer : .query, claim: claim, rows: control.rowsTransferred,
+                        until: Date().addingTimeInterval(RunLease.duration))
+                    lastRenewal = Date()
+                    switch state {
+                    case .ownedByOther:
+                        control.cancel()
+                        return
+                    case .cancelRequested:
+                        control.cancel()
+                    case .running:
+                        break
                     }
-                    return try Bool.fetchOne(
-                        db, sql: "SELECT cancel_requested FROM \(table.rawValue) WHERE id = ?", arguments: [id]) ?? false
+                } catch {
+                    if !reported {
+                        FileHandle.standardError.write(Data("sqlpipe: cannot renew \(table.rawValue) \(claim.id) in the store: \(error)\n".utf8))
+                        reported = true
+                    }
+                    // Past the lease another process may take the run: stop before it does.
+                    if Date().timeIntervalSince(lastRenewal) > RunLease.duration * 0.8 { control.cancel() }
                 }
-                if requested == true { control.cancel() }
             }
         }
         watcher.start()

@@ -12,7 +12,7 @@ public struct TransferService: Sendable {
     /// Stores a new transfer in `queued`. It runs with `run`, in this process or a server's worker.
     public func create(_ input: TransferInput, createdBy: String) async throws -> Transfer {
         let row = try await validated(input, createdBy: createdBy)
-        return try Self.resource(try await RunLifecycle.insert(row, claimed: false, in: store))
+        return try Self.resource(try await RunLifecycle.insert(row, claimed: false, in: store).0)
     }
 
     /// Stores a new transfer already claimed by this process and runs it to its end: the CLI's foreground
@@ -21,14 +21,11 @@ public struct TransferService: Sendable {
     public func runNow(
         _ input: TransferInput, createdBy: String, control: TransferControl = TransferControl()
     ) async throws -> Transfer {
-        let claimed = try await RunLifecycle.insert(try await validated(input, createdBy: createdBy), claimed: true, in: store)
-        guard let id = claimed.id else { throw SQLPipeError.store("a stored transfer has no id") }
-        let staging = Self.stagingName(for: id)
-        let named = try await store.write { db -> TransferRow in
-            try db.execute(sql: "UPDATE transfers SET staging_table = ? WHERE id = ?", arguments: [staging, id])
-            return try claimed.reloaded(db)
-        }
-        return try await execute(named, staging: staging, control: control)
+        let (claimed, claim) = try await RunLifecycle.insert(
+            try await validated(input, createdBy: createdBy), claimed: true, in: store
+        ) { row, id in row.stagingTable = Self.stagingName(for: id) }
+        guard let claim, let staging = claimed.stagingTable else { throw SQLPipeError.store("a stored transfer has no claim") }
+        return try await execute(claimed, claim: claim, staging: staging, control: control)
     }
 
     private func validated(_ input: TransferInput, createdBy: String) async throws -> TransferRow {
@@ -59,7 +56,8 @@ public struct TransferService: Sendable {
             id: nil, createdAt: Date(), createdBy: createdBy, sourceId: source.id, targetId: target.id, query: query,
             targetSchema: schema, targetTable: table, overwrite: input.overwrite ?? false, status: RunStatus.queued.rawValue,
             error: nil, warnings: [], rowsTransferred: 0, startedAt: nil, stoppedAt: nil, runnerPid: nil,
-            runnerHost: nil, cancelRequested: false, stagingTable: nil, leaseExpiresAt: nil, runnerToken: nil)
+            runnerHost: nil, cancelRequested: false, stagingTable: nil, cleanupPending: false, leaseExpiresAt: nil,
+            runnerToken: nil)
         return row
     }
 
@@ -101,8 +99,8 @@ public struct TransferService: Sendable {
     @discardableResult
     public func run(_ id: Int64, control: TransferControl = TransferControl()) async throws -> Transfer {
         let staging = Self.stagingName(for: id)
-        let claimed = try await RunLifecycle.claim(TransferRow.self, id, in: store) { $0.stagingTable = staging }
-        return try await execute(claimed, staging: staging, control: control)
+        let (claimed, claim) = try await RunLifecycle.claim(TransferRow.self, id, in: store) { $0.stagingTable = staging }
+        return try await execute(claimed, claim: claim, staging: staging, control: control)
     }
 
     /// Unique across stores: two stores may load into one database, and their transfer ids repeat.
@@ -111,27 +109,34 @@ public struct TransferService: Sendable {
     }
 
     /// Runs a transfer this process has claimed, and records how it ended.
-    private func execute(_ claimed: TransferRow, staging: String, control: TransferControl) async throws -> Transfer {
-        guard let id = claimed.id else { throw SQLPipeError.store("a stored transfer has no id") }
+    private func execute(
+        _ claimed: TransferRow, claim: RunClaim, staging: String, control: TransferControl
+    ) async throws -> Transfer {
         let outcome: Result<TransferOutcome, any Error>
+        var mayLeaveTables = false
         do {
             let request = try await self.request(for: claimed, staging: staging)
-            outcome = await RunWatcher.run(.transfers, id: id, store: store, control: control) {
+            // Where DDL commits at once, a failed run's clean-up may not have reached the target.
+            mayLeaveTables = !Drivers.dialect(for: request.target.system).transactionalDDL
+            outcome = await RunWatcher.run(.transfers, claim: claim, store: store, control: control) {
                 try TransferEngine.run(request, control: control)
             }
         } catch {
             outcome = .failure(error)
         }
         let cancelled = control.isCancelled
-        let finished = try await RunLifecycle.finish(TransferRow.self, id, in: store) { row in
+        let cleanupPending = mayLeaveTables
+        let finished = try await RunLifecycle.finish(TransferRow.self, claim, in: store) { row in
             switch outcome {
             case .success(let result):
                 row.status = RunStatus.complete.rawValue
                 row.rowsTransferred = result.rows
                 row.warnings = result.warnings
             case .failure(let error):
-                // Nothing reached the target: a failed or cancelled transfer leaves it as it was.
+                // Nothing reached the target: a failed or cancelled transfer leaves it as it was. A table
+                // it made was dropped, unless the target's connection died first: checked later.
                 row.rowsTransferred = 0
+                row.cleanupPending = cleanupPending
                 if error is TransferCancelled || cancelled {
                     row.status = RunStatus.cancelled.rawValue
                     row.error = "cancelled; the target was left as it was"
@@ -163,20 +168,40 @@ public struct TransferService: Sendable {
         }
     }
 
-    /// Marks the running transfers whose process died as failed ("interrupted") and drops their staging
-    /// tables. Runs whenever a store is opened.
+    /// Marks the running transfers whose runner is gone as failed ("interrupted"). Only the store is
+    /// touched: their staging tables are for `dropLeftovers`.
     func recoverInterrupted() async throws {
-        let orphans = try await RunLifecycle.recoverInterrupted(TransferRow.self, in: store) { $0.rowsTransferred = 0 }
-        for orphan in orphans {
-            if let staging = orphan.stagingTable, let targetID = orphan.targetId,
-                let config = try? await connections.config(for: String(targetID))
-            {
-                _ = try? await runBlocking {
-                    let session = try Drivers.open(config, timeoutSeconds: 5)
+        _ = try await RunLifecycle.recoverInterrupted(TransferRow.self, in: store) { row in
+            row.rowsTransferred = 0
+            row.cleanupPending = true
+        }
+    }
+
+    /// Drops what failed or interrupted transfers may have left in their targets (a MySQL staging table,
+    /// or the old table a swap had not dropped yet), each target within `seconds`. A target that cannot
+    /// be reached now keeps its entry for the next time.
+    func dropLeftovers(within seconds: TimeInterval) async throws {
+        let leftovers = try await store.read { db in
+            try TransferRow.filter(Column("cleanup_pending") == true && Column("status") != RunStatus.running.rawValue)
+                .fetchAll(db)
+        }
+        for leftover in leftovers {
+            guard let id = leftover.id else { continue }
+            if let staging = leftover.stagingTable, let targetID = leftover.targetId, let config = try? await connections.config(for: String(targetID)) {
+                let schema = leftover.targetSchema
+                let dropped = try? await runBlocking(within: seconds, onTimeout: { DriverError("no answer") }) {
+                    let session = try Drivers.open(config, timeoutSeconds: Int(seconds))
                     defer { session.close() }
-                    let table = TableName(schema: orphan.targetSchema, name: staging)
-                    try session.execute("DROP TABLE IF EXISTS \(session.dialect.qualified(table))")
+                    let dialect = session.dialect
+                    for table in dialect.leftovers(ofStaging: TableName(schema: schema, name: staging)) {
+                        try session.execute("DROP TABLE IF EXISTS \(dialect.qualified(table))")
+                    }
                 }
+                guard dropped != nil else { continue }
+            }
+            // Dropped, or nothing names what to drop: nothing is left to do.
+            try await store.write { db in
+                try db.execute(sql: "UPDATE transfers SET cleanup_pending = 0 WHERE id = ?", arguments: [id])
             }
         }
     }

@@ -84,6 +84,11 @@ extension MetadataStore {
                     table.add(column: "runner_token", .text)
                 }
             }
+            try db.alter(table: "transfers") { table in
+                // A failed or interrupted transfer may have left its staging table in the target (MySQL
+                // commits DDL at once): set until one drop of it succeeded.
+                table.add(column: "cleanup_pending", .boolean).notNull().defaults(to: false)
+            }
             try db.create(index: "transfers_created_by", on: "transfers", columns: ["created_by", "status"])
             try db.create(index: "queries_created_by", on: "queries", columns: ["created_by", "status"])
         }

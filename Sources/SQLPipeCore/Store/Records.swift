@@ -72,6 +72,7 @@ struct TransferRow: StoreRecord {
     var runnerHost: String?
     var cancelRequested: Bool
     var stagingTable: String?
+    var cleanupPending: Bool
     var leaseExpiresAt: Date?
     var runnerToken: String?
 }

@@ -30,6 +30,7 @@ extension TransferRow {
         runnerHost = row["runner_host"]
         cancelRequested = row["cancel_requested"]
         stagingTable = row["staging_table"]
+        cleanupPending = row["cleanup_pending"]
         leaseExpiresAt = row["lease_expires_at"]
         runnerToken = row["runner_token"]
     }

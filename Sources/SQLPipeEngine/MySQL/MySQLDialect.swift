@@ -44,9 +44,18 @@ public struct MySQLDialect: Dialect {
         }
     }
 
+    /// The staging table, and the old target a process killed between the swap and its clean-up leaves.
+    public func leftovers(ofStaging staging: TableName) -> [TableName] {
+        [staging, replacedTable(staging)]
+    }
+
+    private func replacedTable(_ staging: TableName) -> TableName {
+        TableName(schema: staging.schema, name: staging.name + "_old")
+    }
+
     public func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> (swap: [String], cleanup: [String]) {
         guard targetExists else { return (["RENAME TABLE \(qualified(staging)) TO \(qualified(target))"], []) }
-        let old = TableName(schema: staging.schema, name: staging.name + "_old")
+        let old = replacedTable(staging)
         // One RENAME TABLE statement swaps both names atomically.
         return (
             ["RENAME TABLE \(qualified(target)) TO \(qualified(old)), \(qualified(staging)) TO \(qualified(target))"],

@@ -165,6 +165,20 @@ final class MySQLSession: DatabaseSession {
         return rows.isEmpty ? nil : rows.map { TableColumn(name: $0[0] ?? "", typeName: $0[1] ?? "") }
     }
 
+    /// MyISAM, Aria, MEMORY and the like keep every row the moment it is written: a failed load could not
+    /// be undone.
+    func appendCannotRollBack(_ table: TableName) throws -> String? {
+        let engine = try query(
+            """
+            SELECT t.engine, COALESCE(e.transactions, 'NO') FROM information_schema.tables t
+            LEFT JOIN information_schema.engines e ON e.engine = t.engine
+            WHERE t.table_schema = COALESCE(NULLIF(?, ''), DATABASE()) AND t.table_name = ?
+            """, [table.schema, table.name]
+        ).first
+        guard let engine, let name = engine[0], engine[1] != "YES" else { return nil }
+        return "its engine \(name) has no transactions, so a failed load could not be rolled back"
+    }
+
     func bulkWriter(into table: TableName, columns: [ColumnDescription]) throws -> any RowWriter {
         MySQLWriter(session: self, table: table, columns: columns)
     }

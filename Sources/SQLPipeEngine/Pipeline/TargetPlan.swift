@@ -16,6 +16,11 @@ struct TargetPlan {
         self.source = source
         self.target = target
         existing = try target.tableColumns(request.table)
+        // Before the source runs: nothing is read that could not be written safely.
+        if !request.overwrite, existing != nil, let reason = try target.appendCannotRollBack(request.table) {
+            throw DriverError(
+                "cannot append to \(request.table): \(reason); convert it to a transactional engine (e.g. ALTER TABLE … ENGINE=InnoDB) or use overwrite")
+        }
         if let source = source as? PostgresSession, target is PostgresSession,
             let description = try PostgresCopyReader.describeIfPreparable(request.query, on: source)
         {
@@ -137,8 +142,20 @@ struct TargetPlan {
             }
             return rows
         } catch {
-            if creates { try? target.execute("DROP TABLE IF EXISTS \(dialect.qualified(destination))") }
+            if creates { dropCreated(destination) }
             throw error
+        }
+    }
+
+    /// Drops a table this load created, on a fresh connection when the target's own one died.
+    private func dropCreated(_ table: TableName) {
+        let drop = "DROP TABLE IF EXISTS \(target.dialect.qualified(table))"
+        do {
+            try target.execute(drop)
+        } catch {
+            guard let fresh = try? Drivers.open(request.target, timeoutSeconds: 5) else { return }
+            defer { fresh.close() }
+            try? fresh.execute(drop)
         }
     }
 

@@ -20,6 +20,9 @@ public protocol Dialect: Sendable {
     func identifierLength(_ identifier: String) -> Int
     /// What follows the column list of a CREATE TABLE.
     var tableOptions: String { get }
+    /// The tables a transfer loading `staging` may leave behind when its process dies mid-way, for
+    /// recovery to drop.
+    func leftovers(ofStaging staging: TableName) -> [TableName]
 }
 
 extension Dialect {
@@ -30,6 +33,7 @@ extension Dialect {
     public var beginStatement: String { "BEGIN" }
     public func identifierLength(_ identifier: String) -> Int { identifier.utf8.count }
     public var tableOptions: String { "" }
+    public func leftovers(ofStaging staging: TableName) -> [TableName] { [staging] }
 
     /// Checks a user-given identifier: it must be non-empty, free of NUL and short enough to be kept whole.
     public func validate(identifier: String, role: String) throws {

@@ -17,13 +17,17 @@ public final class WorkerPool: Service, @unchecked Sendable {
         public var shutdownGrace: Duration
         /// How often the store is read for work queued by other processes.
         public var pollInterval: Duration
+        /// How often runs whose runners died are looked for.
+        public var recoveryInterval: Duration
 
         public init(
-            maxConcurrency: Int = 4, shutdownGrace: Duration = .seconds(30), pollInterval: Duration = .milliseconds(250)
+            maxConcurrency: Int = 4, shutdownGrace: Duration = .seconds(30), pollInterval: Duration = .milliseconds(250),
+            recoveryInterval: Duration = .seconds(10)
         ) {
             self.maxConcurrency = maxConcurrency
             self.shutdownGrace = shutdownGrace
             self.pollInterval = pollInterval
+            self.recoveryInterval = recoveryInterval
         }
     }
 
@@ -70,6 +74,7 @@ public final class WorkerPool: Service, @unchecked Sendable {
             "workers started",
             metadata: ["max_concurrency": "\(options.maxConcurrency)", "shutdown_grace_s": "\(options.shutdownGrace.components.seconds)"])
         await withDiscardingTaskGroup { group in
+            group.addTask { await self.recoverPeriodically() }
             await withGracefulShutdownHandler {
                 while !lock.withLock({ state.stopping }) {
                     for (item, control) in await nextItems() {
@@ -84,6 +89,23 @@ public final class WorkerPool: Service, @unchecked Sendable {
             await drain()
         }
         logger.info("workers stopped")
+    }
+
+    /// Marks the runs whose runners died (in this or any other process on the store) as interrupted once
+    /// their leases expire, and drops the staging tables they left, every `recoveryInterval`.
+    private func recoverPeriodically() async {
+        while !lock.withLock({ state.stopping }) {
+            do {
+                try await sqlpipe.recoverInterrupted()
+                try await sqlpipe.dropLeftovers()
+            } catch {
+                logger.error("recovery failed", metadata: ["error": "\(error)"])
+            }
+            let deadline = ContinuousClock.now + options.recoveryInterval
+            while ContinuousClock.now < deadline, !lock.withLock({ state.stopping }) {
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
     }
 
     /// Ends the loop without a graceful shutdown (tests that run the pool by hand).

@@ -59,6 +59,8 @@ extension TransferCommand {
                 try await sqlpipe.transfers.runNow(input, createdBy: TransferService.defaultCreatedBy, control: control)
             }
             let seconds = (ContinuousClock.now - started).seconds
+            // What earlier runs that died left in their targets goes now, after this run rather than before it.
+            try? await sqlpipe.dropLeftovers()
             for warning in finished.warnings { printError("warning: \(warning)") }
             if global.json {
                 try output.one("transfer", finished, fields: [])
