@@ -71,12 +71,15 @@ import Testing
             QueryInput(connectionId: setup.connection.id, query: "SELECT pg_sleep(1.5)"), createdBy: "tester")
         let run = Task { try await setup.store.sqlpipe.queries.run(created.id) }
         try await Task.sleep(for: .milliseconds(1000))
-        let (lease, token) = try await setup.store.sqlpipe.store.database.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT lease_expires_at, runner_token FROM queries WHERE id = ?", arguments: [created.id])
-            return (row?["lease_expires_at"] as Date?, row?["runner_token"] as String?)
+        let (lease, started, token) = try await setup.store.sqlpipe.store.database.read { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT lease_expires_at, started_at, runner_token FROM queries WHERE id = ?", arguments: [created.id])
+            return (row?["lease_expires_at"] as Date?, row?["started_at"] as Date?, row?["runner_token"] as String?)
         }
         #expect(token != nil)
-        #expect((lease ?? .distantPast) > Date().addingTimeInterval(RunLease.duration - 2))
+        // Claimed with a lease of `duration` from its start, and extended since.
+        let claimedLease = (started ?? .distantFuture).addingTimeInterval(RunLease.duration)
+        #expect((lease ?? .distantPast) > claimedLease.addingTimeInterval(0.2))
         let finished = try await run.value
         #expect(finished.status == .complete)
     }

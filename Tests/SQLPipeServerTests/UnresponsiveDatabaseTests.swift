@@ -8,7 +8,8 @@ import Testing
 @testable import SQLPipeServer
 
 /// A database that accepts connections and then never answers holds nothing of the server's: every
-/// request that touches it returns within its bound, and the API keeps answering meanwhile.
+/// request that touches it returns within its bound, and the API keeps answering meanwhile. The bounds
+/// leave room for a machine busy with the rest of the suite: what they tell apart is an answer from none.
 @Suite struct UnresponsiveDatabaseTests {
     static func blackHole() throws -> LoopbackServer {
         try LoopbackServer { connection in connection.hold() }
@@ -51,9 +52,9 @@ import Testing
             let start = ContinuousClock.now
             let health = try await api.request(.get, "/api/v1/healthcheck", as: nil)
             #expect(health.status == .ok)
-            #expect(Self.elapsed(start) < 1)
+            #expect(Self.elapsed(start) < 5)
             let response = try await shown
-            #expect(Self.elapsed(start) < Double(ConnectionService.checkTimeoutSeconds) + 3)
+            #expect(Self.elapsed(start) < Double(ConnectionService.checkTimeoutSeconds) + 10)
             #expect(response.object("connection")["canConnect"] as? Bool == false, "\(response.text)")
         }
     }
@@ -87,7 +88,7 @@ import Testing
             let start = ContinuousClock.now
             let cancelled = try await api.request(.patch, "/api/v1/cancel-transfer/\(id)", as: APIHarness.plain)
             #expect(cancelled.status == .ok, "\(cancelled.text)")
-            #expect(Self.elapsed(start) < 1, "the cancel request waited for the server")
+            #expect(Self.elapsed(start) < 5, "the cancel request waited for the server")
             let health = try await api.request(.get, "/api/v1/healthcheck", as: nil)
             #expect(health.status == .ok)
 
@@ -97,7 +98,7 @@ import Testing
                 return last["status"] as? String != "running"
             }
             #expect(last["status"] as? String == "cancelled", "\(last)")
-            #expect(Self.elapsed(start) < TransferControl.defaultAbortGrace + 5)
+            #expect(Self.elapsed(start) < TransferControl.defaultAbortGrace + 12)
         }
     }
 }

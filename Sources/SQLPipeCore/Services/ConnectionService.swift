@@ -17,8 +17,10 @@ public struct ConnectionService: Sendable {
 
     /// Stores a new connection. Unless `checkConnectivity` is false, it must connect first.
     public func create(_ input: ConnectionInput, checkConnectivity: Bool = true) async throws -> Connection {
-        let valid = try ConnectionRules.validate(input)
+        var valid = try ConnectionRules.validate(input)
         try checkOutsideStore(valid.config)
+        let options = try sealOptions(valid.config.params, system: valid.system, keeping: nil)
+        valid.config.params = options.real
         if checkConnectivity {
             try await check(valid.config)
         }
@@ -26,9 +28,9 @@ public struct ConnectionService: Sendable {
         let row = ConnectionRow(
             id: nil, createdAt: now, updatedAt: now, name: valid.name, dsType: valid.system.rawValue,
             hostname: valid.config.hostname, port: valid.port, dbName: valid.config.database,
-            username: valid.config.username, accountId: valid.accountId, params: valid.config.params,
+            username: valid.config.username, accountId: valid.accountId, params: options.shown,
             passwordCiphertext: try valid.config.password.isEmpty ? nil : secrets.seal(valid.config.password),
-            restricted: false, secretParamsCiphertext: nil)
+            restricted: false, secretParamsCiphertext: options.sealed)
         let inserted = try await store.write { db in
             try Self.ensureNameIsFree(row.name, except: nil, in: db)
             var inserted = row
@@ -89,8 +91,11 @@ public struct ConnectionService: Sendable {
             currentInput.params = nil
         }
         let merged = currentInput.merging(patch)
-        let valid = try ConnectionRules.validate(merged)
+        var valid = try ConnectionRules.validate(merged)
         try checkOutsideStore(valid.config)
+        let options = try sealOptions(
+            valid.config.params, system: valid.system, keeping: currentInput.params == nil ? nil : current.secretParamsCiphertext)
+        valid.config.params = options.real
         let reachChanged = merged.dsType != currentInput.dsType || merged.hostname != currentInput.hostname
             || merged.port != currentInput.port || merged.dbName != currentInput.dbName
             || merged.username != currentInput.username || merged.params != currentInput.params
@@ -106,7 +111,8 @@ public struct ConnectionService: Sendable {
         row.dbName = valid.config.database
         row.username = valid.config.username
         row.accountId = valid.accountId
-        row.params = valid.config.params
+        row.params = options.shown
+        row.secretParamsCiphertext = options.sealed
         if patch.password != nil || valid.system == .sqlite {
             row.passwordCiphertext = valid.config.password.isEmpty ? nil : try secrets.seal(valid.config.password)
         }
@@ -158,6 +164,41 @@ public struct ConnectionService: Sendable {
         }
     }
 
+    /// What stands in `params` for the value of a secret option. Sent back in an update, it keeps the
+    /// stored value; an empty value removes the option.
+    public static let secretMask = "********"
+
+    /// Splits options into what the record shows (each secret's value masked), the secrets sealed, and
+    /// the options with their real values for the engine.
+    private func sealOptions(
+        _ params: [String: String], system: DataSystem, keeping sealed: Data?
+    ) throws -> (shown: [String: String], sealed: Data?, real: [String: String]) {
+        let secretNames = Drivers.driver(for: system).secretParams
+        let kept = try openOptions(sealed)
+        var shown = params
+        var real = params
+        var hidden: [String: String] = [:]
+        for name in secretNames {
+            guard let value = params[name] else { continue }
+            let actual = value == Self.secretMask ? kept[name] : value
+            guard let actual, !actual.isEmpty else {
+                shown[name] = nil
+                real[name] = nil
+                continue
+            }
+            hidden[name] = actual
+            shown[name] = Self.secretMask
+            real[name] = actual
+        }
+        let box = try hidden.isEmpty ? nil : secrets.seal(String(decoding: try JSONEncoder().encode(hidden), as: UTF8.self))
+        return (shown, box, real)
+    }
+
+    private func openOptions(_ sealed: Data?) throws -> [String: String] {
+        guard let sealed else { return [:] }
+        return try JSONDecoder().decode([String: String].self, from: Data(try secrets.open(sealed).utf8))
+    }
+
     /// A SQLite connection may not open the store, its key, or anything else in the store's folder: any
     /// user may run statements on a connection, and through the store every user could make itself admin
     /// and read every sealed password. Checked when stored and again before each use, as a link may have
@@ -195,7 +236,7 @@ public struct ConnectionService: Sendable {
         return ConnectionConfig(
             system: system, hostname: row.hostname, port: row.port ?? 0, database: row.dbName,
             username: row.username, password: try row.passwordCiphertext.map { try secrets.open($0) } ?? "",
-            params: row.params)
+            params: row.params.merging(try openOptions(row.secretParamsCiphertext)) { _, secret in secret })
     }
 
     @discardableResult
