@@ -7,21 +7,21 @@ public struct TransferService: Sendable {
     let store: MetadataStore
     let connections: ConnectionService
 
-    public static var defaultCreatedBy: String { Runner.osUser }
-
     /// Stores a new transfer in `queued`. It runs with `run`, in this process or a server's worker.
-    public func create(_ input: TransferInput, createdBy: String) async throws -> Transfer {
-        let row = try await validated(input, createdBy: createdBy)
-        return try Self.resource(try await RunLifecycle.insert(row, claimed: false, in: store))
+    public func create(_ input: TransferInput, by caller: Caller) async throws -> Transfer {
+        let inserted = try await RunLifecycle.insert(try await validated(input, by: caller), claimed: false, in: store)
+        try await ActiveRunQuota.admit(inserted, of: caller, in: store)
+        return try Self.resource(inserted)
     }
 
     /// Stores a new transfer already claimed by this process and runs it to its end: the CLI's foreground
     /// run.
     @discardableResult
     public func runNow(
-        _ input: TransferInput, createdBy: String, control: TransferControl = TransferControl()
+        _ input: TransferInput, by caller: Caller, control: TransferControl = TransferControl()
     ) async throws -> Transfer {
-        let claimed = try await RunLifecycle.insert(try await validated(input, createdBy: createdBy), claimed: true, in: store)
+        let claimed = try await RunLifecycle.insert(try await validated(input, by: caller), claimed: true, in: store)
+        try await ActiveRunQuota.admit(claimed, of: caller, in: store)
         guard let id = claimed.id else { throw SQLPipeError.store("a stored transfer has no id") }
         let staging = Self.stagingName(for: id)
         let named = try await store.write { db -> TransferRow in
@@ -31,7 +31,7 @@ public struct TransferService: Sendable {
         return try await execute(named, staging: staging, control: control)
     }
 
-    private func validated(_ input: TransferInput, createdBy: String) async throws -> TransferRow {
+    private func validated(_ input: TransferInput, by caller: Caller) async throws -> TransferRow {
         var problems: [String: String] = [:]
         let query = (input.query ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if query.isEmpty { problems["query"] = "must be provided" }
@@ -39,8 +39,8 @@ public struct TransferService: Sendable {
         let table = input.targetTable ?? ""
         let schema = input.targetSchema ?? ""
         if table.isEmpty { problems["targetTable"] = "must be provided" }
-        let source = try await connection(input.sourceID, field: "sourceID", into: &problems)
-        let target = try await connection(input.targetID, field: "targetID", into: &problems)
+        let source = try await connection(input.sourceID, field: "sourceID", by: caller, into: &problems)
+        let target = try await connection(input.targetID, field: "targetID", by: caller, into: &problems)
         if let target {
             let dialect = Drivers.dialect(for: target.dsType)
             if !table.isEmpty {
@@ -56,20 +56,23 @@ public struct TransferService: Sendable {
         }
         guard problems.isEmpty, let source, let target else { throw SQLPipeError.validation(problems) }
         let row = TransferRow(
-            id: nil, createdAt: Date(), createdBy: createdBy, sourceId: source.id, targetId: target.id, query: query,
+            id: nil, createdAt: Date(), createdBy: caller.username, sourceId: source.id, targetId: target.id,
+            query: query,
             targetSchema: schema, targetTable: table, overwrite: input.overwrite ?? false, status: RunStatus.queued.rawValue,
             error: nil, warnings: [], rowsTransferred: 0, startedAt: nil, stoppedAt: nil, runnerPid: nil,
             runnerHost: nil, cancelRequested: false, stagingTable: nil, leaseExpiresAt: nil, runnerToken: nil)
         return row
     }
 
-    private func connection(_ id: Int64?, field: String, into problems: inout [String: String]) async throws -> Connection? {
+    private func connection(
+        _ id: Int64?, field: String, by caller: Caller, into problems: inout [String: String]
+    ) async throws -> Connection? {
         guard let id else {
             problems[field] = "must be provided"
             return nil
         }
         do {
-            return try await connections.get(String(id))
+            return try await connections.usable(id, field: field, by: caller)
         } catch SQLPipeError.notFound {
             problems[field] = "no connection with id \(id)"
             return nil
