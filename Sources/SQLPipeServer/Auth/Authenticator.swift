@@ -73,7 +73,15 @@ struct BasicAuthMiddleware: RouterMiddleware {
         if case .refused(let seconds) = limiter.take(bucket) {
             throw APIError.tooManyRequests(retryAfterSeconds: seconds)
         }
-        guard let verified = try await users.verify(username: username, password: password) else { return nil }
+        let verified: UserService.Credentials?
+        do {
+            verified = try await users.verify(username: username, password: password)
+        } catch SQLPipeError.overloaded(let message) {
+            // Refused before bcrypt ran: nothing was tried, so nothing is spent.
+            limiter.refund(bucket)
+            throw SQLPipeError.overloaded(message)
+        }
+        guard let verified else { return nil }
         limiter.refund(bucket)
         cache.store(key, username: username, fingerprint: verified.fingerprint)
         return verified.user

@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             Example:
               sqlpipe serve --port 9000 --max-concurrency 4 --log-format json
-              sqlpipe serve --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem --trusted-proxy 10.0.0.5
+              sqlpipe serve --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem
             """)
 
     @Option(help: "The address to listen on.")
