@@ -468,7 +468,7 @@ _sqlpipe_connection() {
 
 _sqlpipe_connection_create() {
     repeating_flags=()
-    non_repeating_flags=(--clear-params --password-stdin --prompt-password --skip-test --json --version -h --help)
+    non_repeating_flags=(--clear-params --password-stdin --prompt-password --skip-test --restricted --json --version -h --help)
     repeating_options=(--param)
     non_repeating_options=(--name --url --ds-type --host --hostname --port --db-name --database --username --account-id --password-env --store)
     __sqlpipe_offer_flags_options 0
@@ -560,7 +560,7 @@ _sqlpipe_connection_update() {
     repeating_flags=()
     non_repeating_flags=(--clear-params --password-stdin --prompt-password --skip-test --json --version -h --help)
     repeating_options=(--param)
-    non_repeating_options=(--name --url --ds-type --host --hostname --port --db-name --database --username --account-id --password-env --store)
+    non_repeating_options=(--name --url --ds-type --host --hostname --port --db-name --database --username --account-id --password-env --restricted --store)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
@@ -595,6 +595,9 @@ _sqlpipe_connection_update() {
         return
         ;;
     '--password-env')
+        return
+        ;;
+    '--restricted')
         return
         ;;
     '--store')
@@ -764,8 +767,8 @@ _sqlpipe_user_delete() {
 _sqlpipe_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--host --port --max-concurrency --shutdown-grace --tls-cert --tls-key --log-format --store)
+    repeating_options=(--trusted-proxy)
+    non_repeating_options=(--host --port --max-concurrency --shutdown-grace --tls-cert --tls-key --max-queued-per-user --max-connections --idle-timeout --header-timeout --log-format --store)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -788,6 +791,21 @@ _sqlpipe_serve() {
         ;;
     '--tls-key')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--trusted-proxy')
+        return
+        ;;
+    '--max-queued-per-user')
+        return
+        ;;
+    '--max-connections')
+        return
+        ;;
+    '--idle-timeout')
+        return
+        ;;
+    '--header-timeout')
         return
         ;;
     '--log-format')

@@ -54,13 +54,13 @@ function __sqlpipe_parse_tokens -S
             __sqlpipe_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __sqlpipe_parse_subcommand 0 'name=' 'url=' 'ds-type=' 'host=' 'port=' 'db-name=' 'username=' 'account-id=' 'param=+' 'clear-params' 'password-stdin' 'password-env=' 'prompt-password' 'skip-test' 'store=' 'json' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'name=' 'url=' 'ds-type=' 'host=' 'port=' 'db-name=' 'username=' 'account-id=' 'param=+' 'clear-params' 'password-stdin' 'password-env=' 'prompt-password' 'skip-test' 'restricted' 'store=' 'json' 'version' 'h/help'
             case 'list'
                 __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'json' 'version' 'h/help'
             case 'show'
                 __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
             case 'update'
-                __sqlpipe_parse_subcommand 1 'name=' 'url=' 'ds-type=' 'host=' 'port=' 'db-name=' 'username=' 'account-id=' 'param=+' 'clear-params' 'password-stdin' 'password-env=' 'prompt-password' 'skip-test' 'store=' 'json' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'name=' 'url=' 'ds-type=' 'host=' 'port=' 'db-name=' 'username=' 'account-id=' 'param=+' 'clear-params' 'password-stdin' 'password-env=' 'prompt-password' 'skip-test' 'restricted=' 'store=' 'json' 'version' 'h/help'
             case 'delete'
                 __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
             case 'test'
@@ -81,7 +81,7 @@ function __sqlpipe_parse_tokens -S
                 __sqlpipe_parse_subcommand 1 'store=' 'json' 'version' 'h/help'
             end
         case 'serve'
-            __sqlpipe_parse_subcommand 0 'host=' 'port=' 'max-concurrency=' 'shutdown-grace=' 'tls-cert=' 'tls-key=' 'log-format=' 'store=' 'json' 'version' 'h/help'
+            __sqlpipe_parse_subcommand 0 'host=' 'port=' 'max-concurrency=' 'shutdown-grace=' 'tls-cert=' 'tls-key=' 'trusted-proxy=+' 'max-queued-per-user=' 'max-connections=' 'idle-timeout=' 'header-timeout=' 'log-format=' 'store=' 'json' 'version' 'h/help'
         case 'help'
             __sqlpipe_parse_subcommand -r 1 'version'
         end
@@ -240,6 +240,7 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" password-env' -l 'password-env' -d 'Read the password from this environment variable.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" prompt-password' -l 'prompt-password' -d 'Ask for the password on the terminal.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" skip-test' -l 'skip-test' -d 'Store it without connecting first.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" restricted' -l 'restricted' -d 'Only admins may name it in transfers and queries through the API (the CLI may always).'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" version' -l 'version' -d 'Show the version.'
@@ -269,6 +270,7 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" password-env' -l 'password-env' -d 'Read the password from this environment variable.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" prompt-password' -l 'prompt-password' -d 'Ask for the password on the terminal.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" skip-test' -l 'skip-test' -d 'Store the change without connecting first.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" restricted' -l 'restricted' -d 'Whether only admins may name it in transfers and queries through the API.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" version' -l 'version' -d 'Show the version.'
@@ -328,6 +330,11 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" shutdown-grace' -l 'shutdown-grace' -d 'Seconds that running work may go on after SIGTERM or SIGINT before it is cancelled.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" tls-cert' -l 'tls-cert' -d 'Serve HTTPS with this PEM certificate chain (with --tls-key).' -rF
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve"' -l 'trusted-proxy' -d 'A proxy (address or CIDR block) whose X-Forwarded-For names the client (repeatable; without one the header is ignored).' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" max-queued-per-user' -l 'max-queued-per-user' -d 'Transfers and queries a user who is not an admin may have queued or running at once.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" max-connections' -l 'max-connections' -d 'Open connections at most; beyond them new ones are closed at once.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" idle-timeout' -l 'idle-timeout' -d 'Seconds a keep-alive connection may wait for its next request.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" header-timeout' -l 'header-timeout' -d 'Seconds a client has to send a request\'s headers (and finish the TLS handshake).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" log-format' -l 'log-format' -d 'The log\'s format: text (key=value) or json, one line per event on stderr.' -rfka 'text json'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'

@@ -12,13 +12,20 @@ public enum SQLPipeError: Error, Equatable, Sendable, CustomStringConvertible {
     case store(String)
     /// Input that is malformed rather than invalid: bad JSON, a bad URL.
     case badInput(String)
+    /// The caller may not do this: a restricted connection named by a user who is not an admin.
+    case forbidden(String)
+    /// The caller has too much work queued or running already.
+    case limitReached(String)
+    /// Too busy to take this now; the same request may succeed a moment later.
+    case overloaded(String)
 
     public var description: String {
         switch self {
         case .validation(let fields):
             let details = fields.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
             return "invalid input: " + details.joined(separator: "; ")
-        case .notFound(let message), .conflict(let message), .store(let message), .badInput(let message):
+        case .notFound(let message), .conflict(let message), .store(let message), .badInput(let message),
+            .forbidden(let message), .limitReached(let message), .overloaded(let message):
             return message
         case .connectionFailed(let message):
             return "cannot connect: " + message

@@ -23,6 +23,16 @@ public struct ServerConfiguration: Sendable {
     /// Failed logins per client address: `failedLoginBurst` at once, then one more every `failedLoginRefill`.
     public var failedLoginBurst = 10
     public var failedLoginRefill: Duration = .seconds(6)
+    /// Proxies (addresses or CIDR blocks) whose `X-Forwarded-For` names the client; no other peer's is read.
+    public var trustedProxies: [String] = []
+    /// Transfers and queries a user who is not an admin may have queued or running at once.
+    public var maxQueuedPerUser = 100
+    /// Open connections at most; beyond them a new one is closed at once.
+    public var maxConnections = 512
+    /// A keep-alive connection with no request for this long is closed.
+    public var idleTimeout: Duration = .seconds(60)
+    /// A request head (and TLS handshake) must arrive within this of the connection or its first byte.
+    public var headerTimeout: Duration = .seconds(10)
 
     public init() {}
 }
@@ -37,15 +47,20 @@ public struct APIRouter {
 /// healthcheck, and 405 for the methods a path does not have.
 public func buildRouter(
     sqlpipe: SQLPipe, configuration: ServerConfiguration, workers: WorkerPool?
-) -> APIRouter {
+) throws -> APIRouter {
     let router = Router(context: APIRequestContext.self)
+    let clients = try ClientResolver(trustedProxies: configuration.trustedProxies)
+    router.add(middleware: ClientAddressMiddleware(resolver: clients))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: JSONBodyMiddleware())
     let authenticated = router.group()
         .add(
             middleware: BasicAuthMiddleware(
                 users: sqlpipe.users, cache: CredentialCache(lifetime: configuration.credentialLifetime),
-                limiter: LoginRateLimiter(burst: configuration.failedLoginBurst, refill: configuration.failedLoginRefill)))
+                limiter: LoginRateLimiter(
+                    burst: configuration.failedLoginBurst, refill: configuration.failedLoginRefill),
+                maximumQueuedPerUser: configuration.maxQueuedPerUser))
     let routes = RouteTable(open: router, authenticated: authenticated)
     HealthController(users: sqlpipe.users).addRoutes(to: routes)
     TransfersController(transfers: sqlpipe.transfers, workers: workers).addRoutes(to: routes)
@@ -63,16 +78,18 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let workers = WorkerPool(sqlpipe: sqlpipe, options: configuration.workers, logger: logger)
-    let api = buildRouter(sqlpipe: sqlpipe, configuration: configuration, workers: configuration.runWorkers ? workers : nil)
+    let api = try buildRouter(
+        sqlpipe: sqlpipe, configuration: configuration, workers: configuration.runWorkers ? workers : nil)
     let scheme: String
     let server: HTTPServerBuilder
+    let http = HTTPServerBuilder.http1(configuration: http1Configuration(configuration))
     switch (configuration.tlsCertificate, configuration.tlsKey) {
     case (nil, nil):
         scheme = "http"
-        server = .http1()
+        server = http
     case (let certificate?, let key?):
         scheme = "https"
-        server = try .tls(.http1(), tlsConfiguration: try tlsConfiguration(certificate: certificate, key: key))
+        server = try .tls(http, tlsConfiguration: try tlsConfiguration(certificate: certificate, key: key))
     default:
         throw SQLPipeError.badInput("--tls-cert and --tls-key go together: give both or neither")
     }
@@ -93,12 +110,25 @@ public func buildApplication(
     )
 }
 
+/// Bounds on connections: how many, how long idle, how long to send a request head.
+func http1Configuration(_ configuration: ServerConfiguration) -> HTTP1Channel.Configuration {
+    let counter = ConnectionCounter(maximum: configuration.maxConnections)
+    let headerTimeout = TimeAmount(configuration.headerTimeout)
+    return HTTP1Channel.Configuration(
+        additionalChannelHandlers: [ConnectionGuard(counter: counter, headerTimeout: headerTimeout)],
+        idleTimeout: TimeAmount(configuration.idleTimeout))
+}
+
+/// TLS 1.2 at least: 1.0 and 1.1 have known weaknesses and every current client speaks 1.2.
 func tlsConfiguration(certificate: String, key: String) throws -> TLSConfiguration {
     do {
         let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
         guard !chain.isEmpty else { throw SQLPipeError.badInput("--tls-cert: no certificate in \(certificate)") }
         let privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
-        return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(privateKey))
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain, privateKey: .privateKey(privateKey))
+        configuration.minimumTLSVersion = .tlsv12
+        return configuration
     } catch let error as SQLPipeError {
         throw error
     } catch {

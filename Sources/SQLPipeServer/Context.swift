@@ -9,6 +9,8 @@ public struct AuthenticatedUser: Sendable, Equatable {
     public var id: Int64
     public var username: String
     public var admin: Bool
+    /// How much work it may have queued or running at once (`--max-queued-per-user`); nil for admins.
+    public var maximumActiveRuns: Int?
 }
 
 /// What one request carries through the middlewares: the verified user, the client's address (for the
@@ -16,8 +18,9 @@ public struct AuthenticatedUser: Sendable, Equatable {
 public struct APIRequestContext: AuthRequestContext, RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: AuthenticatedUser?
-    /// The client's IP address, or "local" when there is no socket (in-process tests).
-    public let clientAddress: String
+    /// The client's IP address, or "local" when there is no socket (in-process tests). Behind a trusted
+    /// proxy, `ClientAddressMiddleware` replaces the proxy's address with the client's.
+    public var clientAddress: String
     /// Shared with the request log, which wraps the authenticator and so cannot see `identity`.
     let note: RequestNote
 
@@ -34,6 +37,12 @@ public struct APIRequestContext: AuthRequestContext, RequestContext {
     public func requireUser() throws -> AuthenticatedUser {
         guard let identity else { throw APIError.unauthorized("authentication required") }
         return identity
+    }
+
+    /// The verified user as the services know a caller.
+    public func caller() throws -> Caller {
+        let user = try requireUser()
+        return Caller(username: user.username, admin: user.admin, maximumActiveRuns: user.maximumActiveRuns)
     }
 }
 

@@ -19,6 +19,8 @@ public enum APIError: Error, Equatable, Sendable {
     case notFound(String)
     /// A body over the limit: 413.
     case contentTooLarge
+    /// A body that is not declared `application/json`: 415.
+    case unsupportedMediaType(String?)
     /// Too many failed logins from one address: 429 with `Retry-After`.
     case tooManyRequests(retryAfterSeconds: Int)
     /// The route exists but this build cannot serve it yet: 501.
@@ -34,6 +36,9 @@ public enum APIError: Error, Equatable, Sendable {
 /// | `notFound` | 404 | `{"error": "..."}` |
 /// | `conflict` | 409 | `{"error": "..."}` |
 /// | `badInput` | 400 | `{"error": "..."}` |
+/// | `forbidden` | 403 | `{"error": "..."}`: a restricted connection named by a user who is not an admin |
+/// | `limitReached` | 429 | `{"error": "..."}`: too much work queued or running |
+/// | `overloaded` | 503 | `{"error": "..."}` + `Retry-After: 1`: too many password checks waiting |
 /// | `store` | 500 | `{"error": "..."}` |
 enum ErrorMapping {
     static let realmHeader = #"Basic realm="sqlpipe""#
@@ -52,6 +57,14 @@ enum ErrorMapping {
                 return plain(.conflict, message)
             case .badInput(let message):
                 return plain(.badRequest, message)
+            case .forbidden(let message):
+                return plain(.forbidden, message)
+            case .limitReached(let message):
+                return plain(.tooManyRequests, message)
+            case .overloaded(let message):
+                var response = plain(.serviceUnavailable, message)
+                response.headers[.retryAfter] = "1"
+                return response
             case .store(let message):
                 logger.error("store failure", metadata: ["error": "\(message)"])
                 return plain(.internalServerError, message)
@@ -75,6 +88,10 @@ enum ErrorMapping {
                 return plain(.notFound, message)
             case .contentTooLarge:
                 return plain(.contentTooLarge, "the request body is larger than \(APILimits.maximumBodySize) bytes (1 MiB)")
+            case .unsupportedMediaType(let given):
+                return plain(
+                    .unsupportedMediaType,
+                    "a request body must be JSON, sent with Content-Type: application/json (got \(given ?? "none"))")
             case .tooManyRequests(let seconds):
                 var response = plain(.tooManyRequests, "too many failed logins from this address: try again in \(seconds) s")
                 response.headers[.retryAfter] = String(seconds)

@@ -13,4 +13,22 @@ struct SQLPipeCommand: AsyncParsableCommand {
         version: SQLPipe.version,
         subcommands: [TransferCommand.self, QueryCommand.self, ConnectionCommand.self, UserCommand.self, ServeCommand.self]
     )
+
+    /// ArgumentParser's own main, except that the services' errors are printed with their control
+    /// characters escaped: their messages quote what databases and API users wrote.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as SQLPipeError {
+            printError("Error: " + error.description)
+            exit(withError: ExitCode.failure)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

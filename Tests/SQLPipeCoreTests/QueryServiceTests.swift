@@ -23,7 +23,8 @@ import Testing
         }
 
         func run(_ sql: String, output: (any StatementSink)? = nil) async throws -> Query {
-            let created = try await store.sqlpipe.queries.create(QueryInput(connectionId: connection.id, query: sql), createdBy: "tester")
+            let created = try await store.sqlpipe.queries.create(
+                QueryInput(connectionId: connection.id, query: sql), by: .adminNamed("tester"))
             #expect(created.status == .queued)
             return try await store.sqlpipe.queries.run(created.id, output: output)
         }
@@ -175,12 +176,12 @@ import Testing
         case .sqlite: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*), '\(marker)' FROM n"
         default: "SELECT SLEEP(60), '\(marker)'"
         }
-        let created = try await setup.store.sqlpipe.queries.create(QueryInput(connectionId: setup.connection.id, query: sql), createdBy: "tester")
+        let created = try await setup.store.sqlpipe.queries.create(QueryInput(connectionId: setup.connection.id, query: sql), by: .adminNamed("tester"))
         async let finished = setup.store.sqlpipe.queries.run(created.id)
-        var running = try await setup.store.sqlpipe.queries.get(created.id)
+        var running = try await setup.store.sqlpipe.queries.get(created.id, for: .machine)
         while running.status == .queued {
             try await Task.sleep(for: .milliseconds(50))
-            running = try await setup.store.sqlpipe.queries.get(created.id)
+            running = try await setup.store.sqlpipe.queries.get(created.id, for: .machine)
         }
         if system == .sqlite {
             try await Task.sleep(for: .milliseconds(300))
@@ -194,7 +195,7 @@ import Testing
             #expect(onServer)
         }
         let requested = ContinuousClock.now
-        _ = try await setup.store.reopen().queries.cancel(created.id)
+        _ = try await setup.store.reopen().queries.cancel(created.id, for: .machine)
         if system != .sqlite {
             // Measured on the server: alone, the statement is gone within about half a second of the request
             // (the store is read four times a second, then PQcancel or KILL QUERY stops it). The bound is for a
@@ -231,7 +232,7 @@ import Testing
     @Test func unknownConnectionsAndEmptyTextAreValidationErrors() async throws {
         let setup = try await Setup(.sqlite)
         let error = await #expect(throws: SQLPipeError.self) {
-            try await setup.store.sqlpipe.queries.create(QueryInput(connectionId: 999, query: " "), createdBy: "tester")
+            try await setup.store.sqlpipe.queries.create(QueryInput(connectionId: 999, query: " "), by: .adminNamed("tester"))
         }
         guard case .validation(let fields) = error else {
             Issue.record("expected a validation error, got \(String(describing: error))")

@@ -22,7 +22,7 @@ import Testing
 
         /// A queued query marked running by a runner that is not this test.
         func running(pid: Int, host: String, leaseExpiresAt: Date) async throws -> Int64 {
-            let created = try await store.sqlpipe.queries.create(QueryInput(connectionId: connection.id, query: "SELECT 1"), createdBy: "tester")
+            let created = try await store.sqlpipe.queries.create(QueryInput(connectionId: connection.id, query: "SELECT 1"), by: .adminNamed("tester"))
             try await store.sqlpipe.store.database.write { db in
                 try db.execute(
                     sql: """
@@ -35,7 +35,7 @@ import Testing
         }
 
         func status(_ id: Int64) async throws -> RunStatus {
-            try await store.sqlpipe.queries.get(id).status
+            try await store.sqlpipe.queries.get(id, for: .machine).status
         }
     }
 
@@ -46,7 +46,7 @@ import Testing
         let live = try await setup.running(pid: Runner.pid, host: Runner.host, leaseExpiresAt: Date().addingTimeInterval(30))
         try await setup.store.sqlpipe.recoverInterrupted()
         #expect(try await setup.status(expired) == .error)
-        #expect(try await setup.store.sqlpipe.queries.get(expired).error?.hasPrefix("interrupted") == true)
+        #expect(try await setup.store.sqlpipe.queries.get(expired, for: .machine).error?.hasPrefix("interrupted") == true)
         #expect(try await setup.status(live) == .running)
     }
 
@@ -68,7 +68,7 @@ import Testing
     @Test func aRunningQueryRenewsItsLease() async throws {
         let setup = try await Setup()
         let created = try await setup.store.sqlpipe.queries.create(
-            QueryInput(connectionId: setup.connection.id, query: "SELECT pg_sleep(1.5)"), createdBy: "tester")
+            QueryInput(connectionId: setup.connection.id, query: "SELECT pg_sleep(1.5)"), by: .adminNamed("tester"))
         let run = Task { try await setup.store.sqlpipe.queries.run(created.id) }
         try await Task.sleep(for: .milliseconds(1000))
         let (lease, started, token) = try await setup.store.sqlpipe.store.database.read { db in
@@ -87,7 +87,7 @@ import Testing
     @Test func aRunTakenFromItsRunnerStopsAndIsNotOverwritten() async throws {
         let setup = try await Setup()
         let created = try await setup.store.sqlpipe.queries.create(
-            QueryInput(connectionId: setup.connection.id, query: "SELECT pg_sleep(20)"), createdBy: "tester")
+            QueryInput(connectionId: setup.connection.id, query: "SELECT pg_sleep(20)"), by: .adminNamed("tester"))
         let run = Task { try await setup.store.sqlpipe.queries.run(created.id) }
         try await Task.sleep(for: .milliseconds(500))
         // What recovery in another process does once it judged the lease expired.
@@ -99,7 +99,7 @@ import Testing
         let started = ContinuousClock.now
         await #expect(throws: SQLPipeError.self) { try await run.value }
         #expect(ContinuousClock.now - started < .seconds(10))
-        let row = try await setup.store.sqlpipe.queries.get(created.id)
+        let row = try await setup.store.sqlpipe.queries.get(created.id, for: .machine)
         #expect(row.status == .error)
         #expect(row.error == "interrupted elsewhere")
     }

@@ -39,7 +39,7 @@ import Testing
         try? FileManager.default.removeItem(atPath: later)
         try FileManager.default.createSymbolicLink(atPath: later, withDestinationPath: store.path)
         let query = try await store.sqlpipe.queries.runNow(
-            QueryInput(connectionId: connection.id, query: "SELECT count(*) FROM users"), createdBy: "tester")
+            QueryInput(connectionId: connection.id, query: "SELECT count(*) FROM users"), by: .adminNamed("tester"))
         #expect(query.status == .error)
         #expect(query.error?.contains("folder of sqlpipe's store") == true, "\(query.error ?? "")")
     }
@@ -53,7 +53,7 @@ import Testing
             QueryInput(
                 connectionId: connection.id,
                 query: "ATTACH '\(store.path)' AS s; UPDATE s.users SET admin = 1 WHERE username = 'plain_me'"),
-            createdBy: "plain_me")
+            by: Caller(username: "plain_me", admin: false))
         #expect(query.status == .error)
         #expect(query.error?.contains("not authorized") == true, "\(query.error ?? "")")
         #expect(try await store.sqlpipe.users.get("plain_me").admin == false)

@@ -15,7 +15,8 @@ import Testing
         let applied = try await store.sqlpipe.store.database.read { db in
             try MetadataStore.migrator.appliedIdentifiers(db)
         }
-        #expect(applied == ["v1: users, connections, transfers, queries"])
+        #expect(
+            applied == ["v1: users, connections, transfers, queries", "v2: restricted connections, secret params, run leases"])
     }
 
     @Test func storeRunsInWALModeWithForeignKeysAndIsPrivate() async throws {

@@ -29,7 +29,7 @@ import Testing
         func transfer(_ query: String, into table: String, schema: String = "", overwrite: Bool) async throws -> Transfer {
             let created = try await store.sqlpipe.transfers.create(
                 TransferInput(sourceID: source.id, targetID: target.id, query: query, targetSchema: schema, targetTable: table, overwrite: overwrite),
-                createdBy: "tester")
+                by: .adminNamed("tester"))
             #expect(created.status == .queued)
             return try await store.sqlpipe.transfers.run(created.id)
         }
@@ -154,7 +154,7 @@ import Testing
                 sourceID: setup.source.id, targetID: setup.target.id,
                 query: "SELECT i::bigint AS i, i::bigint AS v, pg_sleep(0.0005), '\(marker)' AS m FROM generate_series(1, 1000000) AS i",
                 targetTable: table, overwrite: true),
-            createdBy: "tester")
+            by: .adminNamed("tester"))
         let service = setup.store.sqlpipe.transfers
         async let finished = service.run(created.id)
         // Another process would do exactly this: set the request in the store.
@@ -184,7 +184,7 @@ import Testing
         let service = setup.store.sqlpipe.transfers
         let queued = try await service.create(
             TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1 AS a", targetTable: "t"),
-            createdBy: "tester")
+            by: .adminNamed("tester"))
         let cancelled = try await service.cancel(queued.id)
         #expect(cancelled.status == .cancelled)
         await #expect(throws: SQLPipeError.self) { try await service.cancel(queued.id) }
@@ -206,7 +206,7 @@ import Testing
             (TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "select 1", targetSchema: "a\u{0}b", targetTable: "t"), "targetSchema"),
         ]
         for (input, field) in cases {
-            let error = await #expect(throws: SQLPipeError.self) { try await service.create(input, createdBy: "tester") }
+            let error = await #expect(throws: SQLPipeError.self) { try await service.create(input, by: .adminNamed("tester")) }
             guard case .validation(let fields) = error else {
                 Issue.record("expected a validation error for \(field), got \(String(describing: error))")
                 continue
@@ -230,7 +230,7 @@ import Testing
         gone.waitUntilExit()
         let created = try await setup.store.sqlpipe.transfers.create(
             TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1 AS a", targetTable: "t"),
-            createdBy: "tester")
+            by: .adminNamed("tester"))
         try await setup.store.sqlpipe.store.database.write { db in
             try db.execute(
                 sql: "UPDATE transfers SET status = 'running', runner_pid = ?, runner_host = ?, staging_table = ? WHERE id = ?",

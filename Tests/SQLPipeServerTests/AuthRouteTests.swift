@@ -96,15 +96,17 @@ import Testing
         }
     }
 
-    @Test func theLimiterRefillsOverTimeAndKeepsAddressesApart() {
+    @Test func theLimiterRefillsOverTimeRefundsSuccessesAndKeepsAddressesApart() {
         let limiter = LoginRateLimiter(burst: 2, refill: .seconds(10))
         let start = ContinuousClock.now
-        limiter.recordFailure("10.0.0.1", now: start)
-        limiter.recordFailure("10.0.0.1", now: start)
-        #expect(limiter.retryAfter("10.0.0.1", now: start) == 10)
-        #expect(limiter.retryAfter("10.0.0.2", now: start) == nil)
-        #expect(limiter.retryAfter("10.0.0.1", now: start + .seconds(4)) == 6)
-        #expect(limiter.retryAfter("10.0.0.1", now: start + .seconds(10)) == nil)
+        #expect(limiter.take("10.0.0.1", now: start) == .granted)
+        limiter.refund("10.0.0.1", now: start)
+        #expect(limiter.take("10.0.0.1", now: start) == .granted)
+        #expect(limiter.take("10.0.0.1", now: start) == .granted)
+        #expect(limiter.take("10.0.0.1", now: start) == .refused(retryAfterSeconds: 10))
+        #expect(limiter.take("10.0.0.2", now: start) == .granted)
+        #expect(limiter.take("10.0.0.1", now: start + .seconds(4)) == .refused(retryAfterSeconds: 6))
+        #expect(limiter.take("10.0.0.1", now: start + .seconds(10)) == .granted)
     }
 
     @Test func everyRequestIsLoggedOnOneLineWithItsUser() async throws {

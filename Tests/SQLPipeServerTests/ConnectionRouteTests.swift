@@ -138,7 +138,7 @@ import Testing
         let free = try await harness.sqlpipe.connections.create(try world.input(.sqlite, name: "free", file: "a.db"))
         let used = try await harness.sqlpipe.connections.create(try world.input(.sqlite, name: "used", file: "b.db"))
         _ = try await harness.sqlpipe.transfers.create(
-            TransferInput(sourceID: used.id, targetID: used.id, query: "SELECT 1", targetTable: "t"), createdBy: "x")
+            TransferInput(sourceID: used.id, targetID: used.id, query: "SELECT 1", targetTable: "t"), by: .adminNamed("x"))
         try await harness.test { (api: APIClient) async throws in
             let deleted = try await api.request(.delete, "\(prefix)/\(free.id)")
             #expect(deleted.status == .ok)

@@ -75,10 +75,14 @@ import Testing
     @Test func verifiedCredentialsAreCachedUnderAKeyedHashAndExpire() async throws {
         let harness = try await APIHarness()
         let cache = CredentialCache(lifetime: .seconds(60))
-        let middleware = BasicAuthMiddleware(users: harness.sqlpipe.users, cache: cache, limiter: LoginRateLimiter())
-        #expect(try await middleware.authenticate(username: "admin_1", password: APIHarness.admin.password)?.username == "admin_1")
+        let middleware = BasicAuthMiddleware(
+            users: harness.sqlpipe.users, cache: cache, limiter: LoginRateLimiter(), maximumQueuedPerUser: 100)
+        let verified = try await middleware.authenticate(
+            username: "admin_1", password: APIHarness.admin.password, client: "local")
+        #expect(verified?.username == "admin_1")
         #expect(cache.count == 1)
-        #expect(try await middleware.authenticate(username: "admin_1", password: "wrong-password") == nil)
+        #expect(
+            try await middleware.authenticate(username: "admin_1", password: "wrong-password", client: "local") == nil)
         #expect(cache.count == 1)
 
         let key = cache.key(username: "admin_1", password: APIHarness.admin.password)

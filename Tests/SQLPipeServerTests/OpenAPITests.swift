@@ -49,7 +49,7 @@ import Testing
 
     @Test func theDocumentListsExactlyTheRegisteredRoutesWithTheirAccess() async throws {
         let store = try TestStore()
-        let api = buildRouter(sqlpipe: store.sqlpipe, configuration: ServerConfiguration(), workers: nil)
+        let api = try buildRouter(sqlpipe: store.sqlpipe, configuration: ServerConfiguration(), workers: nil)
         let registered = Set(api.routes.endpoints.map {
             Operation(method: $0.method.rawValue.lowercased(), path: $0.openAPIPath, adminOnly: $0.access == .admin, open: $0.access == .open)
         })
@@ -71,7 +71,8 @@ import Testing
     /// The routes of design §3, written out: the server must have each of them.
     @Test func everyRouteOfTheDesignIsRegistered() throws {
         let store = try TestStore()
-        let routes = Set(buildRouter(sqlpipe: store.sqlpipe, configuration: ServerConfiguration(), workers: nil).routes.endpoints.map(\.description))
+        let router = try buildRouter(sqlpipe: store.sqlpipe, configuration: ServerConfiguration(), workers: nil)
+        let routes = Set(router.routes.endpoints.map(\.description))
         let design = [
             "POST /api/v1/transfers", "GET /api/v1/transfers", "GET /api/v1/transfers/{id}",
             "PATCH /api/v1/cancel-transfer/{id}", "DELETE /api/v1/transfers/{id}", "POST /api/v1/queries",

@@ -74,7 +74,7 @@ import Testing
         let setup = try await Setup()
         for index in 1...3 {
             _ = try await setup.harness.sqlpipe.queries.create(
-                QueryInput(connectionId: setup.connection.id, query: "SELECT \(index)"), createdBy: "tester")
+                QueryInput(connectionId: setup.connection.id, query: "SELECT \(index)"), by: .adminNamed("tester"))
         }
         try await setup.harness.test { (api: APIClient) async throws in
             let page = try await api.request(.get, "/api/v1/queries?page=2&page_size=2", as: APIHarness.plain)

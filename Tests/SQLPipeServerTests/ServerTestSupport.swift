@@ -102,7 +102,7 @@ struct APIClient: Sendable {
     ) async throws -> APIResponse {
         var headers = user?.header ?? [:]
         headers.append(contentsOf: extra)
-        if body != nil { headers[.contentType] = "application/json" }
+        if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
         let response = try await client.executeRequest(
             uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
         return APIResponse(status: response.status, headers: response.headers, text: String(buffer: response.body))

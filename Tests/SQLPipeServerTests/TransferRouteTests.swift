@@ -108,7 +108,7 @@ import Testing
         for index in 0..<25 {
             var input = TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT \(index)", targetTable: "t")
             input.overwrite = false
-            _ = try await setup.harness.sqlpipe.transfers.create(input, createdBy: "tester")
+            _ = try await setup.harness.sqlpipe.transfers.create(input, by: .adminNamed("tester"))
         }
         try await setup.harness.test { (api: APIClient) async throws in
             let first = try await api.request(.get, "/api/v1/transfers", as: APIHarness.plain)
@@ -180,7 +180,7 @@ import Testing
     @Test func deleteIsForAdminsAndRefusesARunningTransfer() async throws {
         let setup = try await Setup()
         let running = try await setup.harness.sqlpipe.transfers.create(
-            TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1", targetTable: "t"), createdBy: "x")
+            TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1", targetTable: "t"), by: .adminNamed("x"))
         // Claimed by a (still living) process: this one.
         try await setup.harness.sqlpipe.store.markRunningForTest(transfer: running.id)
         try await setup.harness.test { (api: APIClient) async throws in

@@ -31,7 +31,7 @@ import Testing
         func transfer(_ query: String, table: String) async throws -> Transfer {
             try await sqlpipe.transfers.create(
                 TransferInput(sourceID: pg.id, targetID: pg.id, query: query, targetTable: world.uniqueName(table), overwrite: true),
-                createdBy: "tester")
+                by: .adminNamed("tester"))
         }
 
         func drop(_ tables: [String]) {
@@ -45,7 +45,7 @@ import Testing
         let setup = try await Setup()
         defer { setup.drop(["wp_a", "wp_b"]) }
         let first = try await setup.transfer("SELECT pg_sleep(0.2)::text AS a", table: "wp_a")
-        let second = try await setup.sqlpipe.queries.create(QueryInput(connectionId: setup.pg.id, query: "SELECT pg_sleep(0.2)"), createdBy: "tester")
+        let second = try await setup.sqlpipe.queries.create(QueryInput(connectionId: setup.pg.id, query: "SELECT pg_sleep(0.2)"), by: .adminNamed("tester"))
         let third = try await setup.transfer("SELECT pg_sleep(0.2)::text AS b", table: "wp_b")
         let pool = setup.pool(maxConcurrency: 1)
         let running = Task { try await pool.run() }
@@ -56,7 +56,7 @@ import Testing
         pool.stop()
         try await running.value
         let a = try await setup.sqlpipe.transfers.get(first.id)
-        let b = try await setup.sqlpipe.queries.get(second.id)
+        let b = try await setup.sqlpipe.queries.get(second.id, for: .machine)
         let c = try await setup.sqlpipe.transfers.get(third.id)
         #expect([a.status, b.status, c.status] == [.complete, .complete, .complete])
         let startedA = try #require(a.startedAt), stoppedA = try #require(a.stoppedAt)

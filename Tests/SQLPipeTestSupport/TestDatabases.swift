@@ -103,3 +103,8 @@ extension Data {
         range(of: Data(text.utf8)) != nil
     }
 }
+
+extension Caller {
+    /// A caller with every right, as the CLI is, under another name.
+    public static func adminNamed(_ username: String) -> Caller { Caller(username: username, admin: true) }
+}

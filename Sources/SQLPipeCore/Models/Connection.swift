@@ -14,14 +14,16 @@ public struct Connection: Codable, Equatable, Sendable {
     public var username: String
     public var accountId: String
     public var params: [String: String]
+    /// Only admins may name it in a transfer or query.
+    public var restricted: Bool
     /// Whether a live check succeeded just now; only details (`show`, `GET /connections/{id}`) carry it.
     public var canConnect: Bool?
     /// Why the live check failed, when it did.
     public var connectError: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, createdAt, updatedAt, name, dsType, hostname, port, dbName, username, accountId, params, canConnect
-        case connectError
+        case id, createdAt, updatedAt, name, dsType, hostname, port, dbName, username, accountId, params, restricted
+        case canConnect, connectError
     }
 
     /// `port` is null for SQLite rather than absent; the live check's fields appear only in details.
@@ -38,6 +40,7 @@ public struct Connection: Codable, Equatable, Sendable {
         try container.encode(username, forKey: .username)
         try container.encode(accountId, forKey: .accountId)
         try container.encode(params, forKey: .params)
+        try container.encode(restricted, forKey: .restricted)
         try container.encodeIfPresent(canConnect, forKey: .canConnect)
         try container.encodeIfPresent(connectError, forKey: .connectError)
     }
@@ -54,11 +57,12 @@ public struct ConnectionInput: Codable, Equatable, Sendable {
     public var accountId: String?
     public var params: [String: String]?
     public var password: String?
+    public var restricted: Bool?
 
     public init(
         name: String? = nil, dsType: String? = nil, hostname: String? = nil, port: Int? = nil,
         dbName: String? = nil, username: String? = nil, accountId: String? = nil,
-        params: [String: String]? = nil, password: String? = nil
+        params: [String: String]? = nil, password: String? = nil, restricted: Bool? = nil
     ) {
         self.name = name
         self.dsType = dsType
@@ -69,6 +73,7 @@ public struct ConnectionInput: Codable, Equatable, Sendable {
         self.accountId = accountId
         self.params = params
         self.password = password
+        self.restricted = restricted
     }
 
     /// The fields of `patch` that are set, laid over these.
@@ -77,7 +82,7 @@ public struct ConnectionInput: Codable, Equatable, Sendable {
             name: patch.name ?? name, dsType: patch.dsType ?? dsType, hostname: patch.hostname ?? hostname,
             port: patch.port ?? port, dbName: patch.dbName ?? dbName, username: patch.username ?? username,
             accountId: patch.accountId ?? accountId, params: patch.params ?? params,
-            password: patch.password ?? password
+            password: patch.password ?? password, restricted: patch.restricted ?? restricted
         )
     }
 }

@@ -46,11 +46,12 @@ public struct QueryResult: Codable, Equatable, Sendable {
 
     public var columns: [Column]
     public var rows: [[JSONValue]]
-    /// Whether rows were left out to keep the preview within its limits (1,000 rows, 1 MiB).
+    /// Whether rows were left out to keep the preview within its limits (1,000 rows, 1 MiB of JSON).
     public var truncated: Bool
 }
 
-/// A query as the API and `--json` show it.
+/// A query as the API and `--json` show it. Its `result` is in details only, and only for its creator and
+/// admins: elsewhere the field is absent (`includesResult` false), while null means no result (yet).
 public struct Query: Codable, Equatable, Sendable {
     public var id: Int64
     public var createdAt: Date
@@ -63,6 +64,8 @@ public struct Query: Codable, Equatable, Sendable {
     public var result: QueryResult?
     public var startedAt: Date?
     public var stoppedAt: Date?
+    /// Whether `result` is part of this view of the query (not a field of its own).
+    public var includesResult = true
 
     enum CodingKeys: String, CodingKey {
         case id, createdAt, createdBy, connectionId, query, status, error, rowsAffected, result, startedAt, stoppedAt
@@ -79,7 +82,7 @@ public struct Query: Codable, Equatable, Sendable {
         try container.encode(status, forKey: .status)
         try container.encode(error, forKey: .error)
         try container.encode(rowsAffected, forKey: .rowsAffected)
-        try container.encode(result, forKey: .result)
+        if includesResult { try container.encode(result, forKey: .result) }
         try container.encode(startedAt, forKey: .startedAt)
         try container.encode(stoppedAt, forKey: .stoppedAt)
     }

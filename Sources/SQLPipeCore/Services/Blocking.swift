@@ -47,3 +47,60 @@ private final class ResumeOnce<T: Sendable>: @unchecked Sendable {
         waiting?.resume(with: result)
     }
 }
+
+/// Runs blocking work off the cooperative pool with at most `width` items at once (bcrypt: one core each).
+/// At most `queueLimit` more wait their turn, in order; beyond that `run` refuses at once, so that a flood
+/// of logins cannot queue without bound.
+final class BoundedBlockingExecutor: @unchecked Sendable {
+    let width: Int
+    let queueLimit: Int
+    private let lock = NSLock()
+    private var running = 0
+    private var waiting: [CheckedContinuation<Void, any Error>] = []
+
+    init(width: Int = ProcessInfo.processInfo.activeProcessorCount, queueLimit: Int? = nil) {
+        self.width = max(1, width)
+        self.queueLimit = queueLimit ?? max(1, width) * 32
+    }
+
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await acquire()
+        defer { release() }
+        return try await runBlocking(body)
+    }
+
+    private enum Admission { case now, queued, refused }
+
+    private func acquire() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let admission: Admission = lock.withLock {
+                if running < width {
+                    running += 1
+                    return .now
+                }
+                guard waiting.count < queueLimit else { return .refused }
+                waiting.append(continuation)
+                return .queued
+            }
+            switch admission {
+            case .now: continuation.resume()
+            case .queued: break
+            case .refused:
+                continuation.resume(
+                    throwing: SQLPipeError.overloaded("too many password checks are waiting: try again in a moment"))
+            }
+        }
+    }
+
+    /// Hands the slot to the next in line, or frees it.
+    private func release() {
+        let next: CheckedContinuation<Void, any Error>? = lock.withLock {
+            if waiting.isEmpty {
+                running -= 1
+                return nil
+            }
+            return waiting.removeFirst()
+        }
+        next?.resume()
+    }
+}

@@ -30,7 +30,7 @@ public struct ConnectionService: Sendable {
             hostname: valid.config.hostname, port: valid.port, dbName: valid.config.database,
             username: valid.config.username, accountId: valid.accountId, params: options.shown,
             passwordCiphertext: try valid.config.password.isEmpty ? nil : secrets.seal(valid.config.password),
-            restricted: false, secretParamsCiphertext: options.sealed)
+            restricted: input.restricted ?? false, secretParamsCiphertext: options.sealed)
         let inserted = try await store.write { db in
             try Self.ensureNameIsFree(row.name, except: nil, in: db)
             var inserted = row
@@ -57,6 +57,17 @@ public struct ConnectionService: Sendable {
                 connection.canConnect = false
                 connection.connectError = message
             }
+        }
+        return connection
+    }
+
+    /// The connection `id` names in the field `field` of a transfer or query of `caller`: a restricted one
+    /// is for admins only.
+    func usable(_ id: Int64, field: String, by caller: Caller) async throws -> Connection {
+        let connection = try await get(String(id))
+        if connection.restricted && !caller.admin {
+            throw SQLPipeError.forbidden(
+                "\(field): connection '\(connection.name)' (id \(id)) is restricted: only admins may use it")
         }
         return connection
     }
@@ -113,6 +124,7 @@ public struct ConnectionService: Sendable {
         row.accountId = valid.accountId
         row.params = options.shown
         row.secretParamsCiphertext = options.sealed
+        row.restricted = patch.restricted ?? current.restricted
         if patch.password != nil || valid.system == .sqlite {
             row.passwordCiphertext = valid.config.password.isEmpty ? nil : try secrets.seal(valid.config.password)
         }
@@ -268,6 +280,7 @@ public struct ConnectionService: Sendable {
         return Connection(
             id: id, createdAt: row.createdAt, updatedAt: row.updatedAt, name: row.name, dsType: system,
             hostname: row.hostname, port: row.port, dbName: row.dbName, username: row.username,
-            accountId: row.accountId, params: row.params, canConnect: nil, connectError: nil)
+            accountId: row.accountId, params: row.params, restricted: row.restricted, canConnect: nil,
+            connectError: nil)
     }
 }

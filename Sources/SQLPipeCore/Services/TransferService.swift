@@ -7,28 +7,28 @@ public struct TransferService: Sendable {
     let store: MetadataStore
     let connections: ConnectionService
 
-    public static var defaultCreatedBy: String { Runner.osUser }
-
     /// Stores a new transfer in `queued`. It runs with `run`, in this process or a server's worker.
-    public func create(_ input: TransferInput, createdBy: String) async throws -> Transfer {
-        let row = try await validated(input, createdBy: createdBy)
-        return try Self.resource(try await RunLifecycle.insert(row, claimed: false, in: store).0)
+    public func create(_ input: TransferInput, by caller: Caller) async throws -> Transfer {
+        let (inserted, _) = try await RunLifecycle.insert(try await validated(input, by: caller), claimed: false, in: store)
+        try await ActiveRunQuota.admit(inserted, of: caller, in: store)
+        return try Self.resource(inserted)
     }
 
     /// Stores a new transfer already claimed by this process and runs it to its end: the CLI's foreground
     /// run.
     @discardableResult
     public func runNow(
-        _ input: TransferInput, createdBy: String, control: TransferControl = TransferControl()
+        _ input: TransferInput, by caller: Caller, control: TransferControl = TransferControl()
     ) async throws -> Transfer {
         let (claimed, claim) = try await RunLifecycle.insert(
-            try await validated(input, createdBy: createdBy), claimed: true, in: store
+            try await validated(input, by: caller), claimed: true, in: store
         ) { row, id in row.stagingTable = Self.stagingName(for: id) }
+        try await ActiveRunQuota.admit(claimed, of: caller, in: store)
         guard let claim, let staging = claimed.stagingTable else { throw SQLPipeError.store("a stored transfer has no claim") }
         return try await execute(claimed, claim: claim, staging: staging, control: control)
     }
 
-    private func validated(_ input: TransferInput, createdBy: String) async throws -> TransferRow {
+    private func validated(_ input: TransferInput, by caller: Caller) async throws -> TransferRow {
         var problems: [String: String] = [:]
         let query = (input.query ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if query.isEmpty { problems["query"] = "must be provided" }
@@ -36,8 +36,8 @@ public struct TransferService: Sendable {
         let table = input.targetTable ?? ""
         let schema = input.targetSchema ?? ""
         if table.isEmpty { problems["targetTable"] = "must be provided" }
-        let source = try await connection(input.sourceID, field: "sourceID", into: &problems)
-        let target = try await connection(input.targetID, field: "targetID", into: &problems)
+        let source = try await connection(input.sourceID, field: "sourceID", by: caller, into: &problems)
+        let target = try await connection(input.targetID, field: "targetID", by: caller, into: &problems)
         if let target {
             let dialect = Drivers.dialect(for: target.dsType)
             if !table.isEmpty {
@@ -53,7 +53,8 @@ public struct TransferService: Sendable {
         }
         guard problems.isEmpty, let source, let target else { throw SQLPipeError.validation(problems) }
         let row = TransferRow(
-            id: nil, createdAt: Date(), createdBy: createdBy, sourceId: source.id, targetId: target.id, query: query,
+            id: nil, createdAt: Date(), createdBy: caller.username, sourceId: source.id, targetId: target.id,
+            query: query,
             targetSchema: schema, targetTable: table, overwrite: input.overwrite ?? false, status: RunStatus.queued.rawValue,
             error: nil, warnings: [], rowsTransferred: 0, startedAt: nil, stoppedAt: nil, runnerPid: nil,
             runnerHost: nil, cancelRequested: false, stagingTable: nil, cleanupPending: false, leaseExpiresAt: nil,
@@ -61,13 +62,15 @@ public struct TransferService: Sendable {
         return row
     }
 
-    private func connection(_ id: Int64?, field: String, into problems: inout [String: String]) async throws -> Connection? {
+    private func connection(
+        _ id: Int64?, field: String, by caller: Caller, into problems: inout [String: String]
+    ) async throws -> Connection? {
         guard let id else {
             problems[field] = "must be provided"
             return nil
         }
         do {
-            return try await connections.get(String(id))
+            return try await connections.usable(id, field: field, by: caller)
         } catch SQLPipeError.notFound {
             problems[field] = "no connection with id \(id)"
             return nil

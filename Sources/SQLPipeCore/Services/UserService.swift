@@ -6,10 +6,13 @@ import GRDB
 public struct UserService: Sendable {
     let store: MetadataStore
     let hasher: PasswordHasher
+    /// bcrypt takes a core for tens of milliseconds: at most one hash per core at once, and a bounded queue.
+    let hashing: BoundedBlockingExecutor
 
     public init(store: MetadataStore, hasher: PasswordHasher = PasswordHasher()) {
         self.store = store
         self.hasher = hasher
+        self.hashing = BoundedBlockingExecutor()
     }
 
     public func create(_ input: UserInput) async throws -> User {
@@ -93,7 +96,7 @@ public struct UserService: Sendable {
     public func verify(username: String, password: String) async throws -> Credentials? {
         let row = try await store.read { db in try Self.row(username: username, in: db) }
         let hash = row?.passwordHash ?? UserRules.decoyHash
-        let matches = try await runBlocking { [hasher] in hasher.verify(password, hash: hash) }
+        let matches = try await hashing.run { [hasher] in hasher.verify(password, hash: hash) }
         guard matches, let row else { return nil }
         return Credentials(user: try Self.resource(row), fingerprint: Self.fingerprint(row))
     }
@@ -125,7 +128,7 @@ public struct UserService: Sendable {
     // MARK: - Helpers
 
     private func hash(_ password: String) async throws -> String {
-        try await runBlocking { [hasher] in hasher.hash(password) }
+        try await hashing.run { [hasher] in hasher.hash(password) }
     }
 
     private func find(_ reference: String) async throws -> UserRow {

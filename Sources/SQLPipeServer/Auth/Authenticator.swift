@@ -1,17 +1,41 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
 import Logging
 import SQLPipeCore
 
+/// Replaces the peer address with the client's when the peer is a trusted proxy (`ClientResolver`).
+struct ClientAddressMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    let resolver: ClientResolver
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard !resolver.trustedProxies.isEmpty else { return try await next(request, context) }
+        var context = context
+        context.clientAddress = resolver.client(
+            peer: context.clientAddress, forwardedFor: request.headers[values: .xForwardedFor])
+        return try await next(request, context)
+    }
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = Self("X-Forwarded-For")!
+}
+
 /// HTTP Basic Auth on every route but the healthcheck. A request without valid credentials stops here
-/// with 401 (and `WWW-Authenticate`); an address with too many recent failures gets 429.
+/// with 401 (and `WWW-Authenticate`). Credentials verified a moment ago need no bcrypt; any other check
+/// takes a token of the client's address first, and an address with none left gets 429 before any bcrypt.
 struct BasicAuthMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
     let users: UserService
     let cache: CredentialCache
     let limiter: LoginRateLimiter
+    let maximumQueuedPerUser: Int
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -19,23 +43,22 @@ struct BasicAuthMiddleware: RouterMiddleware {
         guard let basic = request.headers.basic else {
             throw APIError.unauthorized("authentication required (HTTP Basic Auth)")
         }
-        if let seconds = limiter.retryAfter(context.clientAddress) {
-            throw APIError.tooManyRequests(retryAfterSeconds: seconds)
-        }
-        guard let user = try await authenticate(username: basic.username, password: basic.password) else {
-            limiter.recordFailure(context.clientAddress)
+        guard let user = try await authenticate(
+            username: basic.username, password: basic.password, client: context.clientAddress) else {
             context.logger.notice(
                 "failed login", metadata: ["user": "\(basic.username)", "client": "\(context.clientAddress)"])
             throw APIError.unauthorized("wrong username or password")
         }
         var context = context
-        context.identity = AuthenticatedUser(id: user.id, username: user.username, admin: user.admin)
+        context.identity = AuthenticatedUser(
+            id: user.id, username: user.username, admin: user.admin,
+            maximumActiveRuns: user.admin ? nil : maximumQueuedPerUser)
         context.note.user = user.username
         return try await next(request, context)
     }
 
-    /// The user these credentials belong to now, or nil.
-    func authenticate(username: String, password: String) async throws -> User? {
+    /// The user these credentials belong to now, or nil. `client` is the address whose tokens a check takes.
+    func authenticate(username: String, password: String, client: String) async throws -> User? {
         let key = cache.key(username: username, password: password)
         if let entry = cache.entry(key) {
             // Verified a moment ago: valid while the stored credentials are still the ones verified.
@@ -46,7 +69,20 @@ struct BasicAuthMiddleware: RouterMiddleware {
             }
             cache.remove(key)
         }
-        guard let verified = try await users.verify(username: username, password: password) else { return nil }
+        let bucket = IPAddress(client)?.bucket ?? client
+        if case .refused(let seconds) = limiter.take(bucket) {
+            throw APIError.tooManyRequests(retryAfterSeconds: seconds)
+        }
+        let verified: UserService.Credentials?
+        do {
+            verified = try await users.verify(username: username, password: password)
+        } catch SQLPipeError.overloaded(let message) {
+            // Refused before bcrypt ran: nothing was tried, so nothing is spent.
+            limiter.refund(bucket)
+            throw SQLPipeError.overloaded(message)
+        }
+        guard let verified else { return nil }
+        limiter.refund(bucket)
         cache.store(key, username: username, fingerprint: verified.fingerprint)
         return verified.user
     }

@@ -1,11 +1,18 @@
 import Foundation
 
-/// Limits failed logins per client address with a token bucket: `burst` failures at once, then one more
-/// every `refill`. An address with no token left is refused (429) before its credentials are even checked.
+/// Limits password checks per client address with a token bucket: `burst` at once, then one more every
+/// `refill`. A check takes its token before bcrypt runs, and a successful login gives it back, so parallel
+/// wrong passwords cannot all start before the first failure counts. An address with no token left is
+/// refused (429) without a check. Addresses are bucketed as `ClientAddress.bucket` says (IPv6 by /64).
 final class LoginRateLimiter: @unchecked Sendable {
     struct Bucket {
         var tokens: Double
         var updated: ContinuousClock.Instant
+    }
+
+    enum Admission: Equatable {
+        case granted
+        case refused(retryAfterSeconds: Int)
     }
 
     let burst: Int
@@ -18,38 +25,45 @@ final class LoginRateLimiter: @unchecked Sendable {
         self.refill = refill
     }
 
-    private var refillSeconds: Double {
-        Double(refill.components.seconds) + Double(refill.components.attoseconds) / 1e18
-    }
+    private var refillSeconds: Double { refill.seconds }
 
-    private func current(_ address: String, now: ContinuousClock.Instant) -> Bucket {
-        guard var bucket = buckets[address] else { return Bucket(tokens: Double(burst), updated: now) }
-        let elapsed = now - bucket.updated
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        bucket.tokens = min(Double(burst), bucket.tokens + seconds / refillSeconds)
+    private func current(_ key: String, now: ContinuousClock.Instant) -> Bucket {
+        guard var bucket = buckets[key] else { return Bucket(tokens: Double(burst), updated: now) }
+        bucket.tokens = min(Double(burst), bucket.tokens + (now - bucket.updated).seconds / refillSeconds)
         bucket.updated = now
         return bucket
     }
 
-    /// Seconds to wait before `address` may try again, or nil when it may try now.
-    func retryAfter(_ address: String, now: ContinuousClock.Instant = .now) -> Int? {
+    /// Takes a token of `key` for one password check, or says how many seconds to wait for the next.
+    func take(_ key: String, now: ContinuousClock.Instant = .now) -> Admission {
         lock.withLock {
-            let bucket = current(address, now: now)
-            guard bucket.tokens < 1 else { return nil }
-            return max(1, Int(((1 - bucket.tokens) * refillSeconds).rounded(.up)))
-        }
-    }
-
-    /// Counts a failed login of `address`.
-    func recordFailure(_ address: String, now: ContinuousClock.Instant = .now) {
-        lock.withLock {
-            var bucket = current(address, now: now)
-            bucket.tokens = max(0, bucket.tokens - 1)
-            buckets[address] = bucket
+            var bucket = current(key, now: now)
+            guard bucket.tokens >= 1 else {
+                return .refused(retryAfterSeconds: max(1, Int(((1 - bucket.tokens) * refillSeconds).rounded(.up))))
+            }
+            bucket.tokens -= 1
+            buckets[key] = bucket
             if buckets.count > 10_000 {
                 // Forget the addresses whose buckets are full again.
                 buckets = buckets.filter { current($0.key, now: now).tokens < Double(burst) }
             }
+            return .granted
         }
+    }
+
+    /// Gives back the token of a check that succeeded: only failures use the budget up.
+    func refund(_ key: String, now: ContinuousClock.Instant = .now) {
+        lock.withLock {
+            guard var bucket = buckets[key] else { return }
+            bucket = current(key, now: now)
+            bucket.tokens = min(Double(burst), bucket.tokens + 1)
+            buckets[key] = bucket
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -3,7 +3,9 @@ import SQLPipeCore
 
 /// `/api/v1/connections` (admins only), and the reference's singular `DELETE /api/v1/connection/{id}`.
 struct ConnectionsController {
-    static let fields = ["name", "dsType", "hostname", "port", "dbName", "username", "accountId", "params", "password"]
+    static let fields = [
+        "name", "dsType", "hostname", "port", "dbName", "username", "accountId", "params", "password", "restricted",
+    ]
 
     let connections: ConnectionService
 

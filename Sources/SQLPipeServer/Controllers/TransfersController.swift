@@ -18,9 +18,9 @@ struct TransfersController {
 
     /// 202: it runs in the background.
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let user = try context.requireUser()
+        let caller = try context.caller()
         let input = try await RequestBody.decode(TransferInput.self, fields: Self.createFields, from: request, context: context)
-        let transfer = try await transfers.create(input, createdBy: user.username)
+        let transfer = try await transfers.create(input, by: caller)
         workers?.submitted()
         return JSONResponse.make(.accepted, Envelope("transfer", transfer))
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import SQLPipeCore
 
 /// One log line per request: method, path, status, duration and user (when one was authenticated).
 struct RequestLogMiddleware: RouterMiddleware {
@@ -25,7 +26,7 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     private func log(_ request: Request, _ status: Int, _ started: ContinuousClock.Instant, _ context: Context) {
         let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = elapsed.seconds * 1000
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
             "path": .string(request.uri.path),
@@ -78,7 +79,7 @@ public struct LineLogHandler: LogHandler {
         line.reserveCapacity(256)
         switch format {
         case .text:
-            line += time + " \(event.level) \(event.message)"
+            line += time + " \(event.level) " + TerminalText.escaped("\(event.message)")
             for (key, value) in all.sorted(by: { $0.key < $1.key }) {
                 line += " " + key + "=" + Self.textValue("\(value)")
             }
@@ -123,7 +124,7 @@ public struct LineLogHandler: LogHandler {
             case "\n": line += "\\n"
             case "\r": line += "\\r"
             case "\t": line += "\\t"
-            case _ where scalar.value < 0x20:
+            case _ where TerminalText.isControl(scalar):
                 let hex = String(scalar.value, radix: 16)
                 line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: line.unicodeScalars.append(scalar)
@@ -132,14 +133,24 @@ public struct LineLogHandler: LogHandler {
         line += "\""
     }
 
-    /// Quotes a value that holds spaces, quotes or `=`, so that every line splits back into its fields.
-    private static func textValue(_ value: String) -> String {
-        guard value.isEmpty || value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) else {
+    /// Quotes a value that holds spaces, quotes, `=`, backslashes or control characters (escaped), so that
+    /// every line splits back into its fields and no value can start a line of its own.
+    static func textValue(_ value: String) -> String {
+        guard value.isEmpty || value.unicodeScalars.contains(where: {
+            $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || TerminalText.isControl($0)
+        }) else {
             return value
         }
-        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
-        return "\"\(escaped)\""
+        var quoted = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": quoted += "\\\\"
+            case "\"": quoted += "\\\""
+            case _ where TerminalText.isControl(scalar): quoted += TerminalText.escape(scalar)
+            default: quoted.unicodeScalars.append(scalar)
+            }
+        }
+        return quoted + "\""
     }
 }
 

@@ -3,12 +3,16 @@ import Hummingbird
 import NIOCore
 import SQLPipeCore
 
-/// Reads a JSON request body strictly: at most 1 MiB (413), well-formed (400 with where it broke), an
-/// object, no field outside `fields` (400 naming it), each value of the right type (400 naming the field).
+/// Reads a JSON request body strictly: declared `application/json` (415), at most 1 MiB (413), well-formed
+/// (400 with where it broke), an object, no field outside `fields` (400 naming it), each value of the right type (400 naming the field).
 enum RequestBody {
     static func decode<Value: Decodable>(
         _ type: Value.Type, fields: [String], from request: Request, context: APIRequestContext
     ) async throws -> Value {
+        // Also here: a chunked body need not say so in a header the middleware sees.
+        guard isJSON(request.headers[.contentType]) else {
+            throw APIError.unsupportedMediaType(request.headers[.contentType])
+        }
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > context.maxUploadSize {
             throw APIError.contentTooLarge
         }
@@ -96,7 +100,38 @@ enum RequestBody {
     }
 }
 
+/// Refuses a body that is not declared JSON (415) before anything reads it or checks credentials. A web
+/// page may post `text/plain` to any address without asking, and the browser would add its cached Basic
+/// credentials; `application/json` from another origin needs a CORS preflight, which this server never grants.
+struct JSONBodyMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if request.hasBody, !RequestBody.isJSON(request.headers[.contentType]) {
+            throw APIError.unsupportedMediaType(request.headers[.contentType])
+        }
+        return try await next(request, context)
+    }
+}
+
+extension RequestBody {
+    /// `application/json`, with or without parameters such as `; charset=utf-8`.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+}
+
 extension Request {
+    /// Whether the request carries a body: a non-zero `Content-Length`, or chunks.
+    var hasBody: Bool {
+        if let length = headers[.contentLength] { return length.trimmingCharacters(in: .whitespaces) != "0" }
+        return headers[.transferEncoding] != nil
+    }
+
     /// A query parameter as an integer; a value that is not one is a validation error on that parameter.
     func integerQuery(_ name: String, into problems: inout [String: String]) -> Int? {
         guard let raw = uri.queryParameters.get(name) else { return nil }

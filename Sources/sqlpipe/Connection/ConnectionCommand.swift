@@ -27,6 +27,7 @@ extension Connection {
         if !params.isEmpty {
             fields.append(("params", params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
         }
+        fields.append(("restricted", restricted ? "yes (admins only)" : "no"))
         fields += [("createdAt", Formatting.timestamp(createdAt)), ("updatedAt", Formatting.timestamp(updatedAt))]
         if let canConnect {
             fields.append(("canConnect", canConnect ? "yes" : "no: " + (connectError ?? "")))

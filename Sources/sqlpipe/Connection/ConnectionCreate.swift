@@ -16,10 +16,13 @@ extension ConnectionCommand {
         @OptionGroup var password: PasswordOptions
         @Flag(help: "Store it without connecting first.")
         var skipTest = false
+        @Flag(help: "Only admins may name it in transfers and queries through the API (the CLI may always).")
+        var restricted = false
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             var input = try fields.input(fillDefaults: true)
+            input.restricted = restricted
             if let given = try password.read(prompt: "Password for \(input.username ?? "")@\(input.hostname ?? ""): ") {
                 input.password = given
             } else if input.password == nil, input.dsType != "sqlite", Terminal.inputIsTerminal, !global.json {
@@ -31,7 +34,7 @@ extension ConnectionCommand {
             if global.json {
                 try Output(json: true).one("connection", connection, fields: [])
             } else {
-                print("created connection \(connection.name) (id \(connection.id)): \(connection.summary)")
+                printLine("created connection \(connection.name) (id \(connection.id)): \(connection.summary)")
             }
         }
     }

@@ -19,7 +19,7 @@ extension ConnectionCommand {
             if global.json {
                 try Output(json: true).printJSON(TestReport(connection: tested, serverVersion: version))
             } else {
-                print("\(tested.name): connected to \(version) in \(milliseconds) ms")
+                printLine("\(tested.name): connected to \(version) in \(milliseconds) ms")
             }
         }
     }

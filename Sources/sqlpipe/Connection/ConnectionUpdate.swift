@@ -13,12 +13,16 @@ extension ConnectionCommand {
         @OptionGroup var password: PasswordOptions
         @Flag(help: "Store the change without connecting first.")
         var skipTest = false
+        @Option(help: ArgumentHelp(
+            "Whether only admins may name it in transfers and queries through the API.", valueName: "true|false"))
+        var restricted: Bool?
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             let connections = try await global.open().connections
             let stored = try await connections.get(connection)
             var patch = try fields.input(fillDefaults: false, storedSystem: stored.dsType)
+            patch.restricted = restricted
             if let given = try password.read(prompt: "New password for \(connection): ") {
                 patch.password = given
             }
@@ -26,7 +30,7 @@ extension ConnectionCommand {
             if global.json {
                 try Output(json: true).one("connection", updated, fields: [])
             } else {
-                print("updated connection \(updated.name) (id \(updated.id)): \(updated.summary)")
+                printLine("updated connection \(updated.name) (id \(updated.id)): \(updated.summary)")
             }
         }
     }

@@ -11,13 +11,13 @@ extension QueryCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let query = try await global.open().queries.cancel(id)
+            let query = try await global.open().queries.cancel(id, for: .machine)
             if global.json {
                 try Output(json: true).one("query", query, fields: [])
             } else if query.status == .cancelled {
-                print("query \(query.id) cancelled")
+                printLine("query \(query.id) cancelled")
             } else {
-                print("query \(query.id): cancel requested; it stops within a second")
+                printLine("query \(query.id): cancel requested; it stops within a second")
             }
         }
     }

@@ -36,11 +36,11 @@ extension QueryCommand {
             let connectionID = try await sqlpipe.connections.get(connection).id
             let input = QueryInput(connectionId: connectionID, query: try sql.text())
             if detach {
-                let created = try await sqlpipe.queries.create(input, createdBy: TransferService.defaultCreatedBy)
+                let created = try await sqlpipe.queries.create(input, by: .machine)
                 if global.json {
                     try Output(json: true).one("query", created, fields: [])
                 } else {
-                    print("queued query \(created.id)")
+                    printLine("queued query \(created.id)")
                 }
                 return
             }
@@ -51,7 +51,7 @@ extension QueryCommand {
             let printer = global.json ? nil : ResultPrinter(format: format)
             // Stored already claimed by this process, so that a running server does not take it too.
             let finished = try await sqlpipe.queries.runNow(
-                input, createdBy: TransferService.defaultCreatedBy, control: control, output: printer)
+                input, by: .machine, control: control, output: printer)
             printer?.flush()
             if global.json {
                 try Output(json: true).one("query", finished, fields: [])

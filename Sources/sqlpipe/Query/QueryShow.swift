@@ -10,7 +10,7 @@ extension QueryCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let query = try await global.open().queries.get(id)
+            let query = try await global.open().queries.get(id, for: .machine)
             try Output(json: global.json).one("query", query, fields: query.detailFields)
         }
     }

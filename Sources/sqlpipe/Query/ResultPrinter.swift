@@ -81,7 +81,7 @@ final class ResultPrinter: StatementSink, @unchecked Sendable {
 
     /// Sizes the columns by the header and the rows kept so far, and prints them.
     private func printTableHead() {
-        var widths = columns.map { $0.name.count }
+        var widths = columns.map { Self.flattened($0.name).count }
         for row in tableRows {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Self.flattened(cell ?? "").count) }
         }
@@ -100,8 +100,9 @@ final class ResultPrinter: StatementSink, @unchecked Sendable {
         }.joined(separator: " | ")
     }
 
+    /// A table cell on one line, without control characters (CSV, TSV and JSON have exact escapes of their own).
     private static func flattened(_ text: String) -> String {
-        text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\r", with: "\\r")
+        TerminalText.escaped(text)
     }
 
     /// RFC 4180: quoted when it holds a comma, quote, CR or LF, or is empty (an empty field is NULL).

@@ -20,6 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             Example:
               sqlpipe serve --port 9000 --max-concurrency 4 --log-format json
+              sqlpipe serve --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem
             """)
 
     @Option(help: "The address to listen on.")
@@ -34,6 +35,20 @@ struct ServeCommand: AsyncParsableCommand {
     var tlsCert: String?
     @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"), completion: .file())
     var tlsKey: String?
+    @Option(help: ArgumentHelp(
+        "A proxy (address or CIDR block) whose X-Forwarded-For names the client (repeatable; without one the "
+            + "header is ignored).",
+        valueName: "address"))
+    var trustedProxy: [String] = []
+    @Option(help: "Transfers and queries a user who is not an admin may have queued or running at once.")
+    var maxQueuedPerUser = 100
+    @Option(help: "Open connections at most; beyond them new ones are closed at once.")
+    var maxConnections = 512
+    @Option(help: ArgumentHelp("Seconds a keep-alive connection may wait for its next request.", valueName: "seconds"))
+    var idleTimeout: Double = 60
+    @Option(help: ArgumentHelp(
+        "Seconds a client has to send a request's headers (and finish the TLS handshake).", valueName: "seconds"))
+    var headerTimeout: Double = 10
     @Option(help: "The log's format: text (key=value) or json, one line per event on stderr.")
     var logFormat: LogFormat = .text
     @OptionGroup var global: GlobalOptions
@@ -43,6 +58,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...256).contains(maxConcurrency) else { throw ValidationError("--max-concurrency must be between 1 and 256.") }
         guard shutdownGrace >= 0, shutdownGrace <= 86_400 else {
             throw ValidationError("--shutdown-grace must be between 0 and 86400 seconds.")
+        }
+        guard maxQueuedPerUser >= 1 else { throw ValidationError("--max-queued-per-user must be at least 1.") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
+        for (name, seconds) in [("--idle-timeout", idleTimeout), ("--header-timeout", headerTimeout)]
+        where !(0.1...86_400).contains(seconds) {
+            throw ValidationError("\(name) must be between 0.1 and 86400 seconds.")
         }
         if (tlsCert == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together: give both or neither.")
@@ -57,7 +78,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.workers.maxConcurrency = maxConcurrency
-        configuration.workers.shutdownGrace = .milliseconds(Int64((shutdownGrace * 1000).rounded()))
+        configuration.workers.shutdownGrace = .seconds(shutdownGrace)
+        configuration.trustedProxies = trustedProxy
+        configuration.maxQueuedPerUser = maxQueuedPerUser
+        configuration.maxConnections = maxConnections
+        configuration.idleTimeout = .seconds(idleTimeout)
+        configuration.headerTimeout = .seconds(headerTimeout)
         configuration.tlsCertificate = tlsCert
         configuration.tlsKey = tlsKey
         try await runServer(sqlpipe: sqlpipe, configuration: configuration, logger: logger)

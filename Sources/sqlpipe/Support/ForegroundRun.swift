@@ -27,7 +27,7 @@ final class ForegroundRun: @unchecked Sendable {
                     return self.signalled == 0
                 }
                 if first {
-                    if Terminal.errorIsTerminal { printError("\ncancelling…") }
+                    if Terminal.errorIsTerminal { printError("", terminator: "\ncancelling…\n") }
                     onInterrupt()
                 }
             }

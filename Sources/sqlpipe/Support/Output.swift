@@ -35,7 +35,7 @@ struct Output {
         if json {
             try printJSON(Envelope.message(text))
         } else {
-            print(text)
+            printLine(text)
         }
     }
 
@@ -47,7 +47,7 @@ struct Output {
     private func printFields(_ fields: [(String, String)]) {
         let width = fields.map(\.0.count).max() ?? 0
         for (label, value) in fields {
-            print(label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
+            printLine(label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + value)
         }
     }
 }
@@ -66,9 +66,9 @@ struct Table {
         }.joined()
     }
 
-    /// A cell stays on one line whatever the value holds.
+    /// A cell stays on one line whatever the value holds, and holds no control character.
     private static func flatten(_ text: String) -> String {
-        text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t")
+        TerminalText.escaped(text)
     }
 }
 

@@ -42,6 +42,13 @@ enum Terminal {
     }
 }
 
+/// One line on stderr, its control characters escaped (`TerminalText`): messages quote what databases and
+/// API users wrote.
 func printError(_ text: String, terminator: String = "\n") {
-    FileHandle.standardError.write(Data((text + terminator).utf8))
+    FileHandle.standardError.write(Data((TerminalText.escaped(text) + terminator).utf8))
+}
+
+/// One line on stdout, its control characters escaped.
+func printLine(_ text: String) {
+    print(TerminalText.escaped(text))
 }

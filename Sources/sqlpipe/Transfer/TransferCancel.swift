@@ -15,9 +15,9 @@ extension TransferCommand {
             if global.json {
                 try Output(json: true).one("transfer", transfer, fields: [])
             } else if transfer.status == .cancelled {
-                print("transfer \(transfer.id) cancelled")
+                printLine("transfer \(transfer.id) cancelled")
             } else {
-                print("transfer \(transfer.id): cancel requested; it stops within a second")
+                printLine("transfer \(transfer.id): cancel requested; it stops within a second")
             }
         }
     }

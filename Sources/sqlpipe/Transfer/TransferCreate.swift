@@ -41,11 +41,11 @@ extension TransferCommand {
                 targetTable: targetTable, overwrite: overwrite)
             let output = Output(json: global.json)
             if detach {
-                let created = try await sqlpipe.transfers.create(input, createdBy: TransferService.defaultCreatedBy)
+                let created = try await sqlpipe.transfers.create(input, by: .machine)
                 if global.json {
                     try output.one("transfer", created, fields: [])
                 } else {
-                    print("queued transfer \(created.id)")
+                    printLine("queued transfer \(created.id)")
                 }
                 return
             }
@@ -56,7 +56,7 @@ extension TransferCommand {
             defer { foreground.stop() }
             let started = ContinuousClock.now
             let finished = try await ForegroundRun.withProgress(rows: { control.rowsTransferred }) {
-                try await sqlpipe.transfers.runNow(input, createdBy: TransferService.defaultCreatedBy, control: control)
+                try await sqlpipe.transfers.runNow(input, by: .machine, control: control)
             }
             let seconds = (ContinuousClock.now - started).seconds
             // What earlier runs that died left in their targets goes now, after this run rather than before it.
@@ -70,7 +70,7 @@ extension TransferCommand {
             case .complete:
                 if !global.json {
                     let rate = Int(Double(finished.rowsTransferred) / max(seconds, 0.001))
-                    print("transfer \(finished.id) complete: \(finished.rowsTransferred.grouped) \(finished.rowsTransferred == 1 ? "row" : "rows") into \(table) in \(String(format: "%.2f", seconds)) s (\(rate.grouped) rows/s)")
+                    printLine("transfer \(finished.id) complete: \(finished.rowsTransferred.grouped) \(finished.rowsTransferred == 1 ? "row" : "rows") into \(table) in \(String(format: "%.2f", seconds)) s (\(rate.grouped) rows/s)")
                 }
             case .cancelled:
                 printError("transfer \(finished.id) cancelled: \(table) was left as it was")

@@ -31,7 +31,7 @@ extension UserCommand {
             if global.json {
                 try Output(json: true).one("user", user, fields: [])
             } else {
-                print("created \(user.admin ? "admin" : "user") \(user.username) (id \(user.id))")
+                printLine("created \(user.admin ? "admin" : "user") \(user.username) (id \(user.id))")
             }
         }
     }

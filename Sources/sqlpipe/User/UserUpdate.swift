@@ -29,7 +29,7 @@ extension UserCommand {
             if global.json {
                 try Output(json: true).one("user", updated, fields: [])
             } else {
-                print("updated \(updated.admin ? "admin" : "user") \(updated.username) (id \(updated.id))")
+                printLine("updated \(updated.admin ? "admin" : "user") \(updated.username) (id \(updated.id))")
             }
         }
     }
