@@ -32,7 +32,11 @@ public final class LoopbackServer: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             while true {
                 let client = accept(listener, nil, nil)
-                guard client >= 0 else { return }
+                guard client >= 0 else {
+                    // Shut down by `stop`: closed here, where nothing will use the number again.
+                    close(listener)
+                    return
+                }
                 let accepted = lock.withLock { () -> Bool in
                     if stopped { return false }
                     clients.append(client)
@@ -42,23 +46,33 @@ public final class LoopbackServer: @unchecked Sendable {
                     close(client)
                     return
                 }
-                Thread.detachNewThread { serve(LoopbackConnection(descriptor: client)) }
+                Thread.detachNewThread { [self] in
+                    serve(LoopbackConnection(descriptor: client))
+                    closeClient(client)
+                }
             }
         }
     }
 
-    /// How many connections it has accepted so far.
-    public var acceptedCount: Int { lock.withLock { clients.count } }
-
-    public func stop() {
-        let open = lock.withLock { () -> [Int32] in
-            stopped = true
-            return clients
+    /// Closes a served connection under the lock, so that `stop` never touches a descriptor number that
+    /// has been reused since.
+    private func closeClient(_ client: Int32) {
+        lock.withLock {
+            clients.removeAll { $0 == client }
+            close(client)
         }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        // Shut down, not closed: a serving thread may still be reading, and the descriptor must not be reused under it.
-        open.forEach { shutdown($0, Int32(SHUT_RDWR)) }
+    }
+
+    /// Stops accepting and ends every open connection; the serving threads close them. Once only: a
+    /// descriptor closed twice could be another test's file by the second time.
+    public func stop() {
+        lock.withLock {
+            guard !stopped else { return }
+            stopped = true
+            shutdown(listener, Int32(SHUT_RDWR))
+            // Shut down, not closed: the serving thread is still reading from it.
+            clients.forEach { shutdown($0, Int32(SHUT_RDWR)) }
+        }
     }
 
     deinit { stop() }
