@@ -124,3 +124,21 @@ final class DiscardingSink: StatementSink {
         #expect(throws: DriverError.self) { try session.execute("UPDATE sqlite_master SET sql = 'garbage' WHERE name = 't'") }
     }
 }
+
+/// A PostgreSQL source names the types of its columns; only PostgreSQL's own spellings reach a target's DDL.
+@Suite struct PostgresTypeNameTests {
+    @Test(arguments: [
+        ("integer", "integer"), ("double precision", "double precision"), ("numeric(38,10)", "numeric(38,10)"),
+        ("character varying(10)[]", "character varying(10)[]"), ("timestamp(3) with time zone", "timestamp(3) with time zone"),
+        ("interval day to second(3)", "interval day to second(3)"), ("text", "pg_catalog.text"), ("inet[]", "pg_catalog.inet[]"),
+        ("\"char\"", "pg_catalog.\"char\""), ("int4range", "pg_catalog.int4range"),
+    ])
+    func builtInNamesAreKeptOrQualified(formatted: String, expected: String) {
+        #expect(PostgresDialect.ddlTypeName(formatted) == expected)
+    }
+
+    @Test(arguments: ["int); DROP TABLE victim; --", "public.evil", "text COLLATE \"C\"", "\"Weird\"", "integer DEFAULT 1", ""])
+    func anythingElseIsRefused(formatted: String) {
+        #expect(PostgresDialect.ddlTypeName(formatted) == nil)
+    }
+}

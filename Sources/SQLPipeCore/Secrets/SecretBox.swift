@@ -60,13 +60,38 @@ public final class SecretBox: Sendable {
             }
             return SymmetricKey(data: bytes)
         }
-        if let existing = FileManager.default.contents(atPath: keyFile) {
+        if let existing = try readPrivateKeyFile() {
             return try decodeKeyFile(existing)
         }
         guard creating else {
             throw SQLPipeError.store("the key file \(keyFile) is missing: stored passwords cannot be decrypted")
         }
         return try createKeyFile()
+    }
+
+    /// The key file's bytes, or nil when there is none. A key that others could read, or that someone
+    /// else put there, is refused: whoever can read or choose the key can read or forge every secret.
+    private func readPrivateKeyFile() throws -> Data? {
+        let descriptor = Foundation.open(keyFile, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            if errno == ELOOP { throw SQLPipeError.store("the key file \(keyFile) is a symbolic link: refused") }
+            throw SQLPipeError.store("cannot read the key file \(keyFile): \(String(cString: strerror(errno)))")
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw SQLPipeError.store("cannot read the key file \(keyFile): \(String(cString: strerror(errno)))")
+        }
+        if status.st_uid != geteuid() {
+            throw SQLPipeError.store(
+                "the key file \(keyFile) belongs to user id \(status.st_uid), not to this user (\(geteuid())): refused")
+        }
+        if status.st_mode & 0o077 != 0 {
+            throw SQLPipeError.store(
+                "the key file \(keyFile) may be read by others (mode \(String(status.st_mode & 0o777, radix: 8))): run chmod 600 \(keyFile)")
+        }
+        return try handle.readToEnd() ?? Data()
     }
 
     private func decodeKeyFile(_ contents: Data) throws -> SymmetricKey {
@@ -95,7 +120,7 @@ public final class SecretBox: Sendable {
             throw SQLPipeError.store("cannot write the key file \(keyFile): \(String(cString: strerror(errno)))")
         }
         if link(temporary, keyFile) != 0 {
-            guard errno == EEXIST, let existing = FileManager.default.contents(atPath: keyFile) else {
+            guard errno == EEXIST, let existing = try readPrivateKeyFile() else {
                 throw SQLPipeError.store("cannot create the key file \(keyFile): \(String(cString: strerror(errno)))")
             }
             return try decodeKeyFile(existing)

@@ -70,7 +70,10 @@ struct TargetPlan {
         let dialect = target.dialect
         if let passthrough {
             // The source's own type names, from format_type: PostgreSQL to PostgreSQL keeps every type.
-            let definitions = passthrough.fields.map { dialect.quote($0.name) + " " + $0.typeName }
+            // `allBuiltIn` checked that each has a DDL name.
+            let definitions = passthrough.fields.map {
+                dialect.quote($0.name) + " " + (PostgresDialect.ddlTypeName($0.typeName) ?? "text")
+            }
             return "CREATE TABLE \(dialect.qualified(table)) (\(definitions.joined(separator: ", ")))"
         }
         return dialect.createTableStatement(table, columns: columns)

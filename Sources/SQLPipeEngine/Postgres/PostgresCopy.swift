@@ -13,8 +13,11 @@ struct PostgresResultDescription {
 
     var fields: [Field]
 
-    /// Every column has a type of PostgreSQL's own, so another PostgreSQL database knows it too.
-    var allBuiltIn: Bool { fields.allSatisfy { PostgresDialect.isBuiltIn(oid: $0.oid) } }
+    /// Every column has a type of PostgreSQL's own, so another PostgreSQL database knows it too, under a
+    /// name fit for its DDL.
+    var allBuiltIn: Bool {
+        fields.allSatisfy { PostgresDialect.isBuiltIn(oid: $0.oid) && PostgresDialect.ddlTypeName($0.typeName) != nil }
+    }
 
     var columns: [ColumnDescription] {
         fields.map { field in

@@ -73,4 +73,29 @@ public struct PostgresDialect: Dialect {
 
     /// PostgreSQL's own objects have OIDs below FirstNormalObjectId; user types (enums, domains) above.
     static func isBuiltIn(oid: UInt32) -> Bool { oid < 16384 }
+
+    /// The SQL spellings `format_type` gives PostgreSQL's own types that the grammar itself knows, so
+    /// that no schema on the search path can stand in for them.
+    // Regex is not Sendable, but these are never changed after they are made.
+    nonisolated(unsafe) private static let keywordType = try! Regex(
+        #"(bigint|integer|smallint|boolean|real|double precision|numeric(\(\d+(,\d+)?\))?|character varying(\(\d+\))?|character(\(\d+\))?|bit varying(\(\d+\))?|bit(\(\d+\))?|(time|timestamp)(\(\d+\))? with(out)? time zone|interval( (year|month|day|hour|minute|second)( to (month|hour|minute|second))?)?(\(\d+\))?)"#
+    )
+    nonisolated(unsafe) private static let plainType = try! Regex(#"[a-z_][a-z0-9_]*(\(\d+(,\d+)?\))?"#)
+
+    /// A type name from a source's `format_type`, fit to put in a CREATE TABLE: checked against the forms
+    /// PostgreSQL's own types take (a hostile server may answer anything), and qualified with
+    /// `pg_catalog` where a table's schema could otherwise hold a type of that name. Nil when it is not one
+    /// of those forms.
+    static func ddlTypeName(_ formatted: String) -> String? {
+        var base = Substring(formatted)
+        var arrays = ""
+        while base.hasSuffix("[]") {
+            base = base.dropLast(2)
+            arrays += "[]"
+        }
+        if base.wholeMatch(of: keywordType) != nil { return base + arrays }
+        if base == "\"char\"" { return "pg_catalog.\"char\"" + arrays }
+        if base.wholeMatch(of: plainType) != nil { return "pg_catalog." + base + arrays }
+        return nil
+    }
 }
