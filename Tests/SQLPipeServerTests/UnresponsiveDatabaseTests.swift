@@ -102,3 +102,32 @@ import Testing
         }
     }
 }
+
+/// What an API user tried to make itself admin: a SQLite connection's statements reach only its own file.
+@Suite struct StoreEscalationRouteTests {
+    @Test func attachingTheStoreThroughAQueryIsRefusedAndTheUserStaysPlain() async throws {
+        let harness = try await APIHarness(runWorkers: true)
+        let world = try TestWorld()
+        let connection = try await harness.sqlpipe.connections.create(try world.input(.sqlite, name: "scratch"))
+        let storePath = harness.store.path
+        try await harness.test { api in
+            let created = try await api.request(
+                .post, "/api/v1/queries", as: APIHarness.plain,
+                json: [
+                    "connectionId": connection.id,
+                    "query": "ATTACH '\(storePath)' AS s; UPDATE s.users SET admin = 1 WHERE username = '\(APIHarness.plain.username)'",
+                ])
+            #expect(created.status == .accepted, "\(created.text)")
+            let id = try #require(created.object("query")["id"] as? Int)
+            var last: [String: Any] = [:]
+            try await eventually("the query to end") {
+                last = try await api.request(.get, "/api/v1/queries/\(id)", as: APIHarness.plain).object("query")
+                return ["complete", "error", "cancelled"].contains(last["status"] as? String ?? "")
+            }
+            #expect(last["status"] as? String == "error")
+            #expect((last["error"] as? String)?.contains("not authorized") == true, "\(last)")
+            #expect(try await api.request(.get, "/api/v1/users", as: APIHarness.plain).status == .forbidden)
+        }
+        #expect(try await harness.sqlpipe.users.get(APIHarness.plain.username).admin == false)
+    }
+}

@@ -77,10 +77,10 @@ public struct PostgresDialect: Dialect {
     /// The SQL spellings `format_type` gives PostgreSQL's own types that the grammar itself knows, so
     /// that no schema on the search path can stand in for them.
     // Regex is not Sendable, but these are never changed after they are made.
-    nonisolated(unsafe) private static let keywordType = try! Regex(
+    nonisolated(unsafe) private static let keywordType = try? Regex(
         #"(bigint|integer|smallint|boolean|real|double precision|numeric(\(\d+(,\d+)?\))?|character varying(\(\d+\))?|character(\(\d+\))?|bit varying(\(\d+\))?|bit(\(\d+\))?|(time|timestamp)(\(\d+\))? with(out)? time zone|interval( (year|month|day|hour|minute|second)( to (month|hour|minute|second))?)?(\(\d+\))?)"#
     )
-    nonisolated(unsafe) private static let plainType = try! Regex(#"[a-z_][a-z0-9_]*(\(\d+(,\d+)?\))?"#)
+    nonisolated(unsafe) private static let plainType = try? Regex(#"[a-z_][a-z0-9_]*(\(\d+(,\d+)?\))?"#)
 
     /// A type name from a source's `format_type`, fit to put in a CREATE TABLE: checked against the forms
     /// PostgreSQL's own types take (a hostile server may answer anything), and qualified with
@@ -93,6 +93,8 @@ public struct PostgresDialect: Dialect {
             base = base.dropLast(2)
             arrays += "[]"
         }
+        // The patterns are constants that compile; were one not to, every name would be refused.
+        guard let keywordType, let plainType else { return nil }
         if base.wholeMatch(of: keywordType) != nil { return base + arrays }
         if base == "\"char\"" { return "pg_catalog.\"char\"" + arrays }
         if base.wholeMatch(of: plainType) != nil { return "pg_catalog." + base + arrays }
