@@ -72,7 +72,7 @@ import Testing
             source: try world.config(.postgresql), target: try world.config(.mariadb),
             query: "SELECT generate_series(1, 100) AS n", table: TableName(name: table), overwrite: false,
             stagingName: world.uniqueName("staging"))
-        let outcome = try TransferEngine.run(request, control: TransferControl())
+        let outcome = try TransferEngine.run(request, control: RunControl())
         defer { try? counter.execute("DROP TABLE `\(table)`") }
         #expect(outcome.rows == 100)
         let after = Int(try counter.query("SHOW GLOBAL STATUS LIKE 'Com_load'", []).first?[1] ?? "") ?? 0

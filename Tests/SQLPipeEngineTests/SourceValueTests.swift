@@ -19,7 +19,7 @@ import Testing
             source: source, target: try world.config(.sqlite, file: "target.db"), query: query,
             table: TableName(name: "t"), overwrite: true, stagingName: "sqlpipe_staging_test")
         do {
-            _ = try TransferEngine.run(request, control: TransferControl())
+            _ = try TransferEngine.run(request, control: RunControl())
             return nil
         } catch {
             return "\(error)"

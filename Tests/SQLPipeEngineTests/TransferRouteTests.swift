@@ -32,7 +32,7 @@ import Testing
             source: sourceConfig, target: targetConfig,
             query: "SELECT * FROM \(sourceSession.dialect.quote(sourceTable)) ORDER BY id", table: TableName(name: targetTable),
             overwrite: true, stagingName: world.uniqueName("staging"))
-        let outcome = try TransferEngine.run(request, control: TransferControl())
+        let outcome = try TransferEngine.run(request, control: RunControl())
 
         let targetSession = try Drivers.open(targetConfig)
         defer {
@@ -87,7 +87,7 @@ import Testing
                 TransferRequest(
                     source: source, target: target, query: "SELECT * FROM \(sourceSession.dialect.quote(sourceTable)) ORDER BY id",
                     table: TableName(name: targetTable), overwrite: true, stagingName: world.uniqueName("staging")),
-                control: TransferControl())
+                control: RunControl())
             let targetSession = try Drivers.open(target)
             defer {
                 try? targetSession.execute("DROP TABLE \(targetSession.dialect.quote(targetTable))")
@@ -113,7 +113,7 @@ import Testing
                 TransferRequest(
                     source: try world.config(.postgresql), target: target, query: "SHOW TimeZone",
                     table: TableName(name: "settings"), overwrite: true, stagingName: "sqlpipe_staging_show"),
-                control: TransferControl())
+                control: RunControl())
             let session = try Drivers.open(target)
             defer { session.close() }
             return (outcome.rows, try session.scalar("SELECT \"TimeZone\" FROM settings"))
@@ -130,7 +130,7 @@ import Testing
                 TransferRequest(
                     source: try world.config(.postgresql), target: target, query: "SHOW TimeZone",
                     table: TableName(name: table), overwrite: true, stagingName: world.uniqueName("staging")),
-                control: TransferControl())
+                control: RunControl())
             let session = try Drivers.open(target)
             defer {
                 try? session.execute("DROP TABLE \(session.dialect.quote(table))")

@@ -98,7 +98,7 @@ import Testing
                 return last["status"] as? String != "running"
             }
             #expect(last["status"] as? String == "cancelled", "\(last)")
-            #expect(Self.elapsed(start) < TransferControl.defaultAbortGrace + 12)
+            #expect(Self.elapsed(start) < RunControl.defaultAbortGrace + 12)
         }
     }
 }

@@ -108,7 +108,7 @@ import Testing
         let transfer = try await setup.transfer("SELECT 1 AS a", table: "wp_taken")
         try await setup.sqlpipe.store.markRunningForTest(transfer: transfer.id)
         let outcome = try? await WorkRunner(sqlpipe: setup.sqlpipe).run(
-            QueuedWork(kind: .transfer, id: transfer.id, createdAt: Date()), control: TransferControl())
+            QueuedWork(kind: .transfer, id: transfer.id, createdAt: Date()), control: RunControl())
         #expect(outcome == nil, "a claimed transfer cannot be run twice")
     }
 }

@@ -22,7 +22,7 @@ public struct QueryService: Sendable {
     /// Stores a new query already claimed by this process and runs it: the CLI's foreground run.
     @discardableResult
     public func runNow(
-        _ input: QueryInput, by caller: Caller, control: TransferControl = TransferControl(),
+        _ input: QueryInput, by caller: Caller, control: RunControl = RunControl(),
         output: (any StatementSink)? = nil
     ) async throws -> Query {
         let (claimed, claim) = try await RunLifecycle.insert(
@@ -34,20 +34,10 @@ public struct QueryService: Sendable {
 
     private func validated(_ input: QueryInput, by caller: Caller) async throws -> QueryRow {
         var problems: [String: String] = [:]
-        let text = (input.query ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.isEmpty { problems["query"] = "must be provided" }
-        if text.utf8.count > 1 << 20 { problems["query"] = "must be at most 1 MiB" }
-        var connectionID: Int64?
-        if let id = input.connectionId {
-            do {
-                connectionID = try await connections.usable(id, field: "connectionId", by: caller).id
-            } catch SQLPipeError.notFound {
-                problems["connectionId"] = "no connection with id \(id)"
-            }
-        } else {
-            problems["connectionId"] = "must be provided"
-        }
-        guard problems.isEmpty, let connectionID else { throw SQLPipeError.validation(problems) }
+        let text = RunRules.queryText(input.query, into: &problems)
+        let connection = try await RunRules.connection(
+            input.connectionId, field: "connectionId", by: caller, in: connections, into: &problems)
+        guard problems.isEmpty, let connectionID = connection?.id else { throw SQLPipeError.validation(problems) }
         let row = QueryRow(
             id: nil, createdAt: Date(), createdBy: caller.username, connectionId: connectionID, query: text,
             status: RunStatus.queued.rawValue, error: nil, rowsAffected: nil, result: nil, startedAt: nil, stoppedAt: nil,
@@ -82,57 +72,35 @@ public struct QueryService: Sendable {
     /// CLI streams them); the store keeps a capped preview of the last result. A cancel request in the
     /// store, from any process, or through `control`, stops the statement on its server.
     @discardableResult
-    public func run(_ id: Int64, control: TransferControl = TransferControl(), output: (any StatementSink)? = nil) async throws -> Query {
+    public func run(_ id: Int64, control: RunControl = RunControl(), output: (any StatementSink)? = nil) async throws -> Query {
         let (claimed, claim) = try await RunLifecycle.claim(QueryRow.self, id, in: store)
         return try await execute(claimed, claim: claim, control: control, output: output)
     }
 
     /// Runs a query this process has claimed, and records how it ended.
     private func execute(
-        _ claimed: QueryRow, claim: RunClaim, control: TransferControl, output: (any StatementSink)?
+        _ claimed: QueryRow, claim: RunClaim, control: RunControl, output: (any StatementSink)?
     ) async throws -> Query {
-        let id = claim.id
         let preview = PreviewSink(forwardingTo: output)
-        let outcome: Result<Void, any Error>
-        do {
-            guard let connectionID = claimed.connectionId else {
-                throw SQLPipeError.conflict("the connection of query \(id) was deleted")
-            }
-            let config = try await connections.config(for: String(connectionID))
-            let text = claimed.query
-            outcome = await RunWatcher.run(.queries, claim: claim, store: store, control: control) {
-                try control.checkCancelled()
+        let finished = try await RunLifecycle.execute(
+            QueryRow.self, claim, in: store, control: control, cancelledMessage: "cancelled",
+            prepare: {
+                guard let connectionID = claimed.connectionId else {
+                    throw SQLPipeError.conflict("the connection of query \(claim.id) was deleted")
+                }
+                return try await connections.config(for: String(connectionID))
+            },
+            work: { [text = claimed.query] config in
                 let session = try Drivers.open(config)
                 defer { session.close() }
                 try control.attach(canceller: session.canceller())
-                do {
-                    try session.runStatements(text, sink: preview)
-                } catch {
-                    if control.isCancelled { throw TransferCancelled() }
-                    throw error
-                }
-            }
-        } catch {
-            outcome = .failure(error)
-        }
-        let cancelled = control.isCancelled
-        let (rowsAffected, result) = (preview.rowsAffected, preview.result)
-        let finished = try await RunLifecycle.finish(QueryRow.self, claim, in: store) { row in
-            row.rowsAffected = rowsAffected
-            row.result = result
-            switch outcome {
-            case .success:
-                row.status = RunStatus.complete.rawValue
-            case .failure(let error):
-                if error is TransferCancelled || cancelled {
-                    row.status = RunStatus.cancelled.rawValue
-                    row.error = "cancelled"
-                } else {
-                    row.status = RunStatus.error.rawValue
-                    row.error = TransferService.message(of: error)
-                }
-            }
-        }
+                try session.runStatements(text, sink: preview)
+            },
+            record: { row, _, _ in
+                // Also after a failure: the results of the statements that ran before it.
+                row.rowsAffected = preview.rowsAffected
+                row.result = preview.result
+            })
         return try Self.resource(finished)
     }
 

@@ -9,14 +9,10 @@ import SQLPipeEngine
 /// When the store cannot be written for longer than the lease, or the run was taken from this process
 /// (recovered after its lease expired), the run is cancelled: it can no longer be recorded as its own.
 enum RunWatcher {
-    enum Table: String {
-        case transfers, queries
-    }
-
     static let interval: TimeInterval = 0.25
 
     static func run<T: Sendable>(
-        _ table: Table, claim: RunClaim, store: MetadataStore, control: TransferControl,
+        _ table: MetadataStore.RunTable, claim: RunClaim, store: MetadataStore, control: RunControl,
         _ work: @escaping @Sendable () throws -> T
     ) async -> Result<T, any Error> {
         let watching = WatchFlag()
@@ -28,7 +24,7 @@ enum RunWatcher {
                 guard watching.isOn else { break }
                 do {
                     let state = try store.renew(
-                        table == .transfers ? .transfer : .query, claim: claim, rows: control.rowsTransferred,
+                        table, claim: claim, rows: control.rowsTransferred,
                         until: Date().addingTimeInterval(RunLease.duration))
                     lastRenewal = Date()
                     switch state {
@@ -42,7 +38,7 @@ enum RunWatcher {
                     }
                 } catch {
                     if !reported {
-                        FileHandle.standardError.write(Data("sqlpipe: cannot renew \(table.rawValue) \(claim.id) in the store: \(error)\n".utf8))
+                        FileHandle.standardError.write(Data("sqlpipe: cannot renew the lease of \(table.rawValue) \(claim.id) in the store: \(error)\n".utf8))
                         reported = true
                     }
                     // Past the lease another process may take the run: stop before it does.

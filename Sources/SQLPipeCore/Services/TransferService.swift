@@ -18,7 +18,7 @@ public struct TransferService: Sendable {
     /// run.
     @discardableResult
     public func runNow(
-        _ input: TransferInput, by caller: Caller, control: TransferControl = TransferControl()
+        _ input: TransferInput, by caller: Caller, control: RunControl = RunControl()
     ) async throws -> Transfer {
         let (claimed, claim) = try await RunLifecycle.insert(
             try await validated(input, by: caller), claimed: true, in: store
@@ -30,14 +30,14 @@ public struct TransferService: Sendable {
 
     private func validated(_ input: TransferInput, by caller: Caller) async throws -> TransferRow {
         var problems: [String: String] = [:]
-        let query = (input.query ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if query.isEmpty { problems["query"] = "must be provided" }
-        if query.utf8.count > 1 << 20 { problems["query"] = "must be at most 1 MiB" }
+        let query = RunRules.queryText(input.query, into: &problems)
         let table = input.targetTable ?? ""
         let schema = input.targetSchema ?? ""
         if table.isEmpty { problems["targetTable"] = "must be provided" }
-        let source = try await connection(input.sourceID, field: "sourceID", by: caller, into: &problems)
-        let target = try await connection(input.targetID, field: "targetID", by: caller, into: &problems)
+        let source = try await RunRules.connection(
+            input.sourceID, field: "sourceID", by: caller, in: connections, into: &problems)
+        let target = try await RunRules.connection(
+            input.targetID, field: "targetID", by: caller, in: connections, into: &problems)
         if let target {
             let dialect = Drivers.dialect(for: target.dsType)
             if !table.isEmpty {
@@ -60,21 +60,6 @@ public struct TransferService: Sendable {
             runnerHost: nil, cancelRequested: false, stagingTable: nil, cleanupPending: false, leaseExpiresAt: nil,
             runnerToken: nil)
         return row
-    }
-
-    private func connection(
-        _ id: Int64?, field: String, by caller: Caller, into problems: inout [String: String]
-    ) async throws -> Connection? {
-        guard let id else {
-            problems[field] = "must be provided"
-            return nil
-        }
-        do {
-            return try await connections.usable(id, field: field, by: caller)
-        } catch SQLPipeError.notFound {
-            problems[field] = "no connection with id \(id)"
-            return nil
-        }
     }
 
     public func list(_ request: PageRequest) async throws -> Page<Transfer> {
@@ -100,7 +85,7 @@ public struct TransferService: Sendable {
     /// caller cancel it (Ctrl-C) and read its progress; a cancel request in the store, from any process,
     /// cancels it too.
     @discardableResult
-    public func run(_ id: Int64, control: TransferControl = TransferControl()) async throws -> Transfer {
+    public func run(_ id: Int64, control: RunControl = RunControl()) async throws -> Transfer {
         let staging = Self.stagingName(for: id)
         let (claimed, claim) = try await RunLifecycle.claim(TransferRow.self, id, in: store) { $0.stagingTable = staging }
         return try await execute(claimed, claim: claim, staging: staging, control: control)
@@ -113,42 +98,25 @@ public struct TransferService: Sendable {
 
     /// Runs a transfer this process has claimed, and records how it ended.
     private func execute(
-        _ claimed: TransferRow, claim: RunClaim, staging: String, control: TransferControl
+        _ claimed: TransferRow, claim: RunClaim, staging: String, control: RunControl
     ) async throws -> Transfer {
-        let outcome: Result<TransferOutcome, any Error>
-        var mayLeaveTables = false
-        do {
-            let request = try await self.request(for: claimed, staging: staging)
-            // Where DDL commits at once, a failed run's clean-up may not have reached the target.
-            mayLeaveTables = !Drivers.dialect(for: request.target.system).transactionalDDL
-            outcome = await RunWatcher.run(.transfers, claim: claim, store: store, control: control) {
-                try TransferEngine.run(request, control: control)
-            }
-        } catch {
-            outcome = .failure(error)
-        }
-        let cancelled = control.isCancelled
-        let cleanupPending = mayLeaveTables
-        let finished = try await RunLifecycle.finish(TransferRow.self, claim, in: store) { row in
-            switch outcome {
-            case .success(let result):
-                row.status = RunStatus.complete.rawValue
-                row.rowsTransferred = result.rows
-                row.warnings = result.warnings
-            case .failure(let error):
-                // Nothing reached the target: a failed or cancelled transfer leaves it as it was. A table
-                // it made was dropped, unless the target's connection died first: checked later.
-                row.rowsTransferred = 0
-                row.cleanupPending = cleanupPending
-                if error is TransferCancelled || cancelled {
-                    row.status = RunStatus.cancelled.rawValue
-                    row.error = "cancelled; the target was left as it was"
+        let finished = try await RunLifecycle.execute(
+            TransferRow.self, claim, in: store, control: control,
+            cancelledMessage: "cancelled; the target was left as it was",
+            prepare: { try await request(for: claimed, staging: staging) },
+            work: { request in try TransferEngine.run(request, control: control) },
+            record: { row, request, outcome in
+                if let outcome {
+                    row.rowsTransferred = outcome.rows
+                    row.warnings = outcome.warnings
                 } else {
-                    row.status = RunStatus.error.rawValue
-                    row.error = Self.message(of: error)
+                    // Nothing reached the target: a failed or cancelled transfer leaves it as it was. A
+                    // table it made was dropped, unless the target's connection died first (where DDL
+                    // commits at once): checked later.
+                    row.rowsTransferred = 0
+                    row.cleanupPending = request.map { !Drivers.dialect(for: $0.target.system).transactionalDDL } ?? false
                 }
-            }
-        }
+            })
         return try Self.resource(finished)
     }
 
@@ -161,14 +129,6 @@ public struct TransferService: Sendable {
             target: try await connections.config(for: String(targetID)), query: row.query,
             table: TableName(schema: row.targetSchema, name: row.targetTable), overwrite: row.overwrite,
             stagingName: staging)
-    }
-
-    static func message(of error: any Error) -> String {
-        switch error {
-        case let error as DriverError: error.message
-        case let error as SQLPipeError: error.description
-        default: "\(error)"
-        }
     }
 
     /// Marks the running transfers whose runner is gone as failed ("interrupted"). Only the store is

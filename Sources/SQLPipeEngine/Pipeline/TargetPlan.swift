@@ -88,7 +88,7 @@ struct TargetPlan {
 
     /// Prepares the table, runs `body` with a writer into it, and makes the result visible only if all
     /// went well; otherwise the target is left as it was.
-    func load(columns: [ColumnDescription], control: TransferControl, _ body: (any RowWriter) throws -> Int) throws -> Int {
+    func load(columns: [ColumnDescription], control: RunControl, _ body: (any RowWriter) throws -> Int) throws -> Int {
         let dialect = target.dialect
         let staging = TableName(schema: request.table.schema, name: request.stagingName)
         if !request.overwrite, let existing {

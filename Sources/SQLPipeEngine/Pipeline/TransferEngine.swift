@@ -34,7 +34,7 @@ public struct TransferOutcome: Sendable {
 public enum TransferEngine {
     static let queueCapacity = 4
 
-    public static func run(_ request: TransferRequest, control: TransferControl) throws -> TransferOutcome {
+    public static func run(_ request: TransferRequest, control: RunControl) throws -> TransferOutcome {
         try control.checkCancelled()
         let source = try Drivers.open(request.source)
         defer { source.close() }
@@ -64,7 +64,7 @@ public enum TransferEngine {
     }
 
     /// Reads on a thread of its own while `writer` writes on this one.
-    static func pump(reader: any RowReader, into writer: any RowWriter, control: TransferControl) throws -> Int {
+    static func pump(reader: any RowReader, into writer: any RowWriter, control: RunControl) throws -> Int {
         let queue = BatchQueue(capacity: queueCapacity)
         control.attach(queue: queue)
         let columnCount = reader.batchColumnCount
@@ -96,7 +96,7 @@ public enum TransferEngine {
         } catch {
             // The writer failed or was stopped: stop the reader too, and report the first cause.
             queue.close(reason: error)
-            if control.isCancelled { throw TransferCancelled() }
+            if control.isCancelled { throw RunCancelled() }
             throw error
         }
     }

@@ -32,7 +32,7 @@ public final class WorkerPool: Service, @unchecked Sendable {
     }
 
     struct State {
-        var running: [String: TransferControl] = [:]
+        var running: [String: RunControl] = [:]
         var stopping = false
         var sleeper: Task<Void, Never>?
         var wakePending = false
@@ -114,7 +114,7 @@ public final class WorkerPool: Service, @unchecked Sendable {
         wake()
     }
 
-    private func nextItems() async -> [(QueuedWork, TransferControl)] {
+    private func nextItems() async -> [(QueuedWork, RunControl)] {
         let (free, running) = lock.withLock { (options.maxConcurrency - state.running.count, Set(state.running.keys)) }
         guard free > 0 else { return [] }
         let candidates: [QueuedWork]
@@ -125,9 +125,9 @@ public final class WorkerPool: Service, @unchecked Sendable {
             return []
         }
         return lock.withLock {
-            var chosen: [(QueuedWork, TransferControl)] = []
+            var chosen: [(QueuedWork, RunControl)] = []
             for item in candidates where chosen.count < free && state.running[item.key] == nil {
-                let control = TransferControl()
+                let control = RunControl()
                 state.running[item.key] = control
                 chosen.append((item, control))
             }
@@ -135,7 +135,7 @@ public final class WorkerPool: Service, @unchecked Sendable {
         }
     }
 
-    private func execute(_ item: QueuedWork, control: TransferControl) async {
+    private func execute(_ item: QueuedWork, control: RunControl) async {
         defer {
             _ = lock.withLock { state.running.removeValue(forKey: item.key) }
             wake()
@@ -213,7 +213,7 @@ struct WorkOutcome {
 struct WorkRunner: Sendable {
     let sqlpipe: SQLPipe
 
-    func run(_ item: QueuedWork, control: TransferControl) async throws -> WorkOutcome {
+    func run(_ item: QueuedWork, control: RunControl) async throws -> WorkOutcome {
         switch item.kind {
         case .transfer:
             let transfer = try await sqlpipe.transfers.run(item.id, control: control)

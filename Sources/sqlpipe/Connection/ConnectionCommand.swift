@@ -1,6 +1,5 @@
 import ArgumentParser
 import SQLPipeCore
-import SQLPipeEngine
 
 struct ConnectionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

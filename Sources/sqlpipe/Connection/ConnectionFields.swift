@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SQLPipeCore
-import SQLPipeEngine
 
 /// The fields of a connection, shared by `create` and `update`. A URL fills them all at once; a field
 /// given by its own flag wins over the URL.

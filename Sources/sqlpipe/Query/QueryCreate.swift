@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SQLPipeCore
-import SQLPipeEngine
 
 extension QueryCommand {
     struct Create: AsyncParsableCommand {
@@ -44,14 +43,12 @@ extension QueryCommand {
                 }
                 return
             }
-            let control = TransferControl()
-            let foreground = ForegroundRun { control.cancel() }
-            defer { foreground.stop() }
             // With --json the query resource is the output; the rows are then only in its preview.
             let printer = global.json ? nil : ResultPrinter(format: format)
             // Stored already claimed by this process, so that a running server does not take it too.
-            let finished = try await sqlpipe.queries.runNow(
-                input, by: .machine, control: control, output: printer)
+            let (finished, cancelledStatus) = try await ForegroundRun.run { control in
+                try await sqlpipe.queries.runNow(input, by: .machine, control: control, output: printer)
+            }
             printer?.flush()
             if global.json {
                 try Output(json: true).one("query", finished, fields: [])
@@ -61,7 +58,7 @@ extension QueryCommand {
                 if let affected = finished.rowsAffected, !global.json { printError("\(affected) rows affected") }
             case .cancelled:
                 printError("query \(finished.id) cancelled")
-                throw ExitCode(foreground.interruptedBy != 0 ? foreground.exitCode : 1)
+                throw ExitCode(cancelledStatus)
             default:
                 printError("Error: query \(finished.id) failed: \(finished.error ?? "unknown error")")
                 throw ExitCode.failure

@@ -1,6 +1,5 @@
 import Foundation
 import SQLPipeCore
-import SQLPipeEngine
 
 /// Streams query results to stdout in one of the output formats, without holding the rows: memory stays
 /// flat however many rows come (a table keeps its first rows to size its columns).

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import SQLPipeCore
 
 #if canImport(Glibc)
     import Glibc
@@ -43,6 +44,17 @@ final class ForegroundRun: @unchecked Sendable {
 
     /// The exit code of an interrupted run: 130 for Ctrl-C, as shells report it.
     var exitCode: Int32 { interruptedBy == SIGTERM ? 143 : 130 }
+
+    /// Runs `work` with a control that the first Ctrl-C or SIGTERM cancels. Returns its result and the
+    /// status a cancelled run exits with: 130 or 143 when a signal cancelled it, else 1 (cancelled from
+    /// another shell).
+    static func run<T>(_ work: (RunControl) async throws -> T) async throws -> (result: T, cancelledStatus: Int32) {
+        let control = RunControl()
+        let foreground = ForegroundRun { control.cancel() }
+        defer { foreground.stop() }
+        let result = try await work(control)
+        return (result, foreground.interruptedBy != 0 ? foreground.exitCode : 1)
+    }
 
     /// Prints `rows  rate  elapsed` on one stderr line while `work` runs, when stderr is a terminal.
     static func withProgress<T>(

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import SQLPipeCore
-import SQLPipeEngine
 
 extension TransferCommand {
     struct Create: AsyncParsableCommand {
@@ -51,12 +50,11 @@ extension TransferCommand {
             }
 
             // Stored already claimed by this process, so that a running server does not take it too.
-            let control = TransferControl()
-            let foreground = ForegroundRun { control.cancel() }
-            defer { foreground.stop() }
             let started = ContinuousClock.now
-            let finished = try await ForegroundRun.withProgress(rows: { control.rowsTransferred }) {
-                try await sqlpipe.transfers.runNow(input, by: .machine, control: control)
+            let (finished, cancelledStatus) = try await ForegroundRun.run { control in
+                try await ForegroundRun.withProgress(rows: { control.rowsTransferred }) {
+                    try await sqlpipe.transfers.runNow(input, by: .machine, control: control)
+                }
             }
             let seconds = (ContinuousClock.now - started).seconds
             // What earlier runs that died left in their targets goes now, after this run rather than before it.
@@ -74,7 +72,7 @@ extension TransferCommand {
                 }
             case .cancelled:
                 printError("transfer \(finished.id) cancelled: \(table) was left as it was")
-                throw ExitCode(foreground.interruptedBy != 0 ? foreground.exitCode : 1)
+                throw ExitCode(cancelledStatus)
             default:
                 printError("Error: transfer \(finished.id) failed: \(finished.error ?? "unknown error")")
                 throw ExitCode.failure

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The handle on a running transfer shared with other threads: progress to read, cancel to call.
-public final class TransferControl: @unchecked Sendable {
+/// The handle on a running transfer or query shared with other threads: progress to read, cancel to call.
+public final class RunControl: @unchecked Sendable {
     /// How long a cancelled run may take to stop by itself before its connections are broken: a server
     /// that no longer answers would otherwise hold the run, and its threads, for as long as it likes.
     public static let defaultAbortGrace: TimeInterval = 3
@@ -14,14 +14,14 @@ public final class TransferControl: @unchecked Sendable {
     private var cancellers: [(canceller: any QueryCanceller, stops: Bool)] = []
     private var queue: BatchQueue?
 
-    public init(abortGrace: TimeInterval = TransferControl.defaultAbortGrace) {
+    public init(abortGrace: TimeInterval = RunControl.defaultAbortGrace) {
         self.abortGrace = abortGrace
     }
 
     public var rowsTransferred: Int { lock.withLock { rows } }
     public var isCancelled: Bool { lock.withLock { cancelled } }
 
-    /// Stops the transfer: the source query is stopped on its server and the target rolled back. It
+    /// Stops the run: the source's statement is stopped on its server and a target rolled back. It
     /// returns at once, whatever the servers do: the cancel requests go out on a thread of their own.
     public func cancel() {
         let (cancellers, queue) = lock.withLock { () -> ([(canceller: any QueryCanceller, stops: Bool)], BatchQueue?) in
@@ -29,7 +29,7 @@ public final class TransferControl: @unchecked Sendable {
             cancelled = true
             return (self.cancellers, self.queue)
         }
-        queue?.close(reason: TransferCancelled())
+        queue?.close(reason: RunCancelled())
         let stopping = cancellers.filter(\.stops).map(\.canceller)
         if !stopping.isEmpty {
             Thread.detachNewThread { stopping.forEach { $0.cancel() } }
@@ -72,7 +72,7 @@ public final class TransferControl: @unchecked Sendable {
         }
         if already {
             if stops { Thread.detachNewThread { canceller.cancel() } }
-            throw TransferCancelled()
+            throw RunCancelled()
         }
     }
 
@@ -81,16 +81,16 @@ public final class TransferControl: @unchecked Sendable {
             self.queue = queue
             return cancelled
         }
-        if already { queue.close(reason: TransferCancelled()) }
+        if already { queue.close(reason: RunCancelled()) }
     }
 
     public func checkCancelled() throws {
-        if isCancelled { throw TransferCancelled() }
+        if isCancelled { throw RunCancelled() }
     }
 }
 
-/// The transfer was cancelled; the target was left as it was.
-public struct TransferCancelled: Error, CustomStringConvertible {
+/// The run was cancelled: its statement stopped, a transfer's target left as it was.
+public struct RunCancelled: Error, CustomStringConvertible {
     public init() {}
-    public var description: String { "the transfer was cancelled" }
+    public var description: String { "cancelled" }
 }
