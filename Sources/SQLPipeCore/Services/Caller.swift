@@ -1,4 +1,3 @@
-import GRDB
 
 /// Who asks a service for something: the services decide by it what may be used and seen.
 public struct Caller: Sendable, Equatable {
@@ -25,21 +24,10 @@ public struct Caller: Sendable, Equatable {
 enum ActiveRunQuota {
     /// Keeps `inserted`, just stored for `caller`, only while the caller is within its cap. The count is
     /// taken after the insert, in one write with the removal, so parallel requests cannot all slip under it.
-    static func admit<Record: RunRecord>(_ inserted: Record, of caller: Caller, in store: MetadataStore) async throws {
-        guard let maximum = caller.maximumActiveRuns, let id = inserted.id else { return }
+    static func admit<Record: RunRecord>(_ inserted: Record, of caller: Caller, in store: any MetadataStoring) async throws {
+        guard let maximum = caller.maximumActiveRuns else { return }
         let username = caller.username
-        let active = try await store.write { db -> Int in
-            let active =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT
-                          (SELECT count(*) FROM transfers WHERE created_by = ?1 AND status IN ('queued', 'running'))
-                          + (SELECT count(*) FROM queries WHERE created_by = ?1 AND status IN ('queued', 'running'))
-                        """, arguments: [username]) ?? 0
-            if active > maximum { _ = try Record.deleteOne(db, key: id) }
-            return active
-        }
+        let active = try await store.keepRun(inserted, ifActiveRunsOf: username, areAtMost: maximum)
         if active > maximum {
             throw SQLPipeError.limitReached(
                 "\(username) has \(maximum) transfers and queries queued or running, the most a user may have: "

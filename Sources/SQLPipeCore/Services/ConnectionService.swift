@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SQLPipeEngine
 
 /// Creates, lists, changes, checks and deletes connections: the one way to them for the CLI and the server.
@@ -7,7 +6,7 @@ public struct ConnectionService: Sendable {
     /// How long a live check may take before it counts as a failure.
     public static let checkTimeoutSeconds = 5
 
-    let store: MetadataStore
+    let store: any MetadataStoring
     let secrets: SecretBox
 
     public init(store: MetadataStore, secrets: SecretBox) {
@@ -31,17 +30,12 @@ public struct ConnectionService: Sendable {
             username: valid.config.username, accountId: valid.accountId, params: options.shown,
             passwordCiphertext: try valid.config.password.isEmpty ? nil : secrets.seal(valid.config.password),
             restricted: input.restricted ?? false, secretParamsCiphertext: options.sealed)
-        let inserted = try await store.write { db in
-            try Self.ensureNameIsFree(row.name, except: nil, in: db)
-            var inserted = row
-            try inserted.insert(db)
-            return try inserted.reloaded(db)
-        }
+        let inserted = try await store.insert(connection: row)
         return try Self.resource(inserted)
     }
 
     public func list(_ request: PageRequest) async throws -> Page<Connection> {
-        let (rows, metadata) = try await store.page(of: ConnectionRow.self, request)
+        let (rows, metadata) = try await store.connectionPage(request)
         return Page(items: try rows.map(Self.resource), metadata: metadata)
     }
 
@@ -130,37 +124,14 @@ public struct ConnectionService: Sendable {
         }
         row.updatedAt = Date()
         let updated = row
-        let stored = try await store.write { db in
-            try Self.ensureNameIsFree(updated.name, except: updated.id, in: db)
-            guard try ConnectionRow.exists(db, key: updated.id) else {
-                throw SQLPipeError.notFound("connection \(reference) was deleted meanwhile")
-            }
-            try updated.update(db)
-            return try updated.reloaded(db)
-        }
+        let stored = try await store.update(connection: updated, reference: reference)
         return try Self.resource(stored)
     }
 
     /// Deletes a connection that no queued or running transfer or query uses.
     public func delete(_ reference: String) async throws {
         let row = try await find(reference)
-        try await store.write { db in
-            let busy = ["queued", "running"]
-            let transfers = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) FROM transfers
-                    WHERE (source_id = ? OR target_id = ?) AND status IN (?, ?)
-                    """, arguments: [row.id, row.id, busy[0], busy[1]]) ?? 0
-            let queries = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM queries WHERE connection_id = ? AND status IN (?, ?)",
-                arguments: [row.id, busy[0], busy[1]]) ?? 0
-            if transfers + queries > 0 {
-                throw SQLPipeError.conflict(
-                    "connection '\(row.name)' is used by \(transfers) queued or running transfer(s) and \(queries) query(ies)")
-            }
-            _ = try ConnectionRow.deleteOne(db, key: row.id)
-        }
+        try await store.deleteConnection(row)
     }
 
     /// What the engine needs to open a session on a stored connection, password included.
@@ -171,9 +142,7 @@ public struct ConnectionService: Sendable {
     // MARK: - Helpers
 
     private func find(_ reference: String) async throws -> ConnectionRow {
-        try await store.read { db in
-            try MetadataStore.find(ConnectionRow.self, reference, nameColumn: "name", noun: "connection", in: db)
-        }
+        try await store.connection(reference)
     }
 
     /// What stands in `params` for the value of a secret option. Sent back in an update, it keeps the
@@ -263,13 +232,6 @@ public struct ConnectionService: Sendable {
             ) { try Drivers.check(config, timeoutSeconds: timeout) }
         } catch let error as DriverError {
             throw SQLPipeError.connectionFailed("\(config.system.displayName) at \(config.location): \(error.message)")
-        }
-    }
-
-    private static func ensureNameIsFree(_ name: String, except id: Int64?, in db: Database) throws {
-        let clash = try ConnectionRow.filter(Column("name") == name).filter(Column("id") != id).fetchOne(db)
-        if clash != nil {
-            throw SQLPipeError.conflict("name: a connection named '\(name)' already exists")
         }
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SQLPipeEngine
 
 /// Creates, runs, lists, cancels and deletes queries: statements run on a connection, with the first
@@ -9,12 +8,12 @@ public struct QueryService: Sendable {
     public static let previewRows = 1000
     public static let previewBytes = 1 << 20
 
-    let store: MetadataStore
+    let store: any MetadataStoring
     let connections: ConnectionService
 
     /// Stores a new query in `queued`. It runs with `run`, in this process or a server's worker.
     public func create(_ input: QueryInput, by caller: Caller) async throws -> Query {
-        let (inserted, _) = try await RunLifecycle.insert(try await validated(input, by: caller), claimed: false, in: store)
+        let (inserted, _) = try await store.insertRun(try await validated(input, by: caller), claimed: false)
         try await ActiveRunQuota.admit(inserted, of: caller, in: store)
         return try Self.resource(inserted)
     }
@@ -25,8 +24,8 @@ public struct QueryService: Sendable {
         _ input: QueryInput, by caller: Caller, control: RunControl = RunControl(),
         output: (any StatementSink)? = nil
     ) async throws -> Query {
-        let (claimed, claim) = try await RunLifecycle.insert(
-            try await validated(input, by: caller), claimed: true, in: store)
+        let (claimed, claim) = try await store.insertRun(
+            try await validated(input, by: caller), claimed: true)
         try await ActiveRunQuota.admit(claimed, of: caller, in: store)
         guard let claim else { throw SQLPipeError.store("a stored query has no claim") }
         return try await execute(claimed, claim: claim, control: control, output: output)
@@ -48,24 +47,24 @@ public struct QueryService: Sendable {
     /// A page of queries without their results: a result may weigh a megabyte, and it is private to
     /// its query's creator.
     public func list(_ request: PageRequest) async throws -> Page<Query> {
-        let (rows, metadata) = try await store.page(of: QuerySummaryRow.self, request)
-        let queries = try rows.map { try Self.resource($0.row, result: nil, includesResult: false) }
+        let (rows, metadata) = try await store.queryPageWithoutResults(request)
+        let queries = try rows.map { try Self.resource($0, result: nil, includesResult: false) }
         return Page(items: queries, metadata: metadata)
     }
 
     /// The query, with its result only for its creator and admins.
     public func get(_ id: Int64, for caller: Caller) async throws -> Query {
-        try Self.resource(try await RunLifecycle.find(QueryRow.self, id, in: store), for: caller)
+        try Self.resource(try await store.findRun(QueryRow.self, id), for: caller)
     }
 
     /// Cancels a queued query at once; asks a running one to stop (its runner stops the statement on the
     /// server). A finished query cannot be cancelled.
     public func cancel(_ id: Int64, for caller: Caller) async throws -> Query {
-        try Self.resource(try await RunLifecycle.cancel(QueryRow.self, id, in: store), for: caller)
+        try Self.resource(try await store.cancelRun(QueryRow.self, id), for: caller)
     }
 
     public func delete(_ id: Int64) async throws {
-        try await RunLifecycle.delete(QueryRow.self, id, in: store)
+        try await store.deleteRun(QueryRow.self, id)
     }
 
     /// Runs a queued query to its end in this process. Every row of every result goes to `output` (the
@@ -73,7 +72,7 @@ public struct QueryService: Sendable {
     /// store, from any process, or through `control`, stops the statement on its server.
     @discardableResult
     public func run(_ id: Int64, control: RunControl = RunControl(), output: (any StatementSink)? = nil) async throws -> Query {
-        let (claimed, claim) = try await RunLifecycle.claim(QueryRow.self, id, in: store)
+        let (claimed, claim) = try await store.claimRun(QueryRow.self, id)
         return try await execute(claimed, claim: claim, control: control, output: output)
     }
 
@@ -106,7 +105,7 @@ public struct QueryService: Sendable {
 
     /// Marks the running queries whose process died as failed ("interrupted").
     func recoverInterrupted() async throws {
-        _ = try await RunLifecycle.recoverInterrupted(QueryRow.self, in: store)
+        _ = try await store.recoverInterruptedRuns(QueryRow.self)
     }
 
     static func resource(_ row: QueryRow, for caller: Caller = .machine) throws -> Query {
@@ -123,21 +122,6 @@ public struct QueryService: Sendable {
             status: status, error: row.error, rowsAffected: row.rowsAffected, result: result, startedAt: row.startedAt,
             stoppedAt: row.stoppedAt, includesResult: includesResult)
     }
-}
-
-/// A row of `queries` read without its result (null here): what lists read.
-struct QuerySummaryRow: StoreRecord {
-    static let databaseTableName = "queries"
-    static var databaseSelection: [any SQLSelectable] { [.allColumns(excluding: ["result"])] }
-    var row: QueryRow
-
-    var id: Int64? {
-        get { row.id }
-        set { row.id = newValue }
-    }
-
-    init(from decoder: any Decoder) throws { row = try QueryRow(from: decoder) }
-    func encode(to encoder: any Encoder) throws { try row.encode(to: encoder) }
 }
 
 /// Keeps the capped preview of the last result set and the rows statements changed, and passes every

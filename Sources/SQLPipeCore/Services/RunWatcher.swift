@@ -12,7 +12,7 @@ enum RunWatcher {
     static let interval: TimeInterval = 0.25
 
     static func run<T: Sendable>(
-        _ table: MetadataStore.RunTable, claim: RunClaim, store: MetadataStore, control: RunControl,
+        _ table: RunTable, claim: RunClaim, store: any MetadataStoring, control: RunControl,
         _ work: @escaping @Sendable () throws -> T
     ) async -> Result<T, any Error> {
         let watching = WatchFlag()

@@ -1,15 +1,14 @@
 import Foundation
-import GRDB
 import SQLPipeEngine
 
 /// Creates, runs, lists, cancels and deletes transfers.
 public struct TransferService: Sendable {
-    let store: MetadataStore
+    let store: any MetadataStoring
     let connections: ConnectionService
 
     /// Stores a new transfer in `queued`. It runs with `run`, in this process or a server's worker.
     public func create(_ input: TransferInput, by caller: Caller) async throws -> Transfer {
-        let (inserted, _) = try await RunLifecycle.insert(try await validated(input, by: caller), claimed: false, in: store)
+        let (inserted, _) = try await store.insertRun(try await validated(input, by: caller), claimed: false)
         try await ActiveRunQuota.admit(inserted, of: caller, in: store)
         return try Self.resource(inserted)
     }
@@ -20,8 +19,8 @@ public struct TransferService: Sendable {
     public func runNow(
         _ input: TransferInput, by caller: Caller, control: RunControl = RunControl()
     ) async throws -> Transfer {
-        let (claimed, claim) = try await RunLifecycle.insert(
-            try await validated(input, by: caller), claimed: true, in: store
+        let (claimed, claim) = try await store.insertRun(
+            try await validated(input, by: caller), claimed: true,
         ) { row, id in row.stagingTable = Self.stagingName(for: id) }
         try await ActiveRunQuota.admit(claimed, of: caller, in: store)
         guard let claim, let staging = claimed.stagingTable else { throw SQLPipeError.store("a stored transfer has no claim") }
@@ -63,22 +62,22 @@ public struct TransferService: Sendable {
     }
 
     public func list(_ request: PageRequest) async throws -> Page<Transfer> {
-        let (rows, metadata) = try await store.page(of: TransferRow.self, request)
+        let (rows, metadata) = try await store.transferPage(request)
         return Page(items: try rows.map(Self.resource), metadata: metadata)
     }
 
     public func get(_ id: Int64) async throws -> Transfer {
-        try Self.resource(try await RunLifecycle.find(TransferRow.self, id, in: store))
+        try Self.resource(try await store.findRun(TransferRow.self, id))
     }
 
     /// Cancels a queued transfer at once; asks a running one to stop (its runner stops the source query,
     /// rolls the target back and sets `cancelled`). A finished transfer cannot be cancelled.
     public func cancel(_ id: Int64) async throws -> Transfer {
-        try Self.resource(try await RunLifecycle.cancel(TransferRow.self, id, in: store))
+        try Self.resource(try await store.cancelRun(TransferRow.self, id))
     }
 
     public func delete(_ id: Int64) async throws {
-        try await RunLifecycle.delete(TransferRow.self, id, in: store)
+        try await store.deleteRun(TransferRow.self, id)
     }
 
     /// Runs a queued transfer to its end in this process and returns it finished. `control` lets the
@@ -87,7 +86,7 @@ public struct TransferService: Sendable {
     @discardableResult
     public func run(_ id: Int64, control: RunControl = RunControl()) async throws -> Transfer {
         let staging = Self.stagingName(for: id)
-        let (claimed, claim) = try await RunLifecycle.claim(TransferRow.self, id, in: store) { $0.stagingTable = staging }
+        let (claimed, claim) = try await store.claimRun(TransferRow.self, id) { $0.stagingTable = staging }
         return try await execute(claimed, claim: claim, staging: staging, control: control)
     }
 
@@ -134,7 +133,7 @@ public struct TransferService: Sendable {
     /// Marks the running transfers whose runner is gone as failed ("interrupted"). Only the store is
     /// touched: their staging tables are for `dropLeftovers`.
     func recoverInterrupted() async throws {
-        _ = try await RunLifecycle.recoverInterrupted(TransferRow.self, in: store) { row in
+        _ = try await store.recoverInterruptedRuns(TransferRow.self) { row in
             row.rowsTransferred = 0
             row.cleanupPending = true
         }
@@ -144,28 +143,25 @@ public struct TransferService: Sendable {
     /// or the old table a swap had not dropped yet), each target within `seconds`. A target that cannot
     /// be reached now keeps its entry for the next time.
     func dropLeftovers(within seconds: TimeInterval) async throws {
-        let leftovers = try await store.read { db in
-            try TransferRow.filter(Column("cleanup_pending") == true && Column("status") != RunStatus.running.rawValue)
-                .fetchAll(db)
-        }
-        for leftover in leftovers {
+        for leftover in try await store.transfersPendingCleanup() {
             guard let id = leftover.id else { continue }
-            if let staging = leftover.stagingTable, let targetID = leftover.targetId, let config = try? await connections.config(for: String(targetID)) {
+            if let staging = leftover.stagingTable, let targetID = leftover.targetId,
+                let config = try? await connections.config(for: String(targetID))
+            {
                 let schema = leftover.targetSchema
-                let dropped = try? await runBlocking(within: seconds, onTimeout: { DriverError("no answer") }) {
+                let dropped = (try? await runBlocking(within: seconds, onTimeout: { DriverError("no answer") }) {
                     let session = try Drivers.open(config, timeoutSeconds: Int(seconds))
                     defer { session.close() }
                     let dialect = session.dialect
                     for table in dialect.leftovers(ofStaging: TableName(schema: schema, name: staging)) {
                         try session.execute("DROP TABLE IF EXISTS \(dialect.qualified(table))")
                     }
-                }
-                guard dropped != nil else { continue }
+                    return true
+                }) ?? false
+                guard dropped else { continue }
             }
             // Dropped, or nothing names what to drop: nothing is left to do.
-            try await store.write { db in
-                try db.execute(sql: "UPDATE transfers SET cleanup_pending = 0 WHERE id = ?", arguments: [id])
-            }
+            try await store.markCleanedUp(transfer: id)
         }
     }
 

@@ -1,10 +1,9 @@
 import Crypto
 import Foundation
-import GRDB
 
 /// Creates, lists, changes and deletes users, and checks their passwords.
 public struct UserService: Sendable {
-    let store: MetadataStore
+    let store: any MetadataStoring
     let hasher: PasswordHasher
     /// bcrypt takes a core for tens of milliseconds: at most one hash per core at once, and a bounded queue.
     let hashing: BoundedBlockingExecutor
@@ -24,17 +23,12 @@ public struct UserService: Sendable {
         }
         let hash = try await hash(password)
         let row = UserRow(id: nil, createdAt: Date(), username: username, passwordHash: hash, admin: input.admin ?? false)
-        let inserted = try await store.write { db in
-            try Self.ensureUsernameIsFree(username, except: nil, in: db)
-            var inserted = row
-            try inserted.insert(db)
-            return try inserted.reloaded(db)
-        }
+        let inserted = try await store.insert(user: row)
         return try Self.resource(inserted)
     }
 
     public func list(_ request: PageRequest) async throws -> Page<User> {
-        let (rows, metadata) = try await store.page(of: UserRow.self, request)
+        let (rows, metadata) = try await store.userPage(request)
         return Page(items: try rows.map(Self.resource), metadata: metadata)
     }
 
@@ -50,32 +44,16 @@ public struct UserService: Sendable {
         guard problems.isEmpty else { throw SQLPipeError.validation(problems) }
         let newHash = try await patch.password.asyncMap { try await hash($0) }
         let current = try await find(reference)
-        let updated = try await store.write { db in
-            guard var row = try UserRow.fetchOne(db, key: current.id) else {
-                throw SQLPipeError.notFound("user \(reference) was deleted meanwhile")
-            }
-            if let username = patch.username {
-                try Self.ensureUsernameIsFree(username, except: row.id, in: db)
-                row.username = username
-            }
-            if let newHash { row.passwordHash = newHash }
-            if let admin = patch.admin {
-                if row.admin && !admin { try Self.ensureAnotherAdmin(besides: row, in: db, action: "demote") }
-                row.admin = admin
-            }
-            try row.update(db)
-            return row
-        }
+        guard let id = current.id else { throw SQLPipeError.store("a stored user has no id") }
+        let updated = try await store.updateUser(
+            id: id, reference: reference, username: patch.username, passwordHash: newHash, admin: patch.admin)
         return try Self.resource(updated)
     }
 
     public func delete(_ reference: String) async throws {
         let current = try await find(reference)
-        try await store.write { db in
-            guard let row = try UserRow.fetchOne(db, key: current.id) else { return }
-            if row.admin { try Self.ensureAnotherAdmin(besides: row, in: db, action: "delete") }
-            _ = try UserRow.deleteOne(db, key: row.id)
-        }
+        guard let id = current.id else { throw SQLPipeError.store("a stored user has no id") }
+        try await store.deleteUser(id: id)
     }
 
     /// The user whose username and password these are, or nil. Takes as long for an unknown user as for
@@ -94,7 +72,7 @@ public struct UserService: Sendable {
 
     /// `authenticate`, with the fingerprint of the credentials that matched (read in the same step).
     public func verify(username: String, password: String) async throws -> Credentials? {
-        let row = try await store.read { db in try Self.row(username: username, in: db) }
+        let row = try await store.user(username: username)
         let hash = row?.passwordHash ?? UserRules.decoyHash
         let matches = try await hashing.run { [hasher] in hasher.verify(password, hash: hash) }
         guard matches, let row else { return nil }
@@ -104,17 +82,8 @@ public struct UserService: Sendable {
     /// The user named `username` as stored now, with its credentials' fingerprint; nil when there is none.
     /// One indexed read: no password check.
     public func credentials(username: String) async throws -> Credentials? {
-        let row = try await store.read { db in try Self.row(username: username, in: db) }
-        guard let row else { return nil }
+        guard let row = try await store.user(username: username) else { return nil }
         return Credentials(user: try Self.resource(row), fingerprint: Self.fingerprint(row))
-    }
-
-    /// The row of `username` through a cached statement: this runs on every request to the server.
-    private static func row(username: String, in db: Database) throws -> UserRow? {
-        let statement = try db.cachedStatement(
-            sql: "SELECT id, created_at, username, password_hash, admin FROM users WHERE username = ?")
-        guard let row = try Row.fetchOne(statement, arguments: [username]) else { return nil }
-        return UserRow(id: row[0], createdAt: row[1], username: row[2], passwordHash: row[3], admin: row[4])
     }
 
     private static func fingerprint(_ row: UserRow) -> [UInt8] {
@@ -122,7 +91,7 @@ public struct UserService: Sendable {
     }
 
     public func count() async throws -> Int {
-        try await store.read { db in try UserRow.fetchCount(db) }
+        try await store.userCount()
     }
 
     // MARK: - Helpers
@@ -132,23 +101,7 @@ public struct UserService: Sendable {
     }
 
     private func find(_ reference: String) async throws -> UserRow {
-        try await store.read { db in
-            try MetadataStore.find(UserRow.self, reference, nameColumn: "username", noun: "user", in: db)
-        }
-    }
-
-    private static func ensureUsernameIsFree(_ username: String, except id: Int64?, in db: Database) throws {
-        if try UserRow.filter(Column("username") == username).filter(Column("id") != id).fetchOne(db) != nil {
-            throw SQLPipeError.conflict("username: a user named '\(username)' already exists")
-        }
-    }
-
-    /// The store must keep one admin: without one nobody could manage users through the API.
-    private static func ensureAnotherAdmin(besides row: UserRow, in db: Database, action: String) throws {
-        let admins = try UserRow.filter(Column("admin") == true).filter(Column("id") != row.id).fetchCount(db)
-        if admins == 0 {
-            throw SQLPipeError.conflict("cannot \(action) '\(row.username)': it is the last admin")
-        }
+        try await store.user(reference)
     }
 
     static func resource(_ row: UserRow) throws -> User {

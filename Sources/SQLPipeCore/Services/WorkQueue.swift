@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A queued transfer or query, as the server's worker pool picks it up.
 public struct QueuedWork: Sendable, Hashable {
@@ -21,7 +20,7 @@ public struct QueuedWork: Sendable, Hashable {
 /// The queued work of a store in creation order, transfers and queries together: what `sqlpipe serve`
 /// runs, whether it was created through the API or with the CLI's `--detach` in another process.
 public struct WorkQueue: Sendable {
-    let store: MetadataStore
+    let store: any MetadataStoring
 
     public init(store: MetadataStore) {
         self.store = store
@@ -29,22 +28,7 @@ public struct WorkQueue: Sendable {
 
     /// Up to `limit` queued items, oldest first (ties: transfers before queries, then by id).
     public func next(limit: Int) async throws -> [QueuedWork] {
-        guard limit > 0 else { return [] }
-        return try await store.read { db in
-            // GRDB rows are not Sendable: they become QueuedWork inside the read.
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT 'transfer' AS kind, id, created_at FROM transfers WHERE status = 'queued'
-                    UNION ALL
-                    SELECT 'query' AS kind, id, created_at FROM queries WHERE status = 'queued'
-                    ORDER BY created_at, kind DESC, id LIMIT ?
-                    """, arguments: [limit]
-            ).compactMap { row -> QueuedWork? in
-                guard let kind = QueuedWork.Kind(rawValue: row["kind"]) else { return nil }
-                return QueuedWork(kind: kind, id: row["id"], createdAt: row["created_at"])
-            }
-        }
+        try await store.queuedWork(limit: limit)
     }
 }
 

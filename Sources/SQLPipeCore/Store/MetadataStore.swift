@@ -5,6 +5,7 @@ import GRDB
 /// database file; the services are the only way to it.
 public final class MetadataStore: Sendable {
     public let path: String
+    /// Used by the store's own files only (and by tests that stage what no operation would make).
     let database: DatabasePool
 
     /// Opens (creating when missing) the store at `path`, and brings its schema up to date.
@@ -58,41 +59,6 @@ public final class MetadataStore: Sendable {
             dataHome = home + "/.local/share"
         }
         return dataHome + "/sqlpipe/sqlpipe.db"
-    }
-
-    /// What a runner learns when it renews its lease.
-    enum RenewedRun {
-        case running, cancelRequested
-        /// The record is no longer this claim's: recovered, or deleted.
-        case ownedByOther
-    }
-
-    enum RunTable: String {
-        case transfer = "transfers"
-        case query = "queries"
-    }
-
-    /// Writes a run's progress (transfers) and extends its lease, if the claim still owns it; blocking,
-    /// for the watcher's thread.
-    func renew(_ table: RunTable, claim: RunClaim, rows: Int, until expiry: Date) throws -> RenewedRun {
-        try database.write { db -> RenewedRun in
-            var arguments: StatementArguments = ["expiry": expiry, "id": claim.id, "token": claim.token]
-            var progress = ""
-            if table == .transfer {
-                progress = "rows_transferred = :rows, "
-                arguments += ["rows": rows]
-            }
-            try db.execute(
-                sql: """
-                    UPDATE \(table.rawValue) SET \(progress)lease_expires_at = :expiry
-                    WHERE id = :id AND runner_token = :token AND status = 'running'
-                    """,
-                arguments: arguments)
-            guard db.changesCount > 0 else { return .ownedByOther }
-            let requested = try Bool.fetchOne(
-                db, sql: "SELECT cancel_requested FROM \(table.rawValue) WHERE id = ?", arguments: [claim.id]) ?? false
-            return requested ? .cancelRequested : .running
-        }
     }
 
     func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {

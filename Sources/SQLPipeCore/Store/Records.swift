@@ -127,3 +127,18 @@ extension MetadataStore {
         return found
     }
 }
+
+/// A row of `queries` read without its result (null here): what lists read.
+struct QuerySummaryRow: StoreRecord {
+    static let databaseTableName = "queries"
+    static var databaseSelection: [any SQLSelectable] { [.allColumns(excluding: ["result"])] }
+    var row: QueryRow
+
+    var id: Int64? {
+        get { row.id }
+        set { row.id = newValue }
+    }
+
+    init(from decoder: any Decoder) throws { row = try QueryRow(from: decoder) }
+    func encode(to encoder: any Encoder) throws { try row.encode(to: encoder) }
+}
