@@ -24,7 +24,6 @@ public enum APIError: Error, Equatable, Sendable {
     /// Too many failed logins from one address: 429 with `Retry-After`.
     case tooManyRequests(retryAfterSeconds: Int)
     /// The route exists but this build cannot serve it yet: 501.
-    case notImplemented(String)
 }
 
 /// The one place where every error becomes an HTTP response. Service errors (`SQLPipeError`) map as follows:
@@ -96,8 +95,6 @@ enum ErrorMapping {
                 var response = plain(.tooManyRequests, "too many failed logins from this address: try again in \(seconds) s")
                 response.headers[.retryAfter] = String(seconds)
                 return response
-            case .notImplemented(let message):
-                return plain(.notImplemented, message)
             }
         case is NIOTooManyBytesError:
             return response(for: APIError.contentTooLarge, logger: logger)

@@ -66,16 +66,19 @@ import Testing
     }
 
     @Test(arguments: [
-        (0, 20, "id", "page"), (1, 0, "id", "page_size"), (1, 101, "id", "page_size"), (1, 20, "name", "sort"),
-        (-3, 20, "id", "page"),
+        (0, 20, "id", "page", "at least 1"), (1, 0, "id", "page_size", "between 1 and 100"),
+        (1, 101, "id", "page_size", "between 1 and 100"), (1, 20, "name", "sort", "must be one of id"),
+        (-3, 20, "id", "page", "at least 1"),
     ])
-    func badPagingIsAValidationErrorNamingTheField(page: Int, pageSize: Int, sort: String, field: String) throws {
+    func badPagingIsAValidationErrorNamingTheField(
+        page: Int, pageSize: Int, sort: String, field: String, message: String
+    ) throws {
         let error = #expect(throws: SQLPipeError.self) { try PageRequest(page: page, pageSize: pageSize, sort: sort) }
         guard case .validation(let fields) = error else {
             Issue.record("expected a validation error, got \(String(describing: error))")
             return
         }
-        #expect(fields.keys.contains(field))
+        #expect(fields[field]?.contains(message) == true, "\(fields)")
     }
 
     @Test func theJSONMetadataUsesTheAPIsNames() throws {

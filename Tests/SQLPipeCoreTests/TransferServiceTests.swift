@@ -319,8 +319,13 @@ final class MemorySampler: @unchecked Sendable {
     }
 
     static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let pages = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        // Without /proc the test would measure nothing: a missing or unreadable statm is a failure.
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+            let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }), pages > 0
+        else {
+            Issue.record("/proc/self/statm gives no resident size: memory cannot be measured here")
+            return 0
+        }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 }

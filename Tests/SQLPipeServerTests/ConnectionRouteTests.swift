@@ -124,7 +124,7 @@ import Testing
 
             let invalid = try await api.request(.patch, "/api/v1/connections/\(created.id)", json: ["dbName": "relative.db"])
             #expect(invalid.status == .unprocessableContent)
-            #expect(invalid.errorFields?["dbName"] != nil)
+            #expect(invalid.errorFields?["dbName"]?.contains("absolute path") == true, "\(invalid.text)")
             let unknown = try await api.request(.patch, "/api/v1/connections/\(created.id)", json: ["nmae": "x"])
             #expect(unknown.status == .badRequest)
             #expect(try await api.request(.patch, "/api/v1/connections/999", json: ["name": "x"]).status == .notFound)

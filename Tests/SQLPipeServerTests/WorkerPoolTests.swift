@@ -107,8 +107,14 @@ import Testing
         let setup = try await Setup()
         let transfer = try await setup.transfer("SELECT 1 AS a", table: "wp_taken")
         try await setup.sqlpipe.store.markRunningForTest(transfer: transfer.id)
-        let outcome = try? await WorkRunner(sqlpipe: setup.sqlpipe).run(
-            QueuedWork(kind: .transfer, id: transfer.id, createdAt: Date()), control: RunControl())
-        #expect(outcome == nil, "a claimed transfer cannot be run twice")
+        let error = await #expect(throws: SQLPipeError.self, "a claimed transfer cannot be run twice") {
+            try await WorkRunner(sqlpipe: setup.sqlpipe).run(
+                QueuedWork(kind: .transfer, id: transfer.id, createdAt: Date()), control: RunControl())
+        }
+        guard case .conflict(let message)? = error else {
+            Issue.record("expected a conflict, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("only a queued transfer can run"), "\(message)")
     }
 }

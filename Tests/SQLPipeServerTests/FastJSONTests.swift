@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import SQLPipeCore
+@testable import SQLPipeServer
 
 /// The hand-written JSON of transfers must be the encoder's, byte for byte.
 @Suite struct FastJSONTests {

@@ -1,17 +1,18 @@
 import Foundation
+import SQLPipeCore
 
 /// Writes the compact JSON of the most listed resources by hand, byte for byte what `JSONCoding.encoder()`
 /// writes (a test holds the two together): a page of transfers is the server's busiest answer, and
 /// `JSONEncoder` spends more on it than everything else in the request.
-public protocol FastJSONEncodable {
+protocol FastJSONEncodable {
     func writeJSON(to output: inout JSONBytes)
 }
 
 /// A growing buffer of JSON, with the encoder's escaping of strings.
-public struct JSONBytes {
-    public private(set) var bytes: [UInt8] = []
+struct JSONBytes {
+    private(set) var bytes: [UInt8] = []
 
-    public init(capacity: Int = 1024) {
+    init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
     }
 
@@ -70,7 +71,7 @@ public struct JSONBytes {
 
 extension Transfer: FastJSONEncodable {
     /// Keys in the sorted order the encoder uses.
-    public func writeJSON(to output: inout JSONBytes) {
+    func writeJSON(to output: inout JSONBytes) {
         output.raw("{")
         output.key("createdAt"); output.date(createdAt); output.comma()
         output.key("createdBy"); output.string(createdBy); output.comma()
@@ -96,7 +97,7 @@ extension Transfer: FastJSONEncodable {
 }
 
 extension PageMetadata: FastJSONEncodable {
-    public func writeJSON(to output: inout JSONBytes) {
+    func writeJSON(to output: inout JSONBytes) {
         output.raw("{")
         output.key("current_page"); output.integer(currentPage); output.comma()
         output.key("first_page"); output.integer(firstPage); output.comma()
@@ -109,7 +110,7 @@ extension PageMetadata: FastJSONEncodable {
 
 extension Envelope where Value == Transfer {
     /// `{"transfer":{…}}`.
-    public func fastJSON() -> [UInt8] {
+    func fastJSON() -> [UInt8] {
         var output = JSONBytes(capacity: 512)
         output.raw("{")
         output.key("transfer")
@@ -121,7 +122,7 @@ extension Envelope where Value == Transfer {
 
 extension Envelope where Value == [Transfer] {
     /// `{"metadata":{…},"transfers":[…]}`.
-    public func fastJSON() -> [UInt8] {
+    func fastJSON() -> [UInt8] {
         var output = JSONBytes(capacity: 512 * (value.count + 1))
         output.raw("{")
         if let metadata {
