@@ -4,12 +4,7 @@ import GRDB
 /// The store's connections: unique names, and no deletion under queued or running work.
 extension MetadataStore {
     func insert(connection row: ConnectionRow) async throws -> ConnectionRow {
-        try await write { db in
-            try Self.ensureConnectionNameIsFree(row.name, except: nil, in: db)
-            var inserted = row
-            try inserted.insert(db)
-            return try inserted.reloaded(db)
-        }
+        try await insert(row) { db in try Self.ensureConnectionNameIsFree(row.name, except: nil, in: db) }
     }
 
     func update(connection row: ConnectionRow, reference: String) async throws -> ConnectionRow {

@@ -98,6 +98,17 @@ struct QueryRow: StoreRecord {
 }
 
 extension MetadataStore {
+    /// Inserts a record once `check` (a rule on the rest of the table) passed, in the same write, and
+    /// returns it as stored.
+    func insert<Record: StoreRecord>(_ row: Record, checking check: @escaping @Sendable (Database) throws -> Void) async throws -> Record {
+        try await write { db in
+            try check(db)
+            var inserted = row
+            try inserted.insert(db)
+            return try inserted.reloaded(db)
+        }
+    }
+
     /// One page of a table in the requested order; ties in `created_at` fall back to `id`.
     func page<Record: StoreRecord & TableRecord>(
         of type: Record.Type, _ request: PageRequest

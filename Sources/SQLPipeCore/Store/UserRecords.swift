@@ -5,12 +5,7 @@ import GRDB
 /// inside the write that could break it.
 extension MetadataStore {
     func insert(user row: UserRow) async throws -> UserRow {
-        try await write { db in
-            try Self.ensureUsernameIsFree(row.username, except: nil, in: db)
-            var inserted = row
-            try inserted.insert(db)
-            return try inserted.reloaded(db)
-        }
+        try await insert(row) { db in try Self.ensureUsernameIsFree(row.username, except: nil, in: db) }
     }
 
     func userPage(_ request: PageRequest) async throws -> ([UserRow], PageMetadata) {
