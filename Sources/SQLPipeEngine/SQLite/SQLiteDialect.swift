@@ -47,7 +47,8 @@ public struct SQLiteDialect: Dialect {
     /// repeat safely, gets none and keeps every value as it is bound.
     func createTableKeepingDeclaredTypes(_ table: TableName, columns: [ColumnDescription]) -> String {
         let definitions = columns.map { column in
-            quote(column.name) + (Self.isPlainDeclaredType(column.sourceType) ? " " + column.sourceType : "")
+            let declared = column.sourceType != SQLiteReader.undeclared && Self.isPlainDeclaredType(column.sourceType)
+            return quote(column.name) + (declared ? " " + column.sourceType : "")
         }
         return "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", ")))"
     }
@@ -59,9 +60,11 @@ public struct SQLiteDialect: Dialect {
         let opening = declared.firstIndex(of: "(")
         let closing = declared.firstIndex(of: ")")
         guard allowed, declared.filter({ $0 == "(" || $0 == ")" }).count == (opening == nil ? 0 : 2) else { return false }
+        // Signs and commas only between the parentheses.
+        let name = declared[..<(opening ?? declared.endIndex)]
+        guard !name.contains(where: { $0 == "," || $0 == "+" || $0 == "-" }) else { return false }
         guard let opening, let closing else { return true }
         return opening < closing && declared.index(after: closing) == declared.endIndex
-            && !declared[..<opening].contains(where: { $0 == "," || $0 == "+" || $0 == "-" })
     }
 
     /// The neutral type of a declared column type, by name first and then by SQLite's affinity rules.
