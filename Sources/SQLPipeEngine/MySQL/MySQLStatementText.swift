@@ -44,7 +44,9 @@ enum MySQLStatementText {
                 continue
             case UInt8(ascii: "/") where index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "*"):
                 var end = index + 2
-                while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "*") && bytes[end + 1] == UInt8(ascii: "/")) { end += 1 }
+                while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "*") && bytes[end + 1] == UInt8(ascii: "/")) {
+                    end += 1
+                }
                 current.append(UInt8(ascii: " "))
                 index = min(end + 2, bytes.count)
                 continue

@@ -27,7 +27,9 @@ extension MySQLSession {
                 }
                 reader.close()
                 // The rows of an INSERT or DELETE … RETURNING are the rows it changed.
-                let changing = keywords.map { statement < $0.count && MySQLStatementText.returnsChangedRows($0[statement]) }
+                let changing = keywords.map {
+                    statement < $0.count && MySQLStatementText.returnsChangedRows($0[statement])
+                }
                 try sink.end(rowsAffected: changing == true ? rows : nil)
             } else if mysql_field_count(handle) == 0 {
                 try sink.end(rowsAffected: Int(mysql_affected_rows(handle)))

@@ -148,8 +148,8 @@ final class MySQLWriter: RowWriter {
     private func checkDateTime(_ value: UnsafeBufferPointer<UInt8>, column: Int) throws {
         guard let special = DateTimeShape.special(value) else { return }
         let why = special == .infinity ? "MySQL dates hold no infinity" : "MySQL has no dates before the year 1"
-        throw DriverError(
-            "column \"\(columns[column].name)\", row \(rowsSent): \(String(decoding: value, as: UTF8.self)) cannot be stored: \(why)")
+        let text = String(decoding: value, as: UTF8.self)
+        throw DriverError("column \"\(columns[column].name)\", row \(rowsSent): \(text) cannot be stored: \(why)")
     }
 
     /// MySQL's FLOAT and DOUBLE have no NaN, no infinity and no negative zero (it is stored as 0).

@@ -38,8 +38,8 @@ struct PostgresResultDescription {
             converted.passthroughWarnings.append(Self.textWarning(field))
             return column + "::pg_catalog.text AS " + dialect.quote(field.name)
         }
-        let wrapped = "SELECT \(selected.joined(separator: ", ")) FROM (\(PostgresCopyReader.trimmed(query))) AS \(source)"
-        return (wrapped, converted)
+        let inner = PostgresCopyReader.trimmed(query)
+        return ("SELECT \(selected.joined(separator: ", ")) FROM (\(inner)) AS \(source)", converted)
     }
 
     private static func textWarning(_ field: Field) -> String {

@@ -59,7 +59,8 @@ public struct SQLiteDialect: Dialect {
         let allowed = declared.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || " _(),+-".contains($0)) }
         let opening = declared.firstIndex(of: "(")
         let closing = declared.firstIndex(of: ")")
-        guard allowed, declared.filter({ $0 == "(" || $0 == ")" }).count == (opening == nil ? 0 : 2) else { return false }
+        let parentheses = declared.filter { $0 == "(" || $0 == ")" }.count
+        guard allowed, parentheses == (opening == nil ? 0 : 2) else { return false }
         // Signs and commas only between the parentheses.
         let name = declared[..<(opening ?? declared.endIndex)]
         guard !name.contains(where: { $0 == "," || $0 == "+" || $0 == "-" }) else { return false }

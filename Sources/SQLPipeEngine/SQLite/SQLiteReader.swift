@@ -30,7 +30,9 @@ final class SQLiteReader: RowReader {
             keepingStorageClasses: keepingStorageClasses)
     }
 
-    init(session: SQLiteSession, statement: OpaquePointer, ownsStatement: Bool, keepingStorageClasses: Bool = false) throws {
+    init(
+        session: SQLiteSession, statement: OpaquePointer, ownsStatement: Bool, keepingStorageClasses: Bool = false
+    ) throws {
         self.session = session
         self.ownsStatement = ownsStatement
         keepsStorageClasses = keepingStorageClasses
@@ -144,7 +146,8 @@ final class SQLiteReader: RowReader {
         case (.float32, SQLITE_INTEGER), (.float64, SQLITE_INTEGER):
             // Only a column without a declared type mixes them; the float must be this very integer.
             let value = sqlite3_column_int64(statement, index)
-            let exact = type == .float32 ? Int64(exactly: Float(value)) == value : Int64(exactly: Double(value)) == value
+            let exact = type == .float32
+                ? Int64(exactly: Float(value)) == value : Int64(exactly: Double(value)) == value
             guard exact else { throw mismatch(column, "\(value) is an integer with no exact \(type) value") }
             Canonical.appendInteger(value, to: &batch)
         case (.float32, SQLITE_FLOAT):
@@ -152,9 +155,11 @@ final class SQLiteReader: RowReader {
             let value = sqlite3_column_double(statement, index)
             let narrowed = Float(value)
             guard Double(narrowed) == value || value.isNaN else {
+                let (name, declared) = (columns[column].name, columns[column].sourceType)
                 throw valueError(
-                    column, "\(Canonical.text(of: value)) is not a float4 value: SQLite keeps a \(columns[column].sourceType) "
-                        + "as a double; select CAST(\"\(columns[column].name)\" AS REAL) to move it as one")
+                    column,
+                    "\(Canonical.text(of: value)) is not a float4 value: SQLite keeps a \(declared) as a double; "
+                        + "select CAST(\"\(name)\" AS REAL) to move it as one")
             }
             batch.append(Canonical.text(of: narrowed))
         case (.float64, SQLITE_FLOAT):
@@ -231,8 +236,9 @@ final class SQLiteReader: RowReader {
         let declared = columns[column].sourceType
         guard declared == Self.undeclared else { return valueError(column, "\(message) (in a \(declared) column)") }
         return valueError(
-            column, "\(message), unlike the column's first value (\(columns[column].type)): a SQLite column without a "
-                + "declared type may mix types, a column of the target cannot; select CAST(… AS TEXT) to move them as text")
+            column,
+            "\(message), unlike the column's first value (\(columns[column].type)): a SQLite column without a declared "
+                + "type may mix types, a column of the target cannot; select CAST(… AS TEXT) to move them as text")
     }
 
     private func valueError(_ column: Int, _ message: String) -> DriverError {

@@ -24,7 +24,8 @@ extension SQLiteSession {
                         if !more { break }
                     }
                     // A statement that writes may return rows too (INSERT … RETURNING).
-                    try sink.end(rowsAffected: sqlite3_stmt_readonly(statement) != 0 ? nil : changes(since: changesBefore))
+                    let writes = sqlite3_stmt_readonly(statement) == 0
+                    try sink.end(rowsAffected: writes ? changes(since: changesBefore) : nil)
                 } else {
                     let status = sqlite3_step(statement)
                     guard status == SQLITE_DONE || status == SQLITE_ROW else { throw lastError() }

@@ -49,7 +49,8 @@ enum SQLiteStoredValue {
         case real where payload.count == 8:
             sqlite3_bind_double(statement, parameter, payload.loadUnaligned(as: Double.self))
         case text:
-            sqlite3_bind_text(statement, parameter, pointer.assumingMemoryBound(to: CChar.self), Int32(payload.count), nil)
+            let characters = pointer.assumingMemoryBound(to: CChar.self)
+            sqlite3_bind_text(statement, parameter, characters, Int32(payload.count), nil)
         case blob:
             sqlite3_bind_blob(statement, parameter, pointer, Int32(payload.count), nil)
         default:

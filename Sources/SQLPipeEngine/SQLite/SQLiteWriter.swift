@@ -12,7 +12,9 @@ final class SQLiteWriter: RowWriter {
     /// Whether cells carry SQLite values with their storage classes (`SQLiteStoredValue`).
     private let keepsStorageClasses: Bool
 
-    init(session: SQLiteSession, table: TableName, columns: [ColumnDescription], keepingStorageClasses: Bool = false) throws {
+    init(
+        session: SQLiteSession, table: TableName, columns: [ColumnDescription], keepingStorageClasses: Bool = false
+    ) throws {
         self.session = session
         self.columns = columns
         keepsStorageClasses = keepingStorageClasses
@@ -84,7 +86,8 @@ final class SQLiteWriter: RowWriter {
             sqlite3_bind_int64(statement, parameter, number)
         case .float, .float32:
             // A float4 is stored as the double it is exactly, not as the double nearest its shortest text.
-            guard let number = kind == .float32 ? Canonical.float(value).map(Double.init) : Canonical.double(value) else {
+            let number = kind == .float32 ? Canonical.float(value).map(Double.init) : Canonical.double(value)
+            guard let number else {
                 throw valueError(column, row, "'\(String(decoding: value, as: UTF8.self))' is not a number")
             }
             // SQLite stores NaN as NULL: it has no NaN to keep.
@@ -97,7 +100,8 @@ final class SQLiteWriter: RowWriter {
             sqlite3_bind_text(statement, parameter, pointer.assumingMemoryBound(to: CChar.self), Int32(value.count), nil)
         case .dateTime:
             try checkDateTime(value, column: column, row: row)
-            sqlite3_bind_text(statement, parameter, pointer.assumingMemoryBound(to: CChar.self), Int32(value.count), nil)
+            let characters = pointer.assumingMemoryBound(to: CChar.self)
+            sqlite3_bind_text(statement, parameter, characters, Int32(value.count), nil)
         case .blob:
             sqlite3_bind_blob(statement, parameter, pointer, Int32(value.count), nil)
         case .timestamptz:
@@ -113,8 +117,8 @@ final class SQLiteWriter: RowWriter {
     /// Christ would be text they misread. `infinity` is kept as its text.
     private func checkDateTime(_ value: UnsafeBufferPointer<UInt8>, column: Int, row: Int) throws {
         guard DateTimeShape.special(value) == .beforeChrist else { return }
-        throw valueError(
-            column, row, "\(String(decoding: value, as: UTF8.self)) cannot be stored: SQLite's date functions have no years before Christ")
+        let text = String(decoding: value, as: UTF8.self)
+        throw valueError(column, row, "\(text) cannot be stored: SQLite's date functions have no years before Christ")
     }
 
     private func valueError(_ column: Int, _ row: Int, _ message: String) -> DriverError {
