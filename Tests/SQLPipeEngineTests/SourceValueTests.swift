@@ -9,7 +9,9 @@ import Testing
 @Suite struct SourceValueTests {
     /// The error of a transfer from a SQLite database made by `setup`, nil when it succeeds. Into SQLite
     /// itself every value keeps its storage class, so the default target is PostgreSQL.
-    static func transfer(fromSQLite setup: String, query: String, to target: DataSystem = .postgresql) async throws -> String? {
+    static func transfer(
+        fromSQLite setup: String, query: String, to target: DataSystem = .postgresql
+    ) async throws -> String? {
         try await offPool { try Self.blockingTransfer(fromSQLite: setup, query: query, to: target) }
     }
 

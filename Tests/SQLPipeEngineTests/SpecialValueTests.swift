@@ -46,7 +46,8 @@ import Testing
             if let existing { try targetSession.execute(fill(existing, for: targetSession)) }
             let request = TransferRequest(
                 source: sourceConfig, target: targetConfig, query: fill(query, for: sourceSession),
-                table: TableName(name: targetTable), overwrite: existing == nil, stagingName: world.uniqueName("staging"))
+                table: TableName(name: targetTable), overwrite: existing == nil,
+                stagingName: world.uniqueName("staging"))
             do {
                 let outcome = try TransferEngine.run(request, control: TransferControl())
                 let rows = check.isEmpty ? [] : try targetSession.query(fill(check, for: targetSession), [])
@@ -66,12 +67,12 @@ import Testing
                 "CREATE DOMAIN mood_d_{tag} AS mood_{tag}",
                 "CREATE DOMAIN positive_{tag} AS integer CHECK (VALUE > 0)",
                 """
-                CREATE TABLE {src} (id int, m mood_{tag}, md mood_d_{tag}, p positive_{tag}, i inet, c cidr, iv interval,
-                a int[], mo money, j jsonb, r int4range, tz timestamptz)
+                CREATE TABLE {src} (id int, m mood_{tag}, md mood_d_{tag}, p positive_{tag}, i inet, c cidr,
+                iv interval, a int[], mo money, j jsonb, r int4range, tz timestamptz)
                 """,
                 """
-                INSERT INTO {src} VALUES (1, 'happy', 'sad', 7, '192.168.0.1/24', '10.0.0.0/8', '1 year 2 days 03:04:05.678',
-                '{1,NULL,3}', 12.34, '{"b": [1, 2.50]}', '[1,5)', 'infinity'),
+                INSERT INTO {src} VALUES (1, 'happy', 'sad', 7, '192.168.0.1/24', '10.0.0.0/8',
+                '1 year 2 days 03:04:05.678', '{1,NULL,3}', 12.34, '{"b": [1, 2.50]}', '[1,5)', 'infinity'),
                 (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '-infinity')
                 """,
             ],
@@ -83,7 +84,8 @@ import Testing
                 """,
             cleanup: ["DROP DOMAIN mood_d_{tag}", "DROP TYPE mood_{tag}", "DROP DOMAIN positive_{tag}"])
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
-        let types = "text, text, integer, inet, cidr, interval, integer[], money, jsonb, int4range, timestamp with time zone"
+        let types =
+            "text, text, integer, inet, cidr, interval, integer[], money, jsonb, int4range, timestamp with time zone"
         #expect(outcome.rows.first?.first == types)
         #expect(outcome.rows.map { Array($0.dropFirst()) } == [
             ["happy", "sad", "7", "192.168.0.1/24", "10.0.0.0/8", "1 year 2 days 03:04:05.678", "{1,NULL,3}", "$12.34",
@@ -123,12 +125,14 @@ import Testing
                 from: .postgresql,
                 setup: [
                     "CREATE TABLE {src} (id int, d date, ts timestamp, tz timestamptz)",
-                    "INSERT INTO {src} VALUES (1, '2024-01-01', '2024-01-01', '2024-01-01'), (2, '\(value)', '\(value)', '\(value)')",
+                    "INSERT INTO {src} VALUES (1, '2024-01-01', '2024-01-01', '2024-01-01'), "
+                        + "(2, '\(value)', '\(value)', '\(value)')",
                 ],
                 query: "SELECT \(column) FROM {src} ORDER BY id", to: .mariadb)
             let error = outcome.error ?? "no error"
             #expect(error.contains("column \"\(column)\", row 2: "), "\(error)")
-            #expect(error.contains(value.hasSuffix("BC") ? "no dates before the year 1" : "hold no infinity"), "\(error)")
+            let why = value.hasSuffix("BC") ? "no dates before the year 1" : "hold no infinity"
+            #expect(error.contains(why), "\(error)")
         }
     }
 
@@ -137,20 +141,27 @@ import Testing
             from: .postgresql,
             setup: [
                 "CREATE TABLE {src} (id int, d date, ts timestamp, tz timestamptz)",
-                "INSERT INTO {src} VALUES (1, 'infinity', '-infinity', 'infinity'), (2, '-infinity', 'infinity', '-infinity')",
+                "INSERT INTO {src} VALUES (1, 'infinity', '-infinity', 'infinity'), "
+                    + "(2, '-infinity', 'infinity', '-infinity')",
             ],
             query: "SELECT d, ts, tz FROM {src} ORDER BY id", to: .sqlite,
             check: "SELECT d, ts, tz, typeof(tz) FROM {dst} ORDER BY rowid")
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
-        #expect(outcome.rows == [["infinity", "-infinity", "infinity", "text"], ["-infinity", "infinity", "-infinity", "text"]])
+        #expect(outcome.rows == [
+            ["infinity", "-infinity", "infinity", "text"], ["-infinity", "infinity", "-infinity", "text"],
+        ])
     }
 
     @Test func datesBeforeChristFailIntoSQLiteNamingColumnAndRow() async throws {
         let outcome = try await Self.move(
             from: .postgresql,
-            setup: ["CREATE TABLE {src} (id int, tz timestamptz)", "INSERT INTO {src} VALUES (1, now()), (2, '0044-03-15 00:00:00+00 BC')"],
+            setup: [
+                "CREATE TABLE {src} (id int, tz timestamptz)",
+                "INSERT INTO {src} VALUES (1, now()), (2, '0044-03-15 00:00:00+00 BC')",
+            ],
             query: "SELECT tz FROM {src} ORDER BY id", to: .sqlite)
-        #expect(outcome.error?.contains("column \"tz\", row 2: 0044-03-15 00:00:00 BC cannot be stored") == true, "\(outcome.error ?? "")")
+        let expected = "column \"tz\", row 2: 0044-03-15 00:00:00 BC cannot be stored"
+        #expect(outcome.error?.contains(expected) == true, "\(outcome.error ?? "")")
     }
 
     /// SQLite lets any column hold any value: an untyped column every storage class, an INTEGER one text.
@@ -158,13 +169,14 @@ import Testing
         "CREATE TABLE {src} (id INTEGER PRIMARY KEY, v, n INTEGER, s VARCHAR(3), f FLOAT, b BLOB)",
         """
         INSERT INTO {src} VALUES (1, 7, 1, 'abcdef', 0.5, x'00ff'), (2, 2.5, 'three', 'x', 0.1, 'text'),
-        (3, 'text', 2.5, 4, 1e300, 5), (4, x'00ff', NULL, NULL, NULL, x''), (5, NULL, 9223372036854775807, '', -0.0, NULL),
+        (3, 'text', 2.5, 4, 1e300, 5), (4, x'00ff', NULL, NULL, NULL, x''),
+        (5, NULL, 9223372036854775807, '', -0.0, NULL),
         (6, '12', NULL, NULL, NULL, NULL)
         """,
     ]
 
     @Test func sqliteToSQLiteKeepsEveryValuesStorageClass() async throws {
-        let check = "SELECT typeof(v), quote(v), typeof(n), quote(n), typeof(s), quote(s), typeof(f), quote(f), typeof(b), quote(b)"
+        let check = "SELECT " + ["v", "n", "s", "f", "b"].map { "typeof(\($0)), quote(\($0))" }.joined(separator: ", ")
         let outcome = try await Self.move(
             from: .sqlite, setup: Self.looseSQLite, query: "SELECT v, n, s, f, b FROM {src} ORDER BY id", to: .sqlite,
             check: "\(check) FROM {dst} ORDER BY rowid")
@@ -172,7 +184,9 @@ import Testing
         // What SQLite itself holds after the same statements.
         let expected = try await offPool {
             try DatabaseQueue().write { db -> [[String?]] in
-                for statement in Self.looseSQLite { try db.execute(sql: statement.replacingOccurrences(of: "{src}", with: "src")) }
+                for statement in Self.looseSQLite {
+                    try db.execute(sql: statement.replacingOccurrences(of: "{src}", with: "src"))
+                }
                 return try Row.fetchAll(db, sql: "\(check) FROM src ORDER BY id").map { row in
                     (0..<row.count).map { row[$0] as String? }
                 }
@@ -184,17 +198,26 @@ import Testing
 
     @Test func sqliteToSQLiteKeepsTheDeclaredTypes() async throws {
         let outcome = try await Self.move(
-            from: .sqlite, setup: Self.looseSQLite, query: "SELECT v, n, s, f, b, id + 1 AS e FROM {src} ORDER BY id", to: .sqlite,
+            from: .sqlite, setup: Self.looseSQLite, query: "SELECT v, n, s, f, b, id + 1 AS e FROM {src} ORDER BY id",
+            to: .sqlite,
             check: "SELECT name, type FROM pragma_table_info('{dst_name}') ORDER BY cid")
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
-        #expect(outcome.rows == [["v", ""], ["n", "INTEGER"], ["s", "VARCHAR(3)"], ["f", "FLOAT"], ["b", "BLOB"], ["e", ""]])
+        #expect(outcome.rows == [
+            ["v", ""], ["n", "INTEGER"], ["s", "VARCHAR(3)"], ["f", "FLOAT"], ["b", "BLOB"], ["e", ""],
+        ])
     }
 
     @Test func declaredTypesRepeatedOnlyWhenPlain() {
-        for plain in ["INTEGER", "VARCHAR(10)", "DECIMAL(12, 2)", "UNSIGNED BIG INT", "DECIMAL TEXT(20,0)", "NUMERIC(5,-2)"] {
+        let plainTypes = [
+            "INTEGER", "VARCHAR(10)", "DECIMAL(12, 2)", "UNSIGNED BIG INT", "DECIMAL TEXT(20,0)", "NUMERIC(5,-2)",
+        ]
+        for plain in plainTypes {
             #expect(SQLiteDialect.isPlainDeclaredType(plain), "\(plain)")
         }
-        for odd in ["", "\"my type\"", "INT) ; DROP TABLE x; --", "VARCHAR(10)(2)", "9INT", "TEXT)", "INT -1", "A(1) B"] {
+        let oddTypes = [
+            "", "\"my type\"", "INT) ; DROP TABLE x; --", "VARCHAR(10)(2)", "9INT", "TEXT)", "INT -1", "A(1) B",
+        ]
+        for odd in oddTypes {
             #expect(!SQLiteDialect.isPlainDeclaredType(odd), "\(odd)")
         }
     }
@@ -223,7 +246,10 @@ import Testing
         // A number in a column whose first value is text arrives as text that keeps all its digits.
         let numbers = try await Self.move(
             from: .sqlite,
-            setup: ["CREATE TABLE {src} (id INTEGER PRIMARY KEY, v)", "INSERT INTO {src} (v) VALUES ('a'), (0.1 + 0.2), (12)"],
+            setup: [
+                "CREATE TABLE {src} (id INTEGER PRIMARY KEY, v)",
+                "INSERT INTO {src} (v) VALUES ('a'), (0.1 + 0.2), (12)",
+            ],
             query: "SELECT id, v FROM {src} ORDER BY id", to: target, check: "SELECT v FROM {dst} ORDER BY id")
         #expect(numbers.error == nil, "\(numbers.error ?? "")")
         #expect(numbers.rows.map { $0[0] } == ["a", "0.30000000000000004", "12"])
@@ -231,17 +257,24 @@ import Testing
 
     @Test func aSQLiteIntegerBeyondADoublesPrecisionFailsInAFloatColumn() async throws {
         let outcome = try await Self.move(
-            from: .sqlite, setup: ["CREATE TABLE {src} (id INTEGER PRIMARY KEY, v)", "INSERT INTO {src} VALUES (1, 0.5), (2, 9007199254740993)"],
+            from: .sqlite,
+            setup: [
+                "CREATE TABLE {src} (id INTEGER PRIMARY KEY, v)",
+                "INSERT INTO {src} VALUES (1, 0.5), (2, 9007199254740993)",
+            ],
             query: "SELECT v FROM {src} ORDER BY id", to: .postgresql)
-        #expect(outcome.error?.contains("column \"v\", row 2: 9007199254740993 is an integer with no exact float64 value") == true,
-            "\(outcome.error ?? "no error")")
+        let expected = "column \"v\", row 2: 9007199254740993 is an integer with no exact float64 value"
+        #expect(outcome.error?.contains(expected) == true, "\(outcome.error ?? "no error")")
     }
 
     @Test func theLargestFloat4ArrivesInMariaDBFromEveryWriter() async throws {
         // The fixture covers LOAD DATA and, in FallbackPathTests, the INSERTs: here the exact bits in MariaDB.
         let outcome = try await Self.move(
             from: .postgresql,
-            setup: ["CREATE TABLE {src} (id int, f real)", "INSERT INTO {src} VALUES (1, '3.4028235e38'), (2, '-3.4028235e38'), (3, '1e-45')"],
+            setup: [
+                "CREATE TABLE {src} (id int, f real)",
+                "INSERT INTO {src} VALUES (1, '3.4028235e38'), (2, '-3.4028235e38'), (3, '1e-45')",
+            ],
             query: "SELECT f FROM {src} ORDER BY id", to: .mariadb,
             check: "SELECT CAST(f AS DOUBLE) FROM {dst}")
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
