@@ -42,7 +42,9 @@ public protocol RowWriter: AnyObject {
 }
 
 /// Receives the results of `runStatements`, in order: for a statement that returns rows `begin`, then
-/// `rows` for each batch, then `end`; for one that does not, `end` alone with the rows it changed.
+/// `rows` for each batch, then `end`; for one that does not, `end` alone. `end` carries the rows the
+/// statement changed, also when it returns rows (`INSERT … RETURNING`), and nil when it changes none
+/// by its nature (a SELECT).
 public protocol StatementSink: AnyObject {
     func begin(columns: [ColumnDescription]) throws
     func rows(_ batch: RowBatch) throws

@@ -100,6 +100,36 @@ import Testing
     }
 
     @Test(arguments: systems)
+    func statementsThatReturnRowsAndChangeThemReportBoth(system: DataSystem) async throws {
+        let setup = try await Setup(system)
+        let table = Drivers.dialect(for: system).quote(setup.world.uniqueName("returning"))
+        _ = try await setup.run("CREATE TABLE \(table) (a int, b varchar(10), f float)")
+        // A float column too: MariaDB's FLOAT is read through a cast, which a RETURNING cannot take.
+        let insert = try await setup.run("INSERT INTO \(table) VALUES (1, 'x', 0.5), (2, 'y', 1.5) RETURNING a, f")
+        #expect(insert.status == .complete, "\(insert.error ?? "")")
+        #expect(insert.result?.rows == [[.int(1), .double(0.5)], [.int(2), .double(1.5)]])
+        #expect(insert.rowsAffected == 2)
+        if system != .mariadb {  // MariaDB has no UPDATE … RETURNING
+            let update = try await setup.run("UPDATE \(table) SET b = 'z' WHERE a = 2 RETURNING a, b")
+            #expect(update.result?.rows == [[.int(2), .string("z")]])
+            #expect(update.rowsAffected == 1)
+        }
+        let none = try await setup.run("DELETE FROM \(table) WHERE a > 5 RETURNING a")
+        #expect(none.result?.rows == [])
+        #expect(none.rowsAffected == 0)
+        let delete = try await setup.run("DELETE FROM \(table) RETURNING a")
+        #expect(delete.result?.rows.count == 2)
+        #expect(delete.rowsAffected == 2)
+        // A read changes nothing, also after a DDL statement that follows a change.
+        let other = "\(table.dropLast())_2\(table.suffix(1))"
+        let mixed = try await setup.run(
+            "INSERT INTO \(table) VALUES (3, 'w', 2.5); CREATE TABLE \(other) (c int); SELECT a FROM \(table)")
+        #expect(mixed.status == .complete, "\(mixed.error ?? "")")
+        #expect(mixed.rowsAffected == 1)
+        _ = try await setup.run("DROP TABLE \(table); DROP TABLE \(other)")
+    }
+
+    @Test(arguments: systems)
     func aSyntaxErrorEndsInErrorWithTheServersMessage(system: DataSystem) async throws {
         let setup = try await Setup(system)
         let query = try await setup.run("SELEKT 1")

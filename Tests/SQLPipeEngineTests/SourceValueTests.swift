@@ -7,19 +7,28 @@ import Testing
 
 /// Values a loosely typed source holds that no exact transfer can move: they fail, naming column and row.
 @Suite struct SourceValueTests {
-    static func transfer(fromSQLite setup: String, query: String) async throws -> String? {
-        try await offPool { try Self.blockingTransfer(fromSQLite: setup, query: query) }
+    /// The error of a transfer from a SQLite database made by `setup`, nil when it succeeds. Into SQLite
+    /// itself every value keeps its storage class, so the default target is PostgreSQL.
+    static func transfer(
+        fromSQLite setup: String, query: String, to target: DataSystem = .postgresql
+    ) async throws -> String? {
+        try await offPool { try Self.blockingTransfer(fromSQLite: setup, query: query, to: target) }
     }
 
-    static func blockingTransfer(fromSQLite setup: String, query: String) throws -> String? {
+    static func blockingTransfer(fromSQLite setup: String, query: String, to target: DataSystem) throws -> String? {
         let world = try TestWorld()
         let source = try world.config(.sqlite, file: "loose.db")
         try DatabaseQueue(path: source.database).write { try $0.execute(sql: setup) }
+        let targetConfig = try world.config(target, file: "target.db")
+        let table = world.uniqueName("t")
         let request = TransferRequest(
-            source: source, target: try world.config(.sqlite, file: "target.db"), query: query,
-            table: TableName(name: "t"), overwrite: true, stagingName: "sqlpipe_staging_test")
+            source: source, target: targetConfig, query: query,
+            table: TableName(name: table), overwrite: true, stagingName: world.uniqueName("staging"))
         do {
             _ = try TransferEngine.run(request, control: RunControl())
+            let session = try Drivers.open(targetConfig)
+            defer { session.close() }
+            try session.execute("DROP TABLE \(session.dialect.quote(table))")
             return nil
         } catch {
             return "\(error)"

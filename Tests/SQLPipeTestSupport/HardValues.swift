@@ -62,6 +62,27 @@ public enum HardValues {
             "1e-45", "1.1754944e-38", "0.1", "16777216", nil, "3.4028235e38", "-0", "NaN", "Infinity", "-Infinity",
             "0.33333334",
         ]),
+        // The float4 limits (largest and smallest normal, the largest subnormal, negative ones): MySQL reads a
+        // FLOAT's text as a double, and 3.4028235e38 as a double is above the largest float4.
+        column("c_float32_limits", .float32, "real", "float", "FLOAT", [
+            "-3.4028235e38", "1.1754942e-38", "-1e-45", "3.4028233e38", "-1.1754944e-38", nil, "16777216",
+        ]),
+        column("c_float64_limits", .float64, "double precision", "double", "DOUBLE", [
+            "-1.7976931348623157e308", "-5e-324", "2.225073858507201e-308", "-2.2250738585072014e-308", nil,
+            "9007199254740993e-16", "1.7976931348623155e308",
+        ]),
+        // PostgreSQL's infinite dates and timestamps: SQLite keeps their text; MySQL has none.
+        column("c_date_inf", .date, "date", "date", "DATE", ["infinity", "-infinity", nil, "2024-01-01"]),
+        column("c_ts_inf", .timestamp, "timestamp", "datetime(6)", "DATETIME", [
+            "-infinity", nil, "infinity", "2024-01-01 00:00:00",
+        ]),
+        column("c_tstz_inf", .timestamptz, "timestamptz", "timestamp(6) NULL", "TIMESTAMPTZ", [
+            "infinity", "-infinity", "2024-06-01 12:00:00", nil,
+        ]),
+        // SQLite does not enforce a declared length: its VARCHAR(10) holds 49 characters.
+        column("c_loose_varchar", .text, "text", "longtext", "VARCHAR(10)", [
+            String(repeating: "a", count: 49), "ten chars!", nil, "ümlaut 😀 is longer than ten characters",
+        ]),
         column("c_bool", .bool, "boolean", "boolean", "BOOLEAN", ["t", "f", nil, "t"]),
         column("c_date", .date, "date", "date", "DATE", ["1850-06-15", "2150-01-01", "2024-02-29", nil, "1000-01-01"]),
         column("c_time", .time, "time", "time(6)", "TIME", ["00:00:00", "23:59:59.999999", "12:30:00.5", nil]),
@@ -79,17 +100,20 @@ public enum HardValues {
         column("c_uuid", .uuid, "uuid", "char(36)", "UUID", ["a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11", nil]),
     ]
 
-    /// Values a system cannot hold at all (NaN, infinities, negative zero, MySQL's FLOAT maximum): the
-    /// route's fixture has NULL there instead, and separate tests check that such a value fails the transfer.
+    /// Values a system cannot hold at all (NaN, infinities, negative zero): the route's fixture has NULL
+    /// there instead, and separate tests check that such a value fails the transfer.
     public static func holds(_ value: String, type: ColumnType, in system: DataSystem) -> Bool {
         switch system {
         case .postgresql: return true
         case .sqlite: return !(type.isFloat && (value == "NaN" || value == "-0"))
         case .mysql, .mariadb:
             if type.isFloat && ["NaN", "Infinity", "-Infinity", "-0"].contains(value) { return false }
-            if type == .float32 && value == "3.4028235e38" { return false }
-            return true
+            return !isInfiniteDate(value, type: type)
         }
+    }
+
+    static func isInfiniteDate(_ value: String, type: ColumnType) -> Bool {
+        [.date, .timestamp, .timestamptz].contains(type) && (value == "infinity" || value == "-infinity")
     }
 
     /// The fixture's values for a transfer from `source` to `target`.
@@ -118,7 +142,7 @@ public enum HardValues {
                 _ = try session.query(sql, columns.map { column in
                     column.values[row].map { value in
                         if value.hasPrefix("hex:") { return "\\x" + value.dropFirst(4) }
-                        if column.type == .timestamptz { return value + "+00" }
+                        if column.type == .timestamptz && !isInfiniteDate(value, type: column.type) { return value + "+00" }
                         return value
                     }
                 })
@@ -132,6 +156,8 @@ public enum HardValues {
                     column.values[row].map { value in
                         if value.hasPrefix("hex:") { return String(value.dropFirst(4)) }
                         if column.type == .bool { return value == "t" ? "1" : "0" }
+                        // MySQL reads the text as a double: 3.4028235e38 would be above the largest float4.
+                        if column.type == .float32, let float = Float(value) { return "\(Double(float))" }
                         return value
                     }
                 })
@@ -150,8 +176,10 @@ public enum HardValues {
                         case .bytes: return Data(hex: String(value.dropFirst(4)))
                         case .bool: return value == "t" ? 1 : 0
                         case .int16, .int32, .int64: return Int64(value)
-                        case .float32, .float64: return Double(value == "Infinity" ? "inf" : value == "-Infinity" ? "-inf" : value)
-                        case .timestamptz: return value + "+00:00"
+                        // A float4 as the double it is exactly, as sqlpipe stores one.
+                        case .float32: return Float(value == "Infinity" ? "inf" : value == "-Infinity" ? "-inf" : value).map { Double($0) }
+                        case .float64: return Double(value == "Infinity" ? "inf" : value == "-Infinity" ? "-inf" : value)
+                        case .timestamptz: return isInfiniteDate(value, type: column.type) ? value : value + "+00:00"
                         default: return value
                         }
                     }

@@ -180,7 +180,9 @@ final class PreviewSink: StatementSink, @unchecked Sendable {
         if result != nil && !columns.isEmpty {
             result = QueryResult(columns: resultColumns, rows: rows, truncated: truncated)
             columns = []
-        } else if let rowsAffected {
+        }
+        // Also a statement that returns rows may change them (INSERT … RETURNING).
+        if let rowsAffected {
             self.rowsAffected = (self.rowsAffected ?? 0) + rowsAffected
         }
         try output?.end(rowsAffected: rowsAffected)

@@ -82,6 +82,10 @@ final class MySQLReader: RowReader {
     /// columns (the prepared statement's metadata says so without running it), they are read through
     /// CAST(… AS DOUBLE), whose text is exact.
     static func exactFloatQuery(_ query: String, session: MySQLSession) -> (query: String, floats: Set<Int>)? {
+        // The rows of an INSERT or DELETE … RETURNING cannot be selected from.
+        if let first = MySQLStatementText.leadingKeywords(query)?.first, MySQLStatementText.returnsChangedRows(first) {
+            return nil
+        }
         guard let statement = try? MySQLStatement(session: session, sql: query) else { return nil }
         defer { statement.close() }
         guard let fields = statement.resultFields(), fields.contains(where: { $0.type == MYSQL_TYPE_FLOAT }) else {

@@ -4,7 +4,7 @@ import Foundation
 /// Writes rows with `LOAD DATA LOCAL INFILE`, fed from memory through Connector/C's local-infile
 /// handler; where the server refuses local infile, with multi-row prepared INSERTs instead.
 final class MySQLWriter: RowWriter {
-    private enum CellKind { case plain, escaped, bool, float, decimal }
+    private enum CellKind { case plain, escaped, bool, float, float32, decimal, dateTime }
 
     private let session: MySQLSession
     private let table: TableName
@@ -26,10 +26,12 @@ final class MySQLWriter: RowWriter {
         kinds = columns.map { column in
             switch column.type {
             case .bool: .bool
-            case .float32, .float64: .float
+            case .float32: .float32
+            case .float64: .float
             case .decimal, .uint64: .decimal
             case .string, .text, .json, .bytes: .escaped
-            case .int16, .int32, .int64, .date, .time, .timestamp, .timestamptz, .uuid: .plain
+            case .date, .timestamp, .timestamptz: .dateTime
+            case .int16, .int32, .int64, .time, .uuid: .plain
             }
         }
         pending.reserveCapacity(1 << 20)
@@ -116,11 +118,38 @@ final class MySQLWriter: RowWriter {
             case .float:
                 try checkFloat(value, column: column)
                 pending.append(contentsOf: value)
+            case .float32:
+                try checkFloat(value, column: column)
+                Self.appendFloat32(value, to: &pending)
             case .decimal:
                 try checkFinite(value, column: column, what: "MySQL DECIMAL holds no NaN or infinity")
                 pending.append(contentsOf: value)
+            case .dateTime:
+                try checkDateTime(value, column: column)
+                pending.append(contentsOf: value)
             }
         }
+    }
+
+    /// MySQL reads a FLOAT's text as a double and narrows that, so the shortest text of a float4 can miss
+    /// it: 3.4028235e38 reads as a double above FLT_MAX ("Out of range"), and a text near a tie between
+    /// two floats could round twice. Such a value is written as the double its float4 is exactly.
+    private static func appendFloat32(_ value: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        guard let float = Canonical.float(value), float.isFinite, let double = Canonical.double(value),
+            Float(double) != float || double.magnitude > Double(Float.greatestFiniteMagnitude)
+        else {
+            buffer.append(contentsOf: value)
+            return
+        }
+        buffer.append(contentsOf: Canonical.text(of: Double(float)).utf8)
+    }
+
+    /// PostgreSQL's `infinity`, `-infinity` and dates before Christ (`0044-03-15 BC`) are no MySQL dates.
+    private func checkDateTime(_ value: UnsafeBufferPointer<UInt8>, column: Int) throws {
+        guard let special = DateTimeShape.special(value) else { return }
+        let why = special == .infinity ? "MySQL dates hold no infinity" : "MySQL has no dates before the year 1"
+        let text = String(decoding: value, as: UTF8.self)
+        throw DriverError("column \"\(columns[column].name)\", row \(rowsSent): \(text) cannot be stored: \(why)")
     }
 
     /// MySQL's FLOAT and DOUBLE have no NaN, no infinity and no negative zero (it is stored as 0).
@@ -176,6 +205,14 @@ final class MySQLWriter: RowWriter {
                             case .bool: return [cell.first == UInt8(ascii: "t") ? UInt8(ascii: "1") : UInt8(ascii: "0")]
                             case .float:
                                 try checkFloat(cell, column: column)
+                                return Array(cell)
+                            case .float32:
+                                try checkFloat(cell, column: column)
+                                var text: [UInt8] = []
+                                Self.appendFloat32(cell, to: &text)
+                                return text
+                            case .dateTime:
+                                try checkDateTime(cell, column: column)
                                 return Array(cell)
                             case .decimal:
                                 try checkFinite(cell, column: column, what: "MySQL DECIMAL holds no NaN or infinity")

@@ -8,13 +8,19 @@ struct TargetPlan {
     let target: any DatabaseSession
     let existing: [TableColumn]?
     private var passthrough: PostgresResultDescription?
+    /// The query a passthrough reads: the request's, with columns of types the target may lack cast to text.
+    private var passthroughQuery: String
     /// What a PostgreSQL source said of the query when a PostgreSQL target asked: not asked again.
     private var sourceDescription: PostgresResultDescription?
+    /// SQLite to SQLite: each value keeps its storage class, and created columns their declared types.
+    private let keepsSQLiteStorageClasses: Bool
 
     init(request: TransferRequest, source: any DatabaseSession, target: any DatabaseSession) throws {
         self.request = request
         self.source = source
         self.target = target
+        passthroughQuery = request.query
+        keepsSQLiteStorageClasses = source is SQLiteSession && target is SQLiteSession
         existing = try target.tableColumns(request.table)
         // Before the source runs: nothing is read that could not be written safely.
         if !request.overwrite, existing != nil, let reason = try target.appendCannotRollBack(request.table) {
@@ -25,8 +31,11 @@ struct TargetPlan {
             let description = try PostgresCopyReader.describeIfPreparable(request.query, on: source)
         {
             sourceDescription = description
-            if description.allBuiltIn && Self.fits(description, existing: request.overwrite ? nil : existing) {
-                passthrough = description
+            if let binary = description.passthrough(of: request.query),
+                Self.fits(binary.description, existing: request.overwrite ? nil : existing)
+            {
+                passthrough = binary.description
+                passthroughQuery = binary.query
             }
         }
     }
@@ -42,14 +51,18 @@ struct TargetPlan {
     /// COPY cannot wrap in binary (SHOW, EXPLAIN) is read as text instead of passed through.
     mutating func openReader() throws -> any RowReader {
         if let description = sourceDescription, let source = source as? PostgresSession {
-            if passthrough != nil {
+            if let binary = passthrough {
                 do {
-                    return try PostgresCopyReader(session: source, query: request.query, description: description, format: .binary)
+                    return try PostgresCopyReader(
+                        session: source, query: passthroughQuery, description: binary, format: .binary)
                 } catch let error as DriverError where PostgresCopyReader.cannotWrap(error) {
                     passthrough = nil
                 }
             }
             return try PostgresCopyReader(session: source, query: request.query, description: description, format: .text)
+        }
+        if keepsSQLiteStorageClasses, let source = source as? SQLiteSession {
+            return try SQLiteReader(session: source, query: request.query, keepingStorageClasses: true)
         }
         return try source.openReader(request.query)
     }
@@ -70,18 +83,22 @@ struct TargetPlan {
         let dialect = target.dialect
         if let passthrough {
             // The source's own type names, from format_type: PostgreSQL to PostgreSQL keeps every type.
-            // `allBuiltIn` checked that each has a DDL name.
+            // `passthrough(of:)` made every column one that has a DDL name.
             let definitions = passthrough.fields.map {
                 dialect.quote($0.name) + " " + (PostgresDialect.ddlTypeName($0.typeName) ?? "text")
             }
             return "CREATE TABLE \(dialect.qualified(table)) (\(definitions.joined(separator: ", ")))"
         }
+        if keepsSQLiteStorageClasses { return SQLiteDialect().createTableKeepingDeclaredTypes(table, columns: columns) }
         return dialect.createTableStatement(table, columns: columns)
     }
 
     private func writer(into table: TableName, columns: [ColumnDescription]) throws -> any RowWriter {
         if passthrough != nil, let target = target as? PostgresSession {
             return try PostgresCopyWriter(session: target, table: table, columns: columns, format: .binary)
+        }
+        if keepsSQLiteStorageClasses, let target = target as? SQLiteSession {
+            return try SQLiteWriter(session: target, table: table, columns: columns, keepingStorageClasses: true)
         }
         return try target.bulkWriter(into: table, columns: columns)
     }

@@ -12,11 +12,38 @@ struct PostgresResultDescription {
     }
 
     var fields: [Field]
+    /// What a binary passthrough of this result says of its columns (those it carries as text).
+    var passthroughWarnings: [String] = []
 
-    /// Every column has a type of PostgreSQL's own, so another PostgreSQL database knows it too, under a
-    /// name fit for its DDL.
-    var allBuiltIn: Bool {
-        fields.allSatisfy { PostgresDialect.isBuiltIn(oid: $0.oid) && PostgresDialect.ddlTypeName($0.typeName) != nil }
+    /// Whether a column's type is one of PostgreSQL's own, so that another PostgreSQL database knows it
+    /// too, under a name fit for its DDL.
+    private static func isBuiltIn(_ field: Field) -> Bool {
+        PostgresDialect.isBuiltIn(oid: field.oid) && PostgresDialect.ddlTypeName(field.typeName) != nil
+    }
+
+    /// The query and result to pass through in binary to another PostgreSQL database: every column keeps
+    /// its own type, except one whose type the target may lack (an enum, an extension's type), which the
+    /// query casts to text. Nil when that cannot be written (two columns of the same name).
+    func passthrough(of query: String) -> (query: String, description: PostgresResultDescription)? {
+        guard !fields.allSatisfy(Self.isBuiltIn) else { return (query, self) }
+        guard Set(fields.map(\.name)).count == fields.count else { return nil }
+        let dialect = PostgresDialect()
+        let source = dialect.quote("sqlpipe_source")
+        var converted = self
+        let selected = fields.indices.map { index -> String in
+            let field = fields[index]
+            let column = source + "." + dialect.quote(field.name)
+            guard !Self.isBuiltIn(field) else { return column }
+            converted.fields[index] = Field(name: field.name, oid: 25, modifier: -1, typeName: "text")
+            converted.passthroughWarnings.append(Self.textWarning(field))
+            return column + "::pg_catalog.text AS " + dialect.quote(field.name)
+        }
+        let inner = PostgresCopyReader.trimmed(query)
+        return ("SELECT \(selected.joined(separator: ", ")) FROM (\(inner)) AS \(source)", converted)
+    }
+
+    private static func textWarning(_ field: Field) -> String {
+        "column \"\(field.name)\": PostgreSQL type \(field.typeName) has no neutral type and is transferred as text"
     }
 
     var columns: [ColumnDescription] {
@@ -29,9 +56,7 @@ struct PostgresResultDescription {
 
     var warnings: [String] {
         fields.compactMap { field in
-            PostgresDialect.neutralType(oid: field.oid, modifier: field.modifier) == nil
-                ? "column \"\(field.name)\": PostgreSQL type \(field.typeName) has no neutral type and is transferred as text"
-                : nil
+            PostgresDialect.neutralType(oid: field.oid, modifier: field.modifier) == nil ? Self.textWarning(field) : nil
         }
     }
 }
@@ -139,7 +164,7 @@ final class PostgresCopyReader: RowReader {
         self.format = format
         columns = description.columns
         // Passed through in binary, every column keeps its own type: nothing is read as text.
-        warnings = format == .binary ? [] : description.warnings
+        warnings = format == .binary ? description.passthroughWarnings : description.warnings
         kinds = description.fields.map { PostgresText.Kind(oid: $0.oid) }
         let query = Self.trimmed(query)
         let copy = "COPY (\(query)) TO STDOUT" + (format == .binary ? " (FORMAT binary)" : "")
@@ -394,8 +419,18 @@ final class PostgresCopyWriter: RowWriter {
             case .escaped:
                 BulkText.appendEscaped(value, to: &buffer)
             case .timestamptz:
-                buffer.append(contentsOf: value)
-                buffer.append(contentsOf: [UInt8(ascii: "+"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                // The zone goes before a BC suffix; `infinity` takes none.
+                switch DateTimeShape.special(value) {
+                case .infinity:
+                    buffer.append(contentsOf: value)
+                case .beforeChrist:
+                    buffer.append(contentsOf: value.dropLast(3))
+                    buffer.append(contentsOf: [UInt8(ascii: "+"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    buffer.append(contentsOf: value.suffix(3))
+                case nil:
+                    buffer.append(contentsOf: value)
+                    buffer.append(contentsOf: [UInt8(ascii: "+"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                }
             case .bytes:
                 // bytea input \x0a1b…, with COPY's backslash doubled.
                 buffer.append(0x5C)
@@ -460,12 +495,17 @@ enum PostgresText {
             }
             batch.endCell()
         case .timestamptz:
-            // Sessions run in UTC: the text ends in +00, which the canonical form leaves out.
-            var end = value.count
+            // Sessions run in UTC: the text ends in +00, which the canonical form leaves out; before
+            // Christ it ends in "+00 BC", which keeps its " BC".
+            let beforeChrist = DateTimeShape.special(value) == .beforeChrist
+            var end = beforeChrist ? value.count - 3 : value.count
             if end >= 3, value[end - 3] == UInt8(ascii: "+"), value[end - 2] == UInt8(ascii: "0"), value[end - 1] == UInt8(ascii: "0") {
                 end -= 3
             }
-            batch.append(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(value)[0..<end]))
+            let bytes = UnsafeRawBufferPointer(value)
+            batch.appendBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<end]))
+            if beforeChrist { batch.appendBytes(UnsafeRawBufferPointer(rebasing: bytes[(value.count - 3)...])) }
+            batch.endCell()
         }
     }
 }

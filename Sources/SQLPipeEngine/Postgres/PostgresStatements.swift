@@ -51,7 +51,7 @@ extension PostgresSession {
                     if PQresultStatus(result) == PGRES_TUPLES_OK {
                         if !batch!.isEmpty { try sink.rows(batch!) }
                         batch = nil
-                        try sink.end(rowsAffected: Int(String(cString: PQcmdTuples(result))))
+                        try sink.end(rowsAffected: Self.rowsChanged(byRowsOf: result))
                     }
                 case PGRES_COMMAND_OK:
                     try sink.end(rowsAffected: Int(String(cString: PQcmdTuples(result))))
@@ -72,5 +72,13 @@ extension PostgresSession {
             }
         }
         if let failure { throw failure }
+    }
+
+    /// The rows a statement that returned rows changed, from its command tag (`INSERT 0 2`, `UPDATE 2`,
+    /// `DELETE 2`, `MERGE 2`); nil for one that reads only (`SELECT 2`, `FETCH 2`).
+    private static func rowsChanged(byRowsOf result: OpaquePointer) -> Int? {
+        let tag = String(cString: PQcmdStatus(result))
+        guard ["INSERT ", "UPDATE ", "DELETE ", "MERGE "].contains(where: tag.hasPrefix) else { return nil }
+        return Int(String(cString: PQcmdTuples(result)))
     }
 }

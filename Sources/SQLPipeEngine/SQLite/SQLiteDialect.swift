@@ -42,6 +42,32 @@ public struct SQLiteDialect: Dialect {
         return (swap, [])
     }
 
+    /// A CREATE TABLE whose columns have the declared types of a SQLite source (and so their affinities),
+    /// for values that keep their storage classes; a column without one, or with a name this does not
+    /// repeat safely, gets none and keeps every value as it is bound.
+    func createTableKeepingDeclaredTypes(_ table: TableName, columns: [ColumnDescription]) -> String {
+        let definitions = columns.map { column in
+            let declared = column.sourceType != SQLiteReader.undeclared && Self.isPlainDeclaredType(column.sourceType)
+            return quote(column.name) + (declared ? " " + column.sourceType : "")
+        }
+        return "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", ")))"
+    }
+
+    /// Names and numbers as SQLite's grammar takes a type: `VARCHAR(10)`, `UNSIGNED BIG INT`, `DECIMAL(12, 2)`.
+    static func isPlainDeclaredType(_ declared: String) -> Bool {
+        guard let first = declared.first, first.isASCII, first.isLetter else { return false }
+        let allowed = declared.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || " _(),+-".contains($0)) }
+        let opening = declared.firstIndex(of: "(")
+        let closing = declared.firstIndex(of: ")")
+        let parentheses = declared.filter { $0 == "(" || $0 == ")" }.count
+        guard allowed, parentheses == (opening == nil ? 0 : 2) else { return false }
+        // Signs and commas only between the parentheses.
+        let name = declared[..<(opening ?? declared.endIndex)]
+        guard !name.contains(where: { $0 == "," || $0 == "+" || $0 == "-" }) else { return false }
+        guard let opening, let closing else { return true }
+        return opening < closing && declared.index(after: closing) == declared.endIndex
+    }
+
     /// The neutral type of a declared column type, by name first and then by SQLite's affinity rules.
     static func neutralType(declared: String) -> ColumnType {
         let upper = declared.uppercased()
@@ -59,7 +85,8 @@ public struct SQLiteDialect: Dialect {
             // NUMERIC-affinity decimals hold what SQLite kept of them; read them as exact text.
             return .decimal(precision: arguments.first, scale: arguments.count > 1 ? arguments[1] : nil)
         case "VARCHAR", "CHARACTER VARYING", "NVARCHAR", "CHAR", "CHARACTER", "NCHAR":
-            return .string(length: arguments.first)
+            // SQLite keeps a declared length as a name only: a VARCHAR(10) may hold any length.
+            return .string(length: nil)
         case "TEXT", "CLOB": return .text
         case "BLOB", "BYTEA", "BINARY", "VARBINARY": return .bytes
         case "DATE": return .date

@@ -13,19 +13,29 @@ final class SQLiteReader: RowReader {
     private var rowNumber = 0
     private var finished = false
 
+    /// The source type of a column with no declared type: an expression, or a table column declared without one.
+    static let undeclared = "expression"
+
     static let batchRows = 4096
     static let batchBytes = 1 << 20
 
     /// Whether the reader finalizes its statement when done (a statement of a longer text is its caller's).
     private let ownsStatement: Bool
+    /// Whether cells carry each value with its storage class (`SQLiteStoredValue`), for a SQLite target.
+    private let keepsStorageClasses: Bool
 
-    convenience init(session: SQLiteSession, query: String) throws {
-        try self.init(session: session, statement: try session.prepare(query), ownsStatement: true)
+    convenience init(session: SQLiteSession, query: String, keepingStorageClasses: Bool = false) throws {
+        try self.init(
+            session: session, statement: try session.prepare(query), ownsStatement: true,
+            keepingStorageClasses: keepingStorageClasses)
     }
 
-    init(session: SQLiteSession, statement: OpaquePointer, ownsStatement: Bool) throws {
+    init(
+        session: SQLiteSession, statement: OpaquePointer, ownsStatement: Bool, keepingStorageClasses: Bool = false
+    ) throws {
         self.session = session
         self.ownsStatement = ownsStatement
+        keepsStorageClasses = keepingStorageClasses
         self.statement = statement
         let count = Int(sqlite3_column_count(statement))
         guard count > 0 else {
@@ -40,7 +50,7 @@ final class SQLiteReader: RowReader {
             if let declared = sqlite3_column_decltype(statement, Int32(index)).map({ String(cString: $0) }), !declared.isEmpty {
                 columns.append(ColumnDescription(name: name, type: SQLiteDialect.neutralType(declared: declared), sourceType: declared))
             } else {
-                columns.append(ColumnDescription(name: name, type: .text, sourceType: "expression"))
+                columns.append(ColumnDescription(name: name, type: .text, sourceType: Self.undeclared))
                 undeclared.append(index)
             }
         }
@@ -93,6 +103,11 @@ final class SQLiteReader: RowReader {
                 }
             }
             rowNumber += 1
+            if keepsStorageClasses {
+                for column in 0..<columns.count { SQLiteStoredValue.append(statement, Int32(column), into: &batch) }
+                if finished { return true }
+                continue
+            }
             for column in 0..<columns.count {
                 do {
                     try append(column: column, of: statement, into: &batch)
@@ -119,11 +134,40 @@ final class SQLiteReader: RowReader {
             let value = sqlite3_column_int64(statement, index)
             guard value == 0 || value == 1 else { throw valueError(column, "\(value) is not a boolean (0 or 1)") }
             batch.append(CollectionOfOne(value == 1 ? UInt8(ascii: "t") : UInt8(ascii: "f")))
-        case (.int16, SQLITE_INTEGER), (.int32, SQLITE_INTEGER), (.int64, SQLITE_INTEGER), (.uint64, SQLITE_INTEGER),
-            (.float32, SQLITE_INTEGER), (.float64, SQLITE_INTEGER):
+        case (.int16, SQLITE_INTEGER), (.int32, SQLITE_INTEGER), (.int64, SQLITE_INTEGER):
             Canonical.appendInteger(sqlite3_column_int64(statement, index), to: &batch)
-        case (.float32, SQLITE_FLOAT), (.float64, SQLITE_FLOAT):
+        case (.uint64, SQLITE_INTEGER):
+            let value = sqlite3_column_int64(statement, index)
+            guard value >= 0 else { throw mismatch(column, "\(value) is not an unsigned integer") }
+            Canonical.appendInteger(value, to: &batch)
+        case (.uint64, SQLITE_FLOAT), (.uint64, SQLITE_BLOB):
+            // SQLite turns an integer above 2^63 into a REAL: it is no longer exact.
+            throw mismatch(column, "'\(text(statement, index))' is not an unsigned integer")
+        case (.float32, SQLITE_INTEGER), (.float64, SQLITE_INTEGER):
+            // Only a column without a declared type mixes them; the float must be this very integer.
+            let value = sqlite3_column_int64(statement, index)
+            let exact = type == .float32
+                ? Int64(exactly: Float(value)) == value : Int64(exactly: Double(value)) == value
+            guard exact else { throw mismatch(column, "\(value) is an integer with no exact \(type) value") }
+            Canonical.appendInteger(value, to: &batch)
+        case (.float32, SQLITE_FLOAT):
+            // SQLite's REAL is a double: a FLOAT column may hold one that no float4 is.
+            let value = sqlite3_column_double(statement, index)
+            let narrowed = Float(value)
+            guard Double(narrowed) == value || value.isNaN else {
+                let (name, declared) = (columns[column].name, columns[column].sourceType)
+                throw valueError(
+                    column,
+                    "\(Canonical.text(of: value)) is not a float4 value: SQLite keeps a \(declared) as a double; "
+                        + "select CAST(\"\(name)\" AS REAL) to move it as one")
+            }
+            batch.append(Canonical.text(of: narrowed))
+        case (.float64, SQLITE_FLOAT):
             batch.append(Canonical.text(of: sqlite3_column_double(statement, index)))
+        case (.float32, _), (.float64, _):
+            throw mismatch(column, "'\(text(statement, index))' is not a number")
+        case (.decimal, SQLITE_BLOB):
+            throw mismatch(column, "a BLOB is not a number")
         case (.decimal(let precision, let scale), SQLITE_FLOAT):
             // SQLite does not enforce DECIMAL(p,s): a value that does not fit would be rounded by the target.
             let text = Canonical.text(of: sqlite3_column_double(statement, index))
@@ -139,7 +183,12 @@ final class SQLiteReader: RowReader {
             batch.append(UnsafeRawBufferPointer(bytes))
         case (.int16, _), (.int32, _), (.int64, _), (.bool, _):
             // An integer column holding text or a real: SQLite allows it, no exact integer exists.
-            throw valueError(column, "'\(text(statement, index))' in a \(columns[column].sourceType) column is not an integer")
+            throw mismatch(column, "'\(text(statement, index))' is not an integer")
+        case (.bytes, SQLITE_INTEGER), (.bytes, SQLITE_FLOAT):
+            throw mismatch(column, "\(text(statement, index)) is a number, not bytes")
+        case (.string, SQLITE_FLOAT), (.text, SQLITE_FLOAT), (.json, SQLITE_FLOAT), (.uuid, SQLITE_FLOAT):
+            // SQLite's own text of a REAL keeps 15 digits only.
+            batch.append(Canonical.text(of: sqlite3_column_double(statement, index)))
         case (.bytes, _), (.string, SQLITE_BLOB), (.text, SQLITE_BLOB):
             let count = Int(sqlite3_column_bytes(statement, index))
             batch.append(UnsafeRawBufferPointer(start: sqlite3_column_blob(statement, index), count: count))
@@ -180,6 +229,16 @@ final class SQLiteReader: RowReader {
 
     private func text(_ statement: OpaquePointer, _ index: Int32) -> String {
         sqlite3_column_text(statement, index).map { String(cString: $0) } ?? ""
+    }
+
+    /// A value SQLite holds in a column whose type cannot: SQLite lets any column hold any value.
+    private func mismatch(_ column: Int, _ message: String) -> DriverError {
+        let declared = columns[column].sourceType
+        guard declared == Self.undeclared else { return valueError(column, "\(message) (in a \(declared) column)") }
+        return valueError(
+            column,
+            "\(message), unlike the column's first value (\(columns[column].type)): a SQLite column without a declared "
+                + "type may mix types, a column of the target cannot; select CAST(… AS TEXT) to move them as text")
     }
 
     private func valueError(_ column: Int, _ message: String) -> DriverError {

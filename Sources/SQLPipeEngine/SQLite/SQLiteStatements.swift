@@ -12,6 +12,7 @@ extension SQLiteSession {
                 next = tail
                 guard let statement else { continue }  // only whitespace or a comment was left
                 defer { sqlite3_finalize(statement) }
+                let changesBefore = sqlite3_total_changes64(handle)
                 if sqlite3_column_count(statement) > 0 {
                     let reader = try SQLiteReader(session: self, statement: statement, ownsStatement: false)
                     defer { reader.close() }
@@ -22,13 +23,21 @@ extension SQLiteSession {
                         if !batch.isEmpty { try sink.rows(batch) }
                         if !more { break }
                     }
-                    try sink.end(rowsAffected: nil)
+                    // A statement that writes may return rows too (INSERT … RETURNING).
+                    let writes = sqlite3_stmt_readonly(statement) == 0
+                    try sink.end(rowsAffected: writes ? changes(since: changesBefore) : nil)
                 } else {
                     let status = sqlite3_step(statement)
                     guard status == SQLITE_DONE || status == SQLITE_ROW else { throw lastError() }
-                    try sink.end(rowsAffected: Int(sqlite3_changes(handle)))
+                    try sink.end(rowsAffected: changes(since: changesBefore))
                 }
             }
         }
+    }
+
+    /// The rows the statement just run changed. sqlite3_changes keeps the count of the last INSERT,
+    /// UPDATE or DELETE, also after a CREATE TABLE: a statement that changed no row at all changed none.
+    private func changes(since totalBefore: Int64) -> Int {
+        sqlite3_total_changes64(handle) == totalBefore ? 0 : Int(sqlite3_changes64(handle))
     }
 }

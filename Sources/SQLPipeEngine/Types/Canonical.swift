@@ -33,6 +33,11 @@ enum Canonical {
         return "\(value)"
     }
 
+    /// The shortest text that reads back to the same float4.
+    static func text(of value: Float) -> String {
+        value.isFinite && value != 0 ? "\(value)" : text(of: Double(value))
+    }
+
     /// Reads a canonical integer cell.
     @inline(__always)
     static func integer(_ cell: UnsafeBufferPointer<UInt8>) -> Int64? {
@@ -64,13 +69,27 @@ enum Canonical {
 
     /// Reads a canonical float cell (also NaN, Infinity, -Infinity and -0) exactly, as strtod does.
     static func double(_ cell: UnsafeBufferPointer<UInt8>) -> Double? {
+        parse(cell, with: strtod)
+    }
+
+    /// Reads a canonical float cell as the float4 nearest its decimal, as strtof does: reading it as a
+    /// double first and narrowing that can round twice.
+    static func float(_ cell: UnsafeBufferPointer<UInt8>) -> Float? {
+        parse(cell, with: strtof)
+    }
+
+    private static func parse<Number>(
+        _ cell: UnsafeBufferPointer<UInt8>,
+        with convert: (UnsafePointer<CChar>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Number
+    ) -> Number? {
         guard !cell.isEmpty, cell.count < 400 else { return nil }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: cell.count + 1) { buffer in
+            guard let start = buffer.baseAddress else { return nil }
             for index in 0..<cell.count { buffer[index] = CChar(bitPattern: cell[index]) }
             buffer[cell.count] = 0
             var end: UnsafeMutablePointer<CChar>?
-            let value = strtod(buffer.baseAddress!, &end)
-            guard let end, end - buffer.baseAddress! == cell.count else { return nil }
+            let value = convert(start, &end)
+            guard let end, end - start == cell.count else { return nil }
             return value
         }
     }

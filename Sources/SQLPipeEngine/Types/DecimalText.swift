@@ -69,6 +69,23 @@ enum DecimalText {
 }
 
 enum DateTimeShape {
+    /// The date and timestamp values PostgreSQL writes that are no calendar day of SQLite or MySQL.
+    enum Special { case infinity, beforeChrist }
+
+    /// `infinity` or `-infinity`, or a date before Christ (PostgreSQL's ` BC` suffix); nil for any other text.
+    @inline(__always)
+    static func special(_ bytes: UnsafeBufferPointer<UInt8>) -> Special? {
+        guard let last = bytes.last, last >= UInt8(ascii: "A") else { return nil }
+        if isInfinity(bytes) { return .infinity }
+        return bytes.count > 3 && bytes[bytes.count - 3] == 32 && bytes[bytes.count - 2] == UInt8(ascii: "B")
+            && last == UInt8(ascii: "C") ? .beforeChrist : nil
+    }
+
+    static func isInfinity(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let word = bytes.first == UInt8(ascii: "-") ? UnsafeBufferPointer(rebasing: bytes.dropFirst()) : bytes
+        return word.elementsEqual("infinity".utf8)
+    }
+
     /// Whether text is a date (`YYYY-MM-DD`), time (`HH:MM[:SS[.f]]`) or timestamp (both, with a space).
     static func isValid(_ text: String, as type: ColumnType) -> Bool {
         Array(text.utf8).withUnsafeBufferPointer { isValid($0, as: type) }
@@ -90,6 +107,8 @@ enum DateTimeShape {
             guard bytes[index] == 46, index + 1 < bytes.count else { return false }
             return digits(index + 1..<bytes.count)
         }
+        // PostgreSQL's infinite dates and timestamps, kept as their text.
+        if type != .time && isInfinity(bytes) { return true }
         switch type {
         case .date: return bytes.count == 10 && date(0)
         case .time: return time(0)
