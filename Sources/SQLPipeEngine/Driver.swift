@@ -107,6 +107,12 @@ public protocol DatabaseSession: AnyObject {
     /// Why rows appended to this existing table could not be rolled back if the load fails (a MySQL table
     /// of an engine without transactions), or nil when they can.
     func appendCannotRollBack(_ table: TableName) throws -> String?
+    /// A better way than the neutral vocabulary to move the rows of `query` into `target`, when the target
+    /// is a database of the same kind (PostgreSQL's binary COPY, SQLite's storage classes); nil for none.
+    /// `existing` are the columns of the table appended to, nil when a table is created.
+    func sameSystemRoute(
+        for query: String, into target: any DatabaseSession, existing: [TableColumn]?
+    ) throws -> (any SameSystemRoute)?
     /// A writer of rows with these columns into `table`, inside the current transaction.
     func bulkWriter(into table: TableName, columns: [ColumnDescription]) throws -> any RowWriter
     func canceller() -> any QueryCanceller
@@ -119,6 +125,24 @@ extension RowReader {
 
 extension DatabaseSession {
     public func appendCannotRollBack(_ table: TableName) throws -> String? { nil }
+
+    public func sameSystemRoute(
+        for query: String, into target: any DatabaseSession, existing: [TableColumn]?
+    ) throws -> (any SameSystemRoute)? { nil }
+}
+
+/// How rows move between two databases of the same kind, in the form both ends share. Each part may
+/// decline (nil) and leave it to the neutral path: a route may learn only when it opens its reader that it
+/// cannot be taken (a statement PostgreSQL's COPY cannot wrap), and then declines the rest.
+public protocol SameSystemRoute: AnyObject {
+    /// The reader of the query's rows.
+    func openReader() throws -> any RowReader
+    /// Whether the target keeps the source's own column types, so that no type warning applies.
+    var keepsSourceTypes: Bool { get }
+    /// The CREATE TABLE of a new target table, or nil for the target dialect's own.
+    func createStatement(_ table: TableName, columns: [ColumnDescription]) -> String?
+    /// The writer into `table`, or nil for the target's bulk writer.
+    func writer(into table: TableName, columns: [ColumnDescription]) throws -> (any RowWriter)?
 }
 
 extension DatabaseDriver {

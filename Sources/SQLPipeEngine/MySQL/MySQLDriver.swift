@@ -5,25 +5,20 @@ public struct MySQLDriver: DatabaseDriver {
     public init() {}
 
     public var supportedParams: [String: String] {
-        [
-            "ssl_mode": "disabled or preferred (no TLS asked for), required, verify_ca or verify_identity",
-            "ssl_ca": "path of the CA certificate file",
-            "ssl_cert": "path of the client certificate file",
-            "ssl_key": "path of the client key file",
-            "socket": "path of a Unix socket to use instead of TCP",
-            "local_infile": "1 (the default): load with LOAD DATA LOCAL; 0: with multi-row INSERTs",
-            "read_timeout": "seconds a read from the server may wait (default \(MySQLSession.defaultReadTimeout)): the longest a statement may run before its first row",
-            "write_timeout": "seconds a write to the server may wait (default \(MySQLSession.defaultWriteTimeout))",
-        ]
+        Dictionary(uniqueKeysWithValues: MySQLOption.allCases.map { ($0.rawValue, $0.help) })
     }
 
     public func problem(with params: [String: String]) -> String? {
-        if let mode = params["ssl_mode"], !["disabled", "preferred", "required", "verify_ca", "verify_identity"].contains(mode.lowercased()) {
-            return "ssl_mode must be disabled, preferred, required, verify_ca or verify_identity"
+        if let mode = params[MySQLOption.sslMode.rawValue], MySQLSSLMode(rawValue: mode.lowercased()) == nil {
+            return MySQLSSLMode.problem
         }
-        if let local = params["local_infile"], local != "0" && local != "1" { return "local_infile must be 0 or 1" }
-        for key in ["read_timeout", "write_timeout"] {
-            if let value = params[key], (UInt32(value) ?? 0) == 0 { return "\(key) must be a whole number of seconds above 0" }
+        if let local = params[MySQLOption.localInfile.rawValue], local != "0" && local != "1" {
+            return "local_infile must be 0 or 1"
+        }
+        for option in [MySQLOption.readTimeout, .writeTimeout] {
+            if let value = params[option.rawValue], (UInt32(value) ?? 0) == 0 {
+                return "\(option.rawValue) must be a whole number of seconds above 0"
+            }
         }
         return nil
     }
@@ -31,6 +26,44 @@ public struct MySQLDriver: DatabaseDriver {
     public func open(_ config: ConnectionConfig, timeoutSeconds: Int) throws -> any DatabaseSession {
         try MySQLSession(config: config, timeoutSeconds: timeoutSeconds)
     }
+}
+
+/// The options a MySQL connection's `params` may hold: each named once, with its help.
+enum MySQLOption: String, CaseIterable {
+    case sslMode = "ssl_mode"
+    case sslCA = "ssl_ca"
+    case sslCert = "ssl_cert"
+    case sslKey = "ssl_key"
+    case socket
+    case localInfile = "local_infile"
+    case readTimeout = "read_timeout"
+    case writeTimeout = "write_timeout"
+
+    var help: String {
+        switch self {
+        case .sslMode: "disabled or preferred (no TLS asked for), required, verify_ca or verify_identity"
+        case .sslCA: "path of the CA certificate file"
+        case .sslCert: "path of the client certificate file"
+        case .sslKey: "path of the client key file"
+        case .socket: "path of a Unix socket to use instead of TCP"
+        case .localInfile: "1 (the default): load with LOAD DATA LOCAL; 0: with multi-row INSERTs"
+        case .readTimeout:
+            "seconds a read from the server may wait (default \(MySQLSession.defaultReadTimeout)): the longest a statement may run before its first row"
+        case .writeTimeout: "seconds a write to the server may wait (default \(MySQLSession.defaultWriteTimeout))"
+        }
+    }
+}
+
+/// The values of `ssl_mode`, as MySQL's own clients spell them.
+enum MySQLSSLMode: String, CaseIterable {
+    case disabled, preferred, required
+    case verifyCA = "verify_ca"
+    case verifyIdentity = "verify_identity"
+
+    static let problem = "ssl_mode must be " + allCases.map(\.rawValue).joined(separator: ", ")
+
+    var enforcesTLS: Bool { self != .disabled && self != .preferred }
+    var verifiesServer: Bool { self == .verifyCA || self == .verifyIdentity }
 }
 
 /// mysql_library_init is not thread-safe: it runs once, before the first handle is made.
@@ -66,8 +99,8 @@ final class MySQLSession: DatabaseSession {
             handle, MYSQL_INIT_COMMAND,
             "SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION')")
         // Every wait on the server is bounded: a silent server fails the session instead of holding it.
-        var readTimeout = UInt32(config.params["read_timeout"] ?? "") ?? Self.defaultReadTimeout
-        var writeTimeout = UInt32(config.params["write_timeout"] ?? "") ?? Self.defaultWriteTimeout
+        var readTimeout = UInt32(config.params[MySQLOption.readTimeout.rawValue] ?? "") ?? Self.defaultReadTimeout
+        var writeTimeout = UInt32(config.params[MySQLOption.writeTimeout.rawValue] ?? "") ?? Self.defaultWriteTimeout
         setOption(handle, MYSQL_OPT_READ_TIMEOUT, &readTimeout)
         setOption(handle, MYSQL_OPT_WRITE_TIMEOUT, &writeTimeout)
         // The server may ask for local files at any reply, also while connecting: the gate answers every
@@ -77,34 +110,29 @@ final class MySQLSession: DatabaseSession {
         var refused: UInt32 = 0
         setOption(handle, MYSQL_OPT_LOCAL_INFILE, &refused)
         // Telling the server that this client may send local data is what lets the writer's LOAD DATA run.
-        let localFiles = config.params["local_infile"] == "0" ? 0 : UInt(CLIENT_LOCAL_FILES)
+        let localFiles = config.params[MySQLOption.localInfile.rawValue] == "0" ? 0 : UInt(CLIENT_LOCAL_FILES)
 
         var socket: String?
         for (key, value) in config.params {
-            switch key {
-            case "ssl_ca": setOption(handle, MYSQL_OPT_SSL_CA, value)
-            case "ssl_cert": setOption(handle, MYSQL_OPT_SSL_CERT, value)
-            case "ssl_key": setOption(handle, MYSQL_OPT_SSL_KEY, value)
-            case "socket": socket = value
-            case "local_infile": break
-            case "ssl_mode":
-                var enforce: CChar = 0
-                var verify: CChar = 0
-                switch value.lowercased() {
-                case "disabled", "preferred": break
-                case "required": enforce = 1
-                case "verify_ca", "verify_identity":
-                    enforce = 1
-                    verify = 1
-                default:
-                    mysql_close(handle)
-                    throw DriverError("ssl_mode must be disabled, preferred, required, verify_ca or verify_identity")
-                }
-                setOption(handle, MYSQL_OPT_SSL_ENFORCE, &enforce)
-                setOption(handle, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify)
-            default:
+            guard let option = MySQLOption(rawValue: key) else {
                 mysql_close(handle)
                 throw DriverError("unknown MySQL connection option '\(key)'")
+            }
+            switch option {
+            case .sslCA: setOption(handle, MYSQL_OPT_SSL_CA, value)
+            case .sslCert: setOption(handle, MYSQL_OPT_SSL_CERT, value)
+            case .sslKey: setOption(handle, MYSQL_OPT_SSL_KEY, value)
+            case .socket: socket = value
+            case .localInfile, .readTimeout, .writeTimeout: break
+            case .sslMode:
+                guard let mode = MySQLSSLMode(rawValue: value.lowercased()) else {
+                    mysql_close(handle)
+                    throw DriverError(MySQLSSLMode.problem)
+                }
+                var enforce: CChar = mode.enforcesTLS ? 1 : 0
+                var verify: CChar = mode.verifiesServer ? 1 : 0
+                setOption(handle, MYSQL_OPT_SSL_ENFORCE, &enforce)
+                setOption(handle, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verify)
             }
         }
         // Connector/C takes host "localhost" to mean its default socket and ignores the port: sqlpipe

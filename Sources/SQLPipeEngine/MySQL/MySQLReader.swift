@@ -13,8 +13,6 @@ final class MySQLReader: RowReader {
     private var result: UnsafeMutablePointer<MYSQL_RES>?
     private var rowNumber = 0
 
-    static let batchRows = 4096
-    static let batchBytes = 1 << 20
 
     /// Whether this reader ran its own statement, so that finishing it also reads past any further
     /// results; a reader of one result of several leaves those to its caller.
@@ -59,7 +57,7 @@ final class MySQLReader: RowReader {
         for index in 0..<count {
             let field = fields[index]
             let name = String(cString: field.name)
-            let (type, sourceType) = floats.contains(index) ? (.float32, "float") : Self.neutralType(of: field)
+            let (type, sourceType) = floats.contains(index) ? (.float32, "float") : MySQLDialect.neutralType(of: field)
             columns.append(ColumnDescription(name: name, type: type, sourceType: sourceType))
             switch (type, field.type) {
             case (.bool, _): kinds.append(.bool)
@@ -105,51 +103,10 @@ final class MySQLReader: RowReader {
         return ("SELECT \(columns.joined(separator: ", ")) FROM (\(inner)) AS \(dialect.quote("sqlpipe_source"))", floats)
     }
 
-    static func neutralType(of field: MYSQL_FIELD) -> (ColumnType, String) {
-        let unsigned = field.flags & UInt32(UNSIGNED_FLAG) != 0
-        let binary = field.charsetnr == 63
-        let suffix = unsigned ? " unsigned" : ""
-        switch field.type {
-        case MYSQL_TYPE_TINY:
-            return field.length == 1 && !unsigned ? (.bool, "tinyint(1)") : (.int16, "tinyint" + suffix)
-        case MYSQL_TYPE_SHORT: return (unsigned ? .int32 : .int16, "smallint" + suffix)
-        case MYSQL_TYPE_INT24: return (.int32, "mediumint" + suffix)
-        case MYSQL_TYPE_LONG: return (unsigned ? .int64 : .int32, "int" + suffix)
-        case MYSQL_TYPE_LONGLONG: return (unsigned ? .uint64 : .int64, "bigint" + suffix)
-        case MYSQL_TYPE_YEAR: return (.int16, "year")
-        case MYSQL_TYPE_FLOAT: return (.float32, "float")
-        case MYSQL_TYPE_DOUBLE: return (.float64, "double")
-        case MYSQL_TYPE_NEWDECIMAL, MYSQL_TYPE_DECIMAL:
-            let scale = Int(field.decimals)
-            let precision = Int(field.length) - (scale > 0 ? 1 : 0) - (unsigned ? 0 : 1)
-            return (.decimal(precision: max(1, precision), scale: scale), "decimal(\(precision),\(scale))" + suffix)
-        case MYSQL_TYPE_DATE, MYSQL_TYPE_NEWDATE: return (.date, "date")
-        case MYSQL_TYPE_TIME: return (.time, "time")
-        case MYSQL_TYPE_DATETIME: return (.timestamp, "datetime")
-        case MYSQL_TYPE_TIMESTAMP: return (.timestamptz, "timestamp")
-        case MYSQL_TYPE_JSON: return (.json, "json")
-        case MYSQL_TYPE_BIT: return (.bytes, "bit(\(field.length))")
-        case MYSQL_TYPE_GEOMETRY: return (.bytes, "geometry")
-        case MYSQL_TYPE_ENUM, MYSQL_TYPE_SET: return (.text, field.type == MYSQL_TYPE_ENUM ? "enum" : "set")
-        case MYSQL_TYPE_TINY_BLOB, MYSQL_TYPE_MEDIUM_BLOB, MYSQL_TYPE_LONG_BLOB, MYSQL_TYPE_BLOB:
-            return binary ? (.bytes, "blob") : (.text, "text")
-        case MYSQL_TYPE_STRING, MYSQL_TYPE_VAR_STRING, MYSQL_TYPE_VARCHAR:
-            if field.flags & UInt32(ENUM_FLAG) != 0 { return (.text, "enum") }
-            if field.flags & UInt32(SET_FLAG) != 0 { return (.text, "set") }
-            if binary { return (.bytes, field.type == MYSQL_TYPE_STRING ? "binary(\(field.length))" : "varbinary(\(field.length))") }
-            // Lengths come in bytes of the connection's utf8mb4: four per character.
-            let characters = Int(field.length) / 4
-            let name = field.type == MYSQL_TYPE_STRING ? "char(\(characters))" : "varchar(\(characters))"
-            return (.string(length: characters > 0 ? characters : nil), name)
-        case MYSQL_TYPE_NULL: return (.text, "null")
-        default: return (.text, "type \(field.type.rawValue)")
-        }
-    }
-
     func read(into batch: inout RowBatch) throws -> Bool {
         guard let result else { return false }
         let count = columns.count
-        while batch.rowCount < Self.batchRows && batch.byteCount < Self.batchBytes {
+        while !batch.isFull {
             guard let row = mysql_fetch_row(result) else {
                 // The end of the rows, or an error mid-stream (a killed query, a lost connection).
                 let failed = mysql_errno(session.handle) != 0

@@ -41,7 +41,7 @@ final class MySQLWriter: RowWriter {
         try withoutActuallyEscaping(next) { next in
             self.next = next
             defer { self.next = nil }
-            if session.config.params["local_infile"] == "0" { return try insertRows() }
+            if session.config.params[MySQLOption.localInfile.rawValue] == "0" { return try insertRows() }
             return try loadData()
         }
     }

@@ -29,8 +29,8 @@ public struct TransferOutcome: Sendable {
 }
 
 /// Runs transfers: the reader and the writer on two threads with a bounded queue between them, the
-/// target changed inside one transaction (or, for MySQL, a staging table swapped in by one RENAME), so
-/// that a failed or cancelled transfer leaves the target exactly as it was.
+/// target changed inside one transaction (or, where DDL commits at once, a staging table swapped in by one
+/// statement), so that a failed or cancelled transfer leaves the target exactly as it was.
 public enum TransferEngine {
     static let queueCapacity = 4
 
@@ -50,7 +50,7 @@ public enum TransferEngine {
         if !request.table.schema.isEmpty { try dialect.validate(identifier: request.table.schema, role: "targetSchema") }
         try dialect.validate(identifier: request.stagingName, role: "the staging table's name")
 
-        var plan = try TargetPlan(request: request, source: source, target: target)
+        let plan = try TargetPlan(request: request, source: source, target: target)
         let reader = try plan.openReader()
         defer { reader.close() }
         try checkColumnNames(reader.columns, dialect: dialect)
@@ -74,7 +74,7 @@ public enum TransferEngine {
             defer { done.signal() }
             do {
                 while true {
-                    var batch = RowBatch(columnCount: columnCount, reservingRows: 4096, bytesPerRow: 32)
+                    var batch = RowBatch(columnCount: columnCount, reservingRows: RowBatch.targetRows, bytesPerRow: 32)
                     let more = try box.reader.read(into: &batch)
                     if !batch.isEmpty, !queue.put(batch) { return }
                     if !more { break }
@@ -105,7 +105,7 @@ public enum TransferEngine {
         var seen: Set<String> = []
         for column in columns {
             try dialect.validate(identifier: column.name, role: "column name")
-            let key = dialect.system == .postgresql ? column.name : column.name.lowercased()
+            let key = dialect.caseSensitiveNames ? column.name : column.name.lowercased()
             guard seen.insert(key).inserted else {
                 throw DriverError("the query returns two columns named \"\(column.name)\": give them distinct aliases")
             }

@@ -108,8 +108,6 @@ final class PostgresCopyReader: RowReader {
     private var finished = false
     private var scratch: [UInt8] = []
 
-    static let batchRows = 4096
-    static let batchBytes = 1 << 20
 
     convenience init(session: PostgresSession, query: String) throws {
         let trimmed = PostgresCopyReader.trimmed(query)
@@ -205,7 +203,7 @@ final class PostgresCopyReader: RowReader {
     }
 
     private func readCopy(into batch: inout RowBatch) throws -> Bool {
-        while batch.rowCount < Self.batchRows && batch.byteCount < Self.batchBytes {
+        while !batch.isFull {
             var buffer: UnsafeMutablePointer<CChar>?
             let length = PQgetCopyData(session.connection, &buffer, 0)
             if length > 0, let buffer {
@@ -230,7 +228,7 @@ final class PostgresCopyReader: RowReader {
     }
 
     private func readSingleRows(into batch: inout RowBatch) throws -> Bool {
-        while batch.rowCount < Self.batchRows && batch.byteCount < Self.batchBytes {
+        while !batch.isFull {
             let next = pending ?? PQgetResult(session.connection)
             pending = nil
             guard let result = next else {

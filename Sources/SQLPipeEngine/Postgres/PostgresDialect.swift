@@ -74,6 +74,9 @@ public struct PostgresDialect: Dialect {
     /// PostgreSQL's own objects have OIDs below FirstNormalObjectId; user types (enums, domains) above.
     static func isBuiltIn(oid: UInt32) -> Bool { oid < 16384 }
 
+    /// Quoted names keep their case.
+    public var caseSensitiveNames: Bool { true }
+
     /// The SQL spellings `format_type` gives PostgreSQL's own types that the grammar itself knows, so
     /// that no schema on the search path can stand in for them.
     // Regex is not Sendable, but these are never changed after they are made.

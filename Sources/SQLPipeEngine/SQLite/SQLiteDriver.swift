@@ -5,12 +5,17 @@ import GRDBSQLite
 public struct SQLiteDriver: DatabaseDriver {
     public init() {}
 
+    /// The one option: how the file is opened.
+    static let modeOption = "mode"
+
     public var supportedParams: [String: String] {
-        ["mode": "ro (read only), rw (read and write) or rwc (read, write and create; the default)"]
+        [Self.modeOption: "ro (read only), rw (read and write) or rwc (read, write and create; the default)"]
     }
 
     public func problem(with params: [String: String]) -> String? {
-        if let mode = params["mode"], !["ro", "rw", "rwc"].contains(mode.lowercased()) { return "mode must be ro, rw or rwc" }
+        if let mode = params[Self.modeOption], SQLiteOpenMode(rawValue: mode.lowercased()) == nil {
+            return SQLiteOpenMode.problem
+        }
         return nil
     }
 
@@ -31,6 +36,21 @@ private let sqliteAuthorizer: @convention(c) (
     return name.isEmpty || name == ":memory:" ? SQLITE_OK : SQLITE_DENY
 }
 
+/// The values of the `mode` option, as SQLite's own URIs spell them.
+enum SQLiteOpenMode: String {
+    case ro, rw, rwc
+
+    static let problem = "mode must be ro, rw or rwc"
+
+    var flags: Int32 {
+        switch self {
+        case .ro: SQLITE_OPEN_READONLY
+        case .rw: SQLITE_OPEN_READWRITE
+        case .rwc: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        }
+    }
+}
+
 /// SQLite's destructor constant that tells it to copy a bound value.
 let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
@@ -41,17 +61,13 @@ final class SQLiteSession: DatabaseSession {
     private let interrupter: SQLiteInterrupter
 
     init(config: ConnectionConfig, timeoutSeconds: Int) throws {
-        var flags: Int32
-        switch config.params["mode"]?.lowercased() ?? "rwc" {
-        case "ro": flags = SQLITE_OPEN_READONLY
-        case "rw": flags = SQLITE_OPEN_READWRITE
-        case "rwc": flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-        default: throw DriverError("mode must be ro, rw or rwc")
+        guard let mode = SQLiteOpenMode(rawValue: config.params[SQLiteDriver.modeOption]?.lowercased() ?? "rwc") else {
+            throw DriverError(SQLiteOpenMode.problem)
         }
-        if let unknown = config.params.keys.first(where: { $0 != "mode" }) {
+        if let unknown = config.params.keys.first(where: { $0 != SQLiteDriver.modeOption }) {
             throw DriverError("unknown SQLite connection option '\(unknown)'")
         }
-        flags |= SQLITE_OPEN_NOMUTEX
+        let flags = mode.flags | SQLITE_OPEN_NOMUTEX
         var opened: OpaquePointer?
         let status = sqlite3_open_v2(config.database, &opened, flags, nil)
         guard status == SQLITE_OK, let opened else {

@@ -16,8 +16,6 @@ final class SQLiteReader: RowReader {
     /// The source type of a column with no declared type: an expression, or a table column declared without one.
     static let undeclared = "expression"
 
-    static let batchRows = 4096
-    static let batchBytes = 1 << 20
 
     /// Whether the reader finalizes its statement when done (a statement of a longer text is its caller's).
     private let ownsStatement: Bool
@@ -88,7 +86,7 @@ final class SQLiteReader: RowReader {
 
     func read(into batch: inout RowBatch) throws -> Bool {
         guard let statement, !finished || onUnreadRow else { return false }
-        while batch.rowCount < Self.batchRows && batch.byteCount < Self.batchBytes {
+        while !batch.isFull {
             if onUnreadRow {
                 onUnreadRow = false
             } else {

@@ -23,6 +23,10 @@ public protocol Dialect: Sendable {
     /// The tables a transfer loading `staging` may leave behind when its process dies mid-way, for
     /// recovery to drop.
     func leftovers(ofStaging staging: TableName) -> [TableName]
+    /// Whether two names that differ only in case are two names (PostgreSQL, quoted) or one.
+    var caseSensitiveNames: Bool { get }
+    /// A warning about a column whose values this database may not hold (e.g. too wide a decimal).
+    func typeWarning(for column: ColumnDescription) -> String?
 }
 
 extension Dialect {
@@ -34,6 +38,8 @@ extension Dialect {
     public func identifierLength(_ identifier: String) -> Int { identifier.utf8.count }
     public var tableOptions: String { "" }
     public func leftovers(ofStaging staging: TableName) -> [TableName] { [staging] }
+    public var caseSensitiveNames: Bool { false }
+    public func typeWarning(for column: ColumnDescription) -> String? { nil }
 
     /// Checks a user-given identifier: it must be non-empty, free of NUL and short enough to be kept whole.
     public func validate(identifier: String, role: String) throws {

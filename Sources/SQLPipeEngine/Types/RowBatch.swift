@@ -8,12 +8,20 @@
 /// - date `YYYY-MM-DD`; time `HH:MM:SS[.ffffff]`; timestamp `YYYY-MM-DD HH:MM:SS[.ffffff]`;
 ///   timestamptz the same, in UTC, with no zone suffix.
 public struct RowBatch: Sendable {
+    /// Readers stop filling a batch at this many rows or bytes, whichever comes first: big enough to
+    /// amortise the queue's hand-over, small enough to keep memory bounded.
+    public static let targetRows = 4096
+    public static let targetBytes = 1 << 20
+
     public let columnCount: Int
     public private(set) var bytes: [UInt8] = []
     /// End offset in `bytes` of each cell; a NULL cell is marked in `nulls`.
     /// 32 bits are plenty: a batch stops growing at about a megabyte.
     private(set) var ends: [UInt32] = []
     private(set) var nulls: [Bool] = []
+
+    /// Whether a reader should hand this batch over and start the next.
+    public var isFull: Bool { rowCount >= Self.targetRows || byteCount >= Self.targetBytes }
 
     public init(columnCount: Int, reservingRows rows: Int = 0, bytesPerRow: Int = 64) {
         self.columnCount = columnCount
