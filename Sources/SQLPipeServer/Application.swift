@@ -97,7 +97,8 @@ public func buildApplication(
     return Application(
         router: api.router,
         server: server,
-        configuration: ApplicationConfiguration(address: .hostname(host, port: configuration.port), serverName: "sqlpipe"),
+        configuration: ApplicationConfiguration(
+            address: .hostname(host, port: configuration.port), serverName: "sqlpipe"),
         services: configuration.runWorkers ? [workers] : [],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
@@ -141,7 +142,8 @@ func tlsConfiguration(certificate: String, key: String) throws -> TLSConfigurati
 public func runServer(sqlpipe: SQLPipe, configuration: ServerConfiguration, logger: Logger) async throws {
     guard try await sqlpipe.users.count() > 0 else {
         throw SQLPipeError.conflict(
-            "the store \(sqlpipe.store.path) has no users: create the first admin with `sqlpipe user create --username NAME --admin`, then start the server again")
+            "the store \(sqlpipe.store.path) has no users: create the first admin with `sqlpipe user create --username NAME --admin`, then start the server again"
+        )
     }
     let app = try buildApplication(sqlpipe: sqlpipe, configuration: configuration, logger: logger)
     try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])

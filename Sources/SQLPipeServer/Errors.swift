@@ -78,7 +78,8 @@ enum ErrorMapping {
                 return plain(.forbidden, message)
             case .methodNotAllowed(let method, let path, let allowed):
                 var response = plain(
-                    .methodNotAllowed, "\(method) is not allowed on \(path) (allowed: \(allowed.joined(separator: ", ")))")
+                    .methodNotAllowed,
+                    "\(method) is not allowed on \(path) (allowed: \(allowed.joined(separator: ", ")))")
                 response.headers[.allow] = allowed.joined(separator: ", ")
                 return response
             case .badRequest(let message):
@@ -86,13 +87,15 @@ enum ErrorMapping {
             case .notFound(let message):
                 return plain(.notFound, message)
             case .contentTooLarge:
-                return plain(.contentTooLarge, "the request body is larger than \(APILimits.maximumBodySize) bytes (1 MiB)")
+                return plain(
+                    .contentTooLarge, "the request body is larger than \(APILimits.maximumBodySize) bytes (1 MiB)")
             case .unsupportedMediaType(let given):
                 return plain(
                     .unsupportedMediaType,
                     "a request body must be JSON, sent with Content-Type: application/json (got \(given ?? "none"))")
             case .tooManyRequests(let seconds):
-                var response = plain(.tooManyRequests, "too many failed logins from this address: try again in \(seconds) s")
+                var response = plain(
+                    .tooManyRequests, "too many failed logins from this address: try again in \(seconds) s")
                 response.headers[.retryAfter] = String(seconds)
                 return response
             }
@@ -165,7 +168,8 @@ enum JSONResponse {
         do {
             data = try encoder.encode(value)
         } catch {
-            return Response(status: .internalServerError, headers: [.contentType: contentType],
+            return Response(
+                status: .internalServerError, headers: [.contentType: contentType],
                 body: .init(byteBuffer: ByteBuffer(string: #"{"error":"cannot encode the response"}"#)))
         }
         return make(status, bytes: data)
@@ -181,7 +185,8 @@ enum JSONResponse {
         make(status, bytes: value.fastJSON())
     }
 
-    private static func make<Bytes: Collection>(_ status: HTTPResponse.Status, bytes: Bytes) -> Response where Bytes.Element == UInt8 {
+    private static func make<Bytes: Collection>(_ status: HTTPResponse.Status, bytes: Bytes) -> Response
+    where Bytes.Element == UInt8 {
         var buffer = ByteBufferAllocator().buffer(capacity: bytes.count + 1)
         buffer.writeBytes(bytes)
         buffer.writeInteger(UInt8(ascii: "\n"))

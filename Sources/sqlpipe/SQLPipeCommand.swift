@@ -11,7 +11,9 @@ struct SQLPipeCommand: AsyncParsableCommand {
             $XDG_DATA_HOME/sqlpipe/sqlpipe.db). Every command takes --json to print the API's JSON.
             """,
         version: SQLPipe.version,
-        subcommands: [TransferCommand.self, QueryCommand.self, ConnectionCommand.self, UserCommand.self, ServeCommand.self]
+        subcommands: [
+            TransferCommand.self, QueryCommand.self, ConnectionCommand.self, UserCommand.self, ServeCommand.self,
+        ]
     )
 
     /// ArgumentParser's own main, except that the services' errors are printed with their control

@@ -10,13 +10,16 @@ struct CLI {
     init(environment: [String: String] = [:]) throws {
         directory = try TemporaryDirectory.make()
         // The store keeps a folder of its own: SQLite connections may not point into it.
-        runner = CommandRunner(storePath: directory.appendingPathComponent("store/store.db").path, environment: environment)
+        runner = CommandRunner(
+            storePath: directory.appendingPathComponent("store/store.db").path, environment: environment)
     }
 
     var storePath: String { runner.storePath }
 
     @discardableResult
-    func run(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) async throws -> CommandRunner.Result {
+    func run(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) async throws
+        -> CommandRunner.Result
+    {
         try await runner.execute(arguments, stdin: stdin, extraEnvironment: environment)
     }
 
@@ -27,7 +30,9 @@ struct CLI {
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> String {
         let result = try await runner.execute(arguments, stdin: stdin, extraEnvironment: environment)
-        #expect(result.status == 0, "sqlpipe \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            result.status == 0, "sqlpipe \(arguments.joined(separator: " ")): \(result.stderr)",
+            sourceLocation: sourceLocation)
         return result.stdout
     }
 
@@ -37,11 +42,15 @@ struct CLI {
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> String {
         let result = try await runner.execute(arguments, stdin: stdin, extraEnvironment: environment)
-        #expect(result.status != 0, "sqlpipe \(arguments.joined(separator: " ")) should fail: \(result.stdout)", sourceLocation: sourceLocation)
+        #expect(
+            result.status != 0, "sqlpipe \(arguments.joined(separator: " ")) should fail: \(result.stdout)",
+            sourceLocation: sourceLocation)
         return result.stderr
     }
 
-    func json(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) async throws -> [String: Any] {
+    func json(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) async throws
+        -> [String: Any]
+    {
         let result = try await runner.execute(arguments + ["--json"], stdin: stdin, extraEnvironment: environment)
         #expect(result.status == 0, "sqlpipe \(arguments.joined(separator: " ")) --json: \(result.stderr)")
         let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))

@@ -21,11 +21,15 @@ import Testing
     @Test(arguments: ["postgres", "mariadb"])
     func serverConnectionLifecycleNeverShowsThePassword(server: String) async throws {
         let cli = try CLI()
-        let (url, password) = try splitPassword(server == "postgres" ? TestDatabases.postgresURL() : TestDatabases.mariadbURL())
+        let (url, password) = try splitPassword(
+            server == "postgres" ? TestDatabases.postgresURL() : TestDatabases.mariadbURL())
         let environment = ["TEST_DB_PASSWORD": password]
         var outputs: [String] = []
 
-        outputs.append(try await cli.succeed("connection", "create", "--name", "db1", "--url", url, "--password-env", "TEST_DB_PASSWORD", environment: environment))
+        outputs.append(
+            try await cli.succeed(
+                "connection", "create", "--name", "db1", "--url", url, "--password-env", "TEST_DB_PASSWORD",
+                environment: environment))
         #expect(outputs.last?.contains("created connection db1 (id 1)") == true)
 
         let listed = try await cli.json("connection", "list")
@@ -47,7 +51,8 @@ import Testing
         #expect(outputs.last?.contains("db1: connected to") == true)
         outputs.append(try await cli.succeed("connection", "test", "db1", "--json"))
         outputs.append(try await cli.succeed("connection", "update", "db1", "--name", "renamed", "--json"))
-        outputs.append(try await cli.succeed("connection", "update", "renamed", "--password-stdin", stdin: password + "\n"))
+        outputs.append(
+            try await cli.succeed("connection", "update", "renamed", "--password-stdin", stdin: password + "\n"))
         outputs.append(try await cli.succeed("connection", "show", "renamed", "--json"))
         outputs.append(try await cli.succeed("connection", "delete", "renamed", "--json"))
         #expect(outputs.last?.contains(#""message""#) == true)
@@ -64,7 +69,9 @@ import Testing
         let cli = try CLI()
         let (url, _) = try splitPassword(TestDatabases.postgresURL())
         let wrong = "Not-The-Password-\(UUID().uuidString)"
-        try await cli.succeed("connection", "create", "--name", "bad", "--url", url, "--password-stdin", "--skip-test", stdin: wrong + "\n")
+        try await cli.succeed(
+            "connection", "create", "--name", "bad", "--url", url, "--password-stdin", "--skip-test",
+            stdin: wrong + "\n")
         let result = try await cli.run("connection", "test", "bad")
         #expect(result.status == 1)
         #expect(result.stderr.contains("password authentication failed"))
@@ -74,7 +81,8 @@ import Testing
         #expect(shown.contains("canConnect  no: PostgreSQL at"))
         #expect(!shown.contains(wrong))
 
-        let create = try await cli.run("connection", "create", "--name", "bad2", "--url", url, "--password-stdin", stdin: wrong + "\n")
+        let create = try await cli.run(
+            "connection", "create", "--name", "bad2", "--url", url, "--password-stdin", stdin: wrong + "\n")
         #expect(create.status == 1)
         #expect(!create.output.contains(wrong))
         #expect(!(try await cli.succeed("connection", "list")).contains("bad2"))
@@ -94,21 +102,28 @@ import Testing
 
     @Test func validationErrorsNameTheField() async throws {
         let cli = try CLI()
-        let missing = try await cli.fail("connection", "create", "--name", "x", "--ds-type", "postgresql", "--skip-test")
+        let missing = try await cli.fail(
+            "connection", "create", "--name", "x", "--ds-type", "postgresql", "--skip-test")
         #expect(missing.contains("hostname: must be provided"))
         #expect(missing.contains("username: must be provided"))
         let badType = try await cli.fail("connection", "create", "--name", "x", "--ds-type", "oracle")
         #expect(badType.contains("oracle"))
         let badURL = try await cli.fail("connection", "create", "--name", "x", "--url", "ftp://x/y")
         #expect(badURL.contains("unknown scheme 'ftp'"))
-        let badParam = try await cli.fail("connection", "create", "--name", "x", "--url", "postgres://u@h/d", "--param", "nonsense", "--skip-test")
+        let badParam = try await cli.fail(
+            "connection", "create", "--name", "x", "--url", "postgres://u@h/d", "--param", "nonsense", "--skip-test")
         #expect(badParam.contains("key=value"))
-        let twoSources = try await cli.fail("connection", "create", "--name", "x", "--url", "postgres://u@h/d", "--password-stdin", "--password-env", "X")
+        let twoSources = try await cli.fail(
+            "connection", "create", "--name", "x", "--url", "postgres://u@h/d", "--password-stdin", "--password-env",
+            "X")
         #expect(twoSources.contains("one way only"))
-        let unknownEnv = try await cli.fail("connection", "create", "--name", "x", "--url", "postgres://u@h/d", "--password-env", "SQLPIPE_NO_SUCH_VARIABLE")
+        let unknownEnv = try await cli.fail(
+            "connection", "create", "--name", "x", "--url", "postgres://u@h/d", "--password-env",
+            "SQLPIPE_NO_SUCH_VARIABLE")
         #expect(unknownEnv.contains("SQLPIPE_NO_SUCH_VARIABLE is not set"))
         try await cli.succeed("connection", "create", "--name", "dup", "--url", "sqlite:///tmp/dup.db", "--skip-test")
-        let duplicate = try await cli.fail("connection", "create", "--name", "dup", "--url", "sqlite:///tmp/dup.db", "--skip-test")
+        let duplicate = try await cli.fail(
+            "connection", "create", "--name", "dup", "--url", "sqlite:///tmp/dup.db", "--skip-test")
         #expect(duplicate.contains("name: a connection named 'dup' already exists"))
         let unknown = try await cli.fail("connection", "delete", "42")
         #expect(unknown.contains("no connection with id or name '42'"))
@@ -142,7 +157,11 @@ import Testing
         async let writer: [Int32] = {
             var statuses: [Int32] = []
             for number in 1...writes {
-                statuses.append(try await cli.run("connection", "create", "--name", "c\(number)", "--url", "sqlite:///tmp/c\(number).db", "--skip-test").status)
+                statuses.append(
+                    try await cli.run(
+                        "connection", "create", "--name", "c\(number)", "--url", "sqlite:///tmp/c\(number).db",
+                        "--skip-test"
+                    ).status)
             }
             return statuses
         }()

@@ -9,16 +9,21 @@ import Testing
         let world = try TestWorld()
         switch system {
         case .postgresql, .mysql, .mariadb:
-            let (url, password) = try splitPassword(system == .postgresql ? TestDatabases.postgresURL() : TestDatabases.mariadbURL())
-            try await cli.succeed("connection", "create", "--name", "db", "--url", url, "--password-stdin", stdin: password + "\n")
+            let (url, password) = try splitPassword(
+                system == .postgresql ? TestDatabases.postgresURL() : TestDatabases.mariadbURL())
+            try await cli.succeed(
+                "connection", "create", "--name", "db", "--url", url, "--password-stdin", stdin: password + "\n")
         case .sqlite:
-            try await cli.succeed("connection", "create", "--name", "db", "--url", "sqlite://" + world.directory.appendingPathComponent("q.db").path)
+            try await cli.succeed(
+                "connection", "create", "--name", "db", "--url",
+                "sqlite://" + world.directory.appendingPathComponent("q.db").path)
         }
         return (cli, world)
     }
 
     static let tricky = [
-        "plain", "", "comma, inside", "quote \" inside", "new\nline", "crlf\r\nend", "tab\there", "back\\slash", " spaced ", "😀",
+        "plain", "", "comma, inside", "quote \" inside", "new\nline", "crlf\r\nend", "tab\there", "back\\slash",
+        " spaced ", "😀",
     ]
 
     /// The tricky strings and a NULL, as a SELECT in each system's dialect.
@@ -26,18 +31,21 @@ import Testing
         func literal(_ text: String) -> String {
             switch system {
             case .postgresql:
-                return "E'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''")
+                return "E'"
+                    + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "''")
                     .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
                     .replacingOccurrences(of: "\t", with: "\\t") + "'"
             case .mysql, .mariadb:
-                return "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+                return "'"
+                    + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
                     .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
                     .replacingOccurrences(of: "\t", with: "\\t") + "'"
             case .sqlite:
                 return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
             }
         }
-        let rows = tricky.enumerated().map { "SELECT \($0.offset + 1) AS n, \(literal($0.element)) AS v" }
+        let rows =
+            tricky.enumerated().map { "SELECT \($0.offset + 1) AS n, \(literal($0.element)) AS v" }
             + ["SELECT \(tricky.count + 1) AS n, NULL AS v"]
         return "SELECT n, v FROM (" + rows.joined(separator: " UNION ALL ") + ") AS t ORDER BY n"
     }
@@ -45,7 +53,8 @@ import Testing
     @Test(arguments: [DataSystem.postgresql, .mariadb, .sqlite])
     func csvRoundTripsThroughACSVParser(system: DataSystem) async throws {
         let (cli, _) = try await Self.setUp(system)
-        let out = try await cli.succeed("query", "create", "-c", "db", "-q", Self.selectTricky(system), "--format", "csv")
+        let out = try await cli.succeed(
+            "query", "create", "-c", "db", "-q", Self.selectTricky(system), "--format", "csv")
         let records = try CSV.parse(out)
         #expect(records.first == ["n", "v"])
         let values = records.dropFirst().map { $0[1] }
@@ -57,7 +66,8 @@ import Testing
     @Test func tsvAndJSONFormats() async throws {
         let (cli, _) = try await Self.setUp(.postgresql)
         let tsv = try await cli.succeed(
-            "query", "create", "-c", "db", "-q", #"SELECT E'a\tb' AS x, NULL AS y, E'c\\d\ne' AS z, true AS t, '\x00ff'::bytea AS b"#, "--format", "tsv")
+            "query", "create", "-c", "db", "-q",
+            #"SELECT E'a\tb' AS x, NULL AS y, E'c\\d\ne' AS z, true AS t, '\x00ff'::bytea AS b"#, "--format", "tsv")
         #expect(tsv == "x\ty\tz\tt\tb\na\\tb\t\\N\tc\\\\d\\ne\ttrue\t\\\\x00ff\n")
         let json = try await cli.succeed(
             "query", "create", "-c", "db", "-q",
@@ -75,7 +85,8 @@ import Testing
 
     @Test func everyRowReachesStdoutWhileTheStoreKeepsAPreview() async throws {
         let (cli, _) = try await Self.setUp(.postgresql)
-        let out = try await cli.succeed("query", "create", "-c", "db", "-q", "SELECT i FROM generate_series(1, 2500) AS i", "--format", "csv")
+        let out = try await cli.succeed(
+            "query", "create", "-c", "db", "-q", "SELECT i FROM generate_series(1, 2500) AS i", "--format", "csv")
         let lines = out.split(separator: "\n")
         #expect(lines.count == 2501)
         #expect(lines.last == "2500")
@@ -88,7 +99,8 @@ import Testing
         let table = try await cli.succeed("query", "create", "-c", "db", "-q", "SELECT 1 AS one, 'two' AS two")
         #expect(table.contains("one | two"))
         #expect(table.contains("(1 row)"))
-        let resource = try #require(try await cli.json("query", "create", "-c", "db", "-q", "SELECT 42 AS answer")["query"] as? [String: Any])
+        let resource = try #require(
+            try await cli.json("query", "create", "-c", "db", "-q", "SELECT 42 AS answer")["query"] as? [String: Any])
         #expect(resource["status"] as? String == "complete")
         #expect(((resource["result"] as? [String: Any])?["rows"] as? [[Any]])?.first?.first as? Int == 42)
     }
@@ -98,7 +110,8 @@ import Testing
         let failed = try await cli.run("query", "create", "-c", "db", "-q", "SELECT 1/0")
         #expect(failed.status == 1)
         #expect(failed.stderr.contains("division by zero"))
-        let affected = try await cli.run("query", "create", "-c", "db", "-q", "CREATE TEMP TABLE t (a int); INSERT INTO t VALUES (1), (2)")
+        let affected = try await cli.run(
+            "query", "create", "-c", "db", "-q", "CREATE TEMP TABLE t (a int); INSERT INTO t VALUES (1), (2)")
         #expect(affected.status == 0)
         #expect(affected.stderr.contains("2 rows affected"))
 
@@ -115,7 +128,8 @@ import Testing
         for _ in 0..<100 where status != "running" {
             try await Task.sleep(for: .milliseconds(100))
             let shown = try await cli.run("query", "show", "3", "--json")
-            status = (try? JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+            status =
+                (try? JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
                 .flatMap { $0["query"] as? [String: Any] }.flatMap { $0["status"] as? String } ?? ""
         }
         try await cli.succeed("query", "cancel", "3")
@@ -172,7 +186,10 @@ enum CSV {
             }
             index = text.index(after: index)
         }
-        if !field.isEmpty || !record.isEmpty { endField(); records.append(record) }
+        if !field.isEmpty || !record.isEmpty {
+            endField()
+            records.append(record)
+        }
         return records
     }
 }

@@ -9,8 +9,11 @@ import Testing
         let cli = try CLI()
         let world = try TestWorld()
         let (url, password) = try splitPassword(TestDatabases.postgresURL())
-        try await cli.succeed("connection", "create", "--name", "pg", "--url", url, "--password-stdin", stdin: password + "\n")
-        try await cli.succeed("connection", "create", "--name", "lite", "--url", "sqlite://" + world.directory.appendingPathComponent("t.db").path)
+        try await cli.succeed(
+            "connection", "create", "--name", "pg", "--url", url, "--password-stdin", stdin: password + "\n")
+        try await cli.succeed(
+            "connection", "create", "--name", "lite", "--url",
+            "sqlite://" + world.directory.appendingPathComponent("t.db").path)
         return (cli, world)
     }
 
@@ -18,7 +21,8 @@ import Testing
         let (cli, world) = try await Self.setUp()
         let out = try await cli.succeed(
             "transfer", "create", "--source", "pg", "--target", "lite", "--query",
-            "SELECT i AS id, 'row ' || i AS label FROM generate_series(1, 2500) AS i", "--target-table", "numbers", "--overwrite")
+            "SELECT i AS id, 'row ' || i AS label FROM generate_series(1, 2500) AS i", "--target-table", "numbers",
+            "--overwrite")
         #expect(out.contains("transfer 1 complete: 2,500 rows into numbers"))
         #expect(out.split(separator: "\n").count == 1)
 
@@ -35,7 +39,8 @@ import Testing
         #expect(try session.scalar("SELECT label FROM numbers WHERE id = 2500") == "row 2500")
 
         let fromFile = try await cli.succeed(
-            "transfer", "create", "--source", "pg", "--target", "lite", "--query-file", "-", "--target-table", "numbers",
+            "transfer", "create", "--source", "pg", "--target", "lite", "--query-file", "-", "--target-table",
+            "numbers",
             "--json", stdin: "SELECT 2501 AS id, 'more' AS label;\n")
         let appended = try #require(try JSONSerialization.jsonObject(with: Data(fromFile.utf8)) as? [String: Any])
         #expect((appended["transfer"] as? [String: Any])?["rowsTransferred"] as? Int == 1)
@@ -51,19 +56,24 @@ import Testing
     @Test func aFailedTransferExitsOneWithTheServersMessage() async throws {
         let (cli, _) = try await Self.setUp()
         let result = try await cli.run(
-            "transfer", "create", "--source", "pg", "--target", "lite", "--query", "SELECT 1/0 AS x", "--target-table", "t")
+            "transfer", "create", "--source", "pg", "--target", "lite", "--query", "SELECT 1/0 AS x", "--target-table",
+            "t")
         #expect(result.status == 1)
         #expect(result.stderr.contains("transfer 1 failed: division by zero"))
-        let badSource = try await cli.fail("transfer", "create", "--source", "nope", "--target", "lite", "--query", "select 1", "--target-table", "t")
+        let badSource = try await cli.fail(
+            "transfer", "create", "--source", "nope", "--target", "lite", "--query", "select 1", "--target-table", "t")
         #expect(badSource.contains("no connection with id or name 'nope'"))
-        let noQuery = try await cli.fail("transfer", "create", "--source", "pg", "--target", "lite", "--target-table", "t")
+        let noQuery = try await cli.fail(
+            "transfer", "create", "--source", "pg", "--target", "lite", "--target-table", "t")
         #expect(noQuery.contains("exactly one of --query or --query-file"))
     }
 
     @Test func detachOnlyQueues() async throws {
         let (cli, _) = try await Self.setUp()
-        let queued = try #require(try await cli.json(
-            "transfer", "create", "--source", "pg", "--target", "lite", "--query", "select 1 as a", "--target-table", "t", "--detach")["transfer"] as? [String: Any])
+        let queued = try #require(
+            try await cli.json(
+                "transfer", "create", "--source", "pg", "--target", "lite", "--query", "select 1 as a",
+                "--target-table", "t", "--detach")["transfer"] as? [String: Any])
         #expect(queued["status"] as? String == "queued")
         #expect(queued["startedAt"] is NSNull)
         let cancelled = try #require(try await cli.json("transfer", "cancel", "1")["transfer"] as? [String: Any])
@@ -76,7 +86,8 @@ import Testing
         let process = Process()
         process.executableURL = CommandRunner.executable
         process.arguments = [
-            "transfer", "create", "--source", "pg", "--target", "lite", "--target-table", "numbers", "--overwrite", "--query",
+            "transfer", "create", "--source", "pg", "--target", "lite", "--target-table", "numbers", "--overwrite",
+            "--query",
             "SELECT i AS id, pg_sleep(0.0005) AS pause, '\(marker)' AS marker FROM generate_series(1, 2000000) AS i",
         ]
         var environment = ProcessInfo.processInfo.environment
@@ -112,7 +123,9 @@ import Testing
 
     @Test func cancelFromASecondProcessStopsTheSourceAndKeepsTheTarget() async throws {
         let (cli, world) = try await Self.setUp()
-        try await cli.succeed("transfer", "create", "--source", "pg", "--target", "lite", "--query", "SELECT 7 AS id", "--target-table", "numbers")
+        try await cli.succeed(
+            "transfer", "create", "--source", "pg", "--target", "lite", "--query", "SELECT 7 AS id", "--target-table",
+            "numbers")
         try await cli.succeed("transfer", "delete", "1")
         let marker = "cli_cancel_\(world.tag)"
         let (process, _) = try await Self.startLongTransfer(cli, marker: marker, id: 2)

@@ -7,11 +7,14 @@ import Testing
         let cli = try CLI()
         let password = "Admin-Password-\(UUID().uuidString.prefix(8))"
         var outputs: [String] = []
-        outputs.append(try await cli.succeed("user", "create", "--username", "admin_1", "--admin", "--password-stdin", stdin: password + "\n"))
+        outputs.append(
+            try await cli.succeed(
+                "user", "create", "--username", "admin_1", "--admin", "--password-stdin", stdin: password + "\n"))
         #expect(outputs.last?.contains("created admin admin_1 (id 1)") == true)
-        outputs.append(try await cli.succeed(
-            "user", "create", "--username", "viewer_1", "--password-env", "VIEWER_PASSWORD", "--json",
-            environment: ["VIEWER_PASSWORD": password]))
+        outputs.append(
+            try await cli.succeed(
+                "user", "create", "--username", "viewer_1", "--password-env", "VIEWER_PASSWORD", "--json",
+                environment: ["VIEWER_PASSWORD": password]))
         let created = try #require(try JSONSerialization.jsonObject(with: Data(outputs.last!.utf8)) as? [String: Any])
         let user = try #require(created["user"] as? [String: Any])
         #expect(user["admin"] as? Bool == false)
@@ -30,7 +33,8 @@ import Testing
         #expect(demote.contains("last admin"))
         outputs.append(try await cli.succeed("user", "update", "viewer_1", "--admin", "--username", "viewer_2"))
         #expect(outputs.last?.contains("updated admin viewer_2") == true)
-        outputs.append(try await cli.succeed("user", "update", "viewer_2", "--password-stdin", stdin: "another password\n"))
+        outputs.append(
+            try await cli.succeed("user", "update", "viewer_2", "--password-stdin", stdin: "another password\n"))
         outputs.append(try await cli.succeed("user", "delete", "admin_1"))
         let last = try await cli.fail("user", "delete", "viewer_2")
         #expect(last.contains("last admin"))
@@ -43,7 +47,8 @@ import Testing
         let cli = try CLI()
         let noPassword = try await cli.fail("user", "create", "--username", "someone")
         #expect(noPassword.contains("no password given"))
-        let short = try await cli.fail("user", "create", "--username", "abc", "--password-stdin", stdin: "long enough\n")
+        let short = try await cli.fail(
+            "user", "create", "--username", "abc", "--password-stdin", stdin: "long enough\n")
         #expect(short.contains("username: must be 5 to 30 characters long"))
         let weak = try await cli.fail("user", "create", "--username", "someone", "--password-stdin", stdin: "short\n")
         #expect(weak.contains("password: must be at least 8 characters long"))

@@ -9,7 +9,12 @@ import Testing
         private let lock = NSLock()
         private var current = 0
         private(set) var highest = 0
-        func enter() { lock.withLock { current += 1; highest = max(highest, current) } }
+        func enter() {
+            lock.withLock {
+                current += 1
+                highest = max(highest, current)
+            }
+        }
         func leave() { lock.withLock { current -= 1 } }
         var running: Int { lock.withLock { current } }
     }

@@ -4,10 +4,13 @@ import Testing
 
 @Suite struct ConnectionURLTests {
     @Test func postgresURLWithOptions() throws {
-        let input = try ConnectionURL.parse("postgres://etl@db.internal:6432/warehouse?sslmode=require&application_name=nightly")
-        #expect(input == ConnectionInput(
-            dsType: "postgresql", hostname: "db.internal", port: 6432, dbName: "warehouse", username: "etl",
-            params: ["sslmode": "require", "application_name": "nightly"]))
+        let input = try ConnectionURL.parse(
+            "postgres://etl@db.internal:6432/warehouse?sslmode=require&application_name=nightly")
+        #expect(
+            input
+                == ConnectionInput(
+                    dsType: "postgresql", hostname: "db.internal", port: 6432, dbName: "warehouse", username: "etl",
+                    params: ["sslmode": "require", "application_name": "nightly"]))
     }
 
     @Test func defaultPortsAndEncodedParts() throws {
@@ -23,8 +26,10 @@ import Testing
     @Test func sqlitePaths() throws {
         #expect(try ConnectionURL.parse("sqlite:///var/data/app.db").dbName == "/var/data/app.db")
         #expect(try ConnectionURL.parse("sqlite://relative/app.db").dbName == "relative/app.db")
-        #expect(try ConnectionURL.parse("sqlite:///tmp/a%20b.db?mode=ro") == ConnectionInput(
-            dsType: "sqlite", dbName: "/tmp/a b.db", params: ["mode": "ro"]))
+        #expect(
+            try ConnectionURL.parse("sqlite:///tmp/a%20b.db?mode=ro")
+                == ConnectionInput(
+                    dsType: "sqlite", dbName: "/tmp/a b.db", params: ["mode": "ro"]))
     }
 
     @Test(arguments: ["oracle://u@h/d", "no scheme at all", "postgres://u@h", "postgres:///d", "sqlite://"])

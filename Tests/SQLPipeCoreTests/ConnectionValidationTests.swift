@@ -30,19 +30,53 @@ import Testing
         ("no username", with { $0.username = nil }, "username", "must be provided"),
         ("unknown postgres option", with { $0.params = ["sslmood": "require"] }, "params", "sslmood"),
         ("postgres host as option", with { $0.params = ["host": "elsewhere"] }, "params", "host"),
-        ("unknown mysql option", with { $0.dsType = "mysql"; $0.params = ["sslmode": "require"] }, "params", "sslmode"),
-        ("sqlite with a host", ConnectionInput(name: "f", dsType: "sqlite", hostname: "h", dbName: "/tmp/x.db"), "hostname", "must be empty"),
-        ("sqlite with a port", ConnectionInput(name: "f", dsType: "sqlite", port: 1, dbName: "/tmp/x.db"), "port", "must be empty"),
-        ("sqlite with a password", ConnectionInput(name: "f", dsType: "sqlite", dbName: "/tmp/x.db", password: "pw"), "password", "must be empty"),
+        (
+            "unknown mysql option",
+            with {
+                $0.dsType = "mysql"
+                $0.params = ["sslmode": "require"]
+            }, "params", "sslmode"
+        ),
+        (
+            "sqlite with a host", ConnectionInput(name: "f", dsType: "sqlite", hostname: "h", dbName: "/tmp/x.db"),
+            "hostname", "must be empty"
+        ),
+        (
+            "sqlite with a port", ConnectionInput(name: "f", dsType: "sqlite", port: 1, dbName: "/tmp/x.db"), "port",
+            "must be empty"
+        ),
+        (
+            "sqlite with a password", ConnectionInput(name: "f", dsType: "sqlite", dbName: "/tmp/x.db", password: "pw"),
+            "password", "must be empty"
+        ),
         ("sqlite without a path", ConnectionInput(name: "f", dsType: "sqlite"), "dbName", "path"),
-        ("relative sqlite path", ConnectionInput(name: "f", dsType: "sqlite", dbName: "x.db"), "dbName", "absolute path"),
-        ("bad sqlite mode", ConnectionInput(name: "f", dsType: "sqlite", dbName: "/tmp/x.db", params: ["mode": "xyz"]), "params", "ro, rw or rwc"),
-        ("bad mysql ssl_mode", with { $0.dsType = "mariadb"; $0.params = ["ssl_mode": "sometimes"] }, "params", "ssl_mode must be"),
-        ("unknown sqlite option", ConnectionInput(name: "f", dsType: "sqlite", dbName: "/tmp/x.db", params: ["journal": "wal"]), "params", "journal"),
+        (
+            "relative sqlite path", ConnectionInput(name: "f", dsType: "sqlite", dbName: "x.db"), "dbName",
+            "absolute path"
+        ),
+        (
+            "bad sqlite mode",
+            ConnectionInput(name: "f", dsType: "sqlite", dbName: "/tmp/x.db", params: ["mode": "xyz"]), "params",
+            "ro, rw or rwc"
+        ),
+        (
+            "bad mysql ssl_mode",
+            with {
+                $0.dsType = "mariadb"
+                $0.params = ["ssl_mode": "sometimes"]
+            }, "params", "ssl_mode must be"
+        ),
+        (
+            "unknown sqlite option",
+            ConnectionInput(name: "f", dsType: "sqlite", dbName: "/tmp/x.db", params: ["journal": "wal"]), "params",
+            "journal"
+        ),
     ]
 
     @Test(arguments: cases)
-    func eachRuleIsAValidationErrorNamingItsField(label: String, input: ConnectionInput, field: String, message: String) async throws {
+    func eachRuleIsAValidationErrorNamingItsField(label: String, input: ConnectionInput, field: String, message: String)
+        async throws
+    {
         let store = try TestStore()
         let error = await #expect(throws: SQLPipeError.self, "\(label)") {
             try await store.sqlpipe.connections.create(input, checkConnectivity: false)
@@ -59,7 +93,10 @@ import Testing
     @Test func aValidInputIsStoredWithItsFields() async throws {
         let store = try TestStore()
         let created = try await store.sqlpipe.connections.create(
-            Self.with { $0.params = ["sslmode": "disable"]; $0.accountId = "acct-1" }, checkConnectivity: false)
+            Self.with {
+                $0.params = ["sslmode": "disable"]
+                $0.accountId = "acct-1"
+            }, checkConnectivity: false)
         #expect(created.name == "pg")
         #expect(created.dsType == .postgresql)
         #expect(created.port == 5432)
@@ -76,9 +113,11 @@ import Testing
         }
         #expect(error == .conflict("name: a connection named 'pg' already exists"))
 
-        let other = try await store.sqlpipe.connections.create(Self.with { $0.name = "other" }, checkConnectivity: false)
+        let other = try await store.sqlpipe.connections.create(
+            Self.with { $0.name = "other" }, checkConnectivity: false)
         await #expect(throws: SQLPipeError.conflict("name: a connection named 'pg' already exists")) {
-            try await store.sqlpipe.connections.update(String(other.id), ConnectionInput(name: "pg"), checkConnectivity: false)
+            try await store.sqlpipe.connections.update(
+                String(other.id), ConnectionInput(name: "pg"), checkConnectivity: false)
         }
     }
 
@@ -91,14 +130,16 @@ import Testing
             await #expect(throws: SQLPipeError.self) { try await store.sqlpipe.connections.delete(reference) }
             await #expect(throws: SQLPipeError.self) { try await store.sqlpipe.connections.test(reference) }
             await #expect(throws: SQLPipeError.self) {
-                try await store.sqlpipe.connections.update(reference, ConnectionInput(name: "x"), checkConnectivity: false)
+                try await store.sqlpipe.connections.update(
+                    reference, ConnectionInput(name: "x"), checkConnectivity: false)
             }
         }
     }
 
     @Test func updateChangesOnlyTheGivenFieldsAndKeepsThePassword() async throws {
         let store = try TestStore()
-        _ = try await store.sqlpipe.connections.create(Self.with { $0.password = "kept secret" }, checkConnectivity: false)
+        _ = try await store.sqlpipe.connections.create(
+            Self.with { $0.password = "kept secret" }, checkConnectivity: false)
         let updated = try await store.sqlpipe.connections.update(
             "pg", ConnectionInput(name: "renamed", port: 6543), checkConnectivity: false)
         #expect(updated.name == "renamed")
@@ -128,7 +169,9 @@ import Testing
         }
         #expect(message.contains("used by 1 queued or running transfer"))
 
-        try await store.sqlpipe.store.database.write { db in try db.execute(sql: "UPDATE transfers SET status = 'complete'") }
+        try await store.sqlpipe.store.database.write { db in
+            try db.execute(sql: "UPDATE transfers SET status = 'complete'")
+        }
         try await store.sqlpipe.connections.delete("pg")
         await #expect(throws: SQLPipeError.self) { try await store.sqlpipe.connections.get("pg") }
     }
@@ -149,11 +192,13 @@ import Testing
 
     @Test func aNewPasswordRepairsAConnectionWhoseKeyWasLost() async throws {
         let store = try TestStore()
-        _ = try await store.sqlpipe.connections.create(Self.with { $0.password = "old secret" }, checkConnectivity: false)
+        _ = try await store.sqlpipe.connections.create(
+            Self.with { $0.password = "old secret" }, checkConnectivity: false)
         try FileManager.default.removeItem(atPath: store.path + ".key")
         let reopened = try store.reopen()
         await #expect(throws: SQLPipeError.self) { try await reopened.connections.config(for: "pg") }
-        _ = try await reopened.connections.update("pg", ConnectionInput(password: "new secret"), checkConnectivity: false)
+        _ = try await reopened.connections.update(
+            "pg", ConnectionInput(password: "new secret"), checkConnectivity: false)
         #expect(try await reopened.connections.config(for: "pg").password == "new secret")
     }
 }

@@ -12,7 +12,8 @@ import Testing
     @Test(arguments: [DataSystem.postgresql, .mariadb, .mysql, .sqlite])
     func createTestAndShowConnectToARealDatabase(system: DataSystem) async throws {
         let store = try TestStore()
-        var input = try TestDatabases.input(for: system, sqlitePath: store.directory.appendingPathComponent("data.db").path)
+        var input = try TestDatabases.input(
+            for: system, sqlitePath: store.directory.appendingPathComponent("data.db").path)
         input.name = "live-\(system.rawValue)"
         input.dsType = system.rawValue
         let created = try await store.sqlpipe.connections.create(input)

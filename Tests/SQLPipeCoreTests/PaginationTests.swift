@@ -82,9 +82,14 @@ import Testing
     }
 
     @Test func theJSONMetadataUsesTheAPIsNames() throws {
-        let page = Page<User>(items: [], metadata: PageMetadata(request: try PageRequest(page: 2, pageSize: 5), totalRecords: 11))
-        let json = String(decoding: try JSONCoding.encoder().encode(Envelope<[User]>.page("users", page)), as: UTF8.self)
-        #expect(json == #"{"metadata":{"current_page":2,"first_page":1,"last_page":3,"page_size":5,"total_records":11},"users":[]}"#)
+        let page = Page<User>(
+            items: [], metadata: PageMetadata(request: try PageRequest(page: 2, pageSize: 5), totalRecords: 11))
+        let json = String(
+            decoding: try JSONCoding.encoder().encode(Envelope<[User]>.page("users", page)), as: UTF8.self)
+        #expect(
+            json
+                == #"{"metadata":{"current_page":2,"first_page":1,"last_page":3,"page_size":5,"total_records":11},"users":[]}"#
+        )
     }
 }
 

@@ -58,7 +58,7 @@ import Testing
         #expect(row0["id"] == .int(1))
         #expect(row0["c_text"] == .null)
         #expect(row0["c_int64"] == .string("-9223372036854775808"), "beyond 2^53: a string")
-        #expect(row0["c_int32"] == .int(-2147483648))
+        #expect(row0["c_int32"] == .int(-2_147_483_648))
         #expect(row0["c_uint64"] == .string("18446744073709551615"))
         #expect(row0["c_dec38"] == .string("1234567890123456789012345678.1234567890"))
         #expect(row0["c_float64"] == .double(5e-324))
@@ -134,11 +134,12 @@ import Testing
         let setup = try await Setup(system)
         let query = try await setup.run("SELEKT 1")
         #expect(query.status == .error)
-        let expected = switch system {
-        case .postgresql: "syntax error at or near \"SELEKT\""
-        case .sqlite: "near \"SELEKT\": syntax error"
-        default: "You have an error in your SQL syntax"
-        }
+        let expected =
+            switch system {
+            case .postgresql: "syntax error at or near \"SELEKT\""
+            case .sqlite: "near \"SELEKT\": syntax error"
+            default: "You have an error in your SQL syntax"
+            }
         #expect(query.error?.contains(expected) == true, "\(query.error ?? "")")
         #expect(query.stoppedAt != nil)
     }
@@ -148,13 +149,15 @@ import Testing
         let setup = try await Setup(system)
         let table = Drivers.dialect(for: system).quote(setup.world.uniqueName("multi"))
         let query = try await setup.run(
-            "CREATE TABLE \(table) (a int); INSERT INTO \(table) VALUES (1); INSERT INTO \(table) VALUES (2); SELECT a FROM \(table) ORDER BY a")
+            "CREATE TABLE \(table) (a int); INSERT INTO \(table) VALUES (1); INSERT INTO \(table) VALUES (2); SELECT a FROM \(table) ORDER BY a"
+        )
         #expect(query.status == .complete, "\(query.error ?? "")")
         #expect(query.result?.rows == [[.int(1)], [.int(2)]])
         #expect(query.rowsAffected == 2)
 
         let failing = try await setup.run(
-            "INSERT INTO \(table) VALUES (3); SELECT * FROM no_such_table_\(setup.world.tag); INSERT INTO \(table) VALUES (4)")
+            "INSERT INTO \(table) VALUES (3); SELECT * FROM no_such_table_\(setup.world.tag); INSERT INTO \(table) VALUES (4)"
+        )
         #expect(failing.status == .error)
         #expect(failing.error?.contains("no_such_table") == true, "\(failing.error ?? "")")
         let after = try await setup.run("SELECT a FROM \(table) ORDER BY a")
@@ -174,11 +177,13 @@ import Testing
     @Test(arguments: systems)
     func largeResultsAreTruncatedInTheStoreButStreamedWhole(system: DataSystem) async throws {
         let setup = try await Setup(system)
-        let sql = switch system {
-        case .postgresql: "SELECT i, repeat('x', 10) AS pad FROM generate_series(1, 5000) AS i"
-        case .sqlite: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT i, 'xxxxxxxxxx' AS pad FROM n"
-        default: "SELECT seq AS i, REPEAT('x', 10) AS pad FROM seq_1_to_5000"
-        }
+        let sql =
+            switch system {
+            case .postgresql: "SELECT i, repeat('x', 10) AS pad FROM generate_series(1, 5000) AS i"
+            case .sqlite:
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) SELECT i, 'xxxxxxxxxx' AS pad FROM n"
+            default: "SELECT seq AS i, REPEAT('x', 10) AS pad FROM seq_1_to_5000"
+            }
         let counter = Counter()
         let query = try await setup.run(sql, output: counter)
         #expect(query.status == .complete, "\(query.error ?? "")")
@@ -186,11 +191,13 @@ import Testing
         #expect(query.result?.rows.count == 1000)
         #expect(query.result?.truncated == true)
 
-        let wide = switch system {
-        case .postgresql: "SELECT repeat('y', 100000) AS big FROM generate_series(1, 20)"
-        case .sqlite: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20) SELECT printf('%.*c', 100000, 'y') AS big FROM n"
-        default: "SELECT REPEAT('y', 100000) AS big FROM seq_1_to_20"
-        }
+        let wide =
+            switch system {
+            case .postgresql: "SELECT repeat('y', 100000) AS big FROM generate_series(1, 20)"
+            case .sqlite:
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20) SELECT printf('%.*c', 100000, 'y') AS big FROM n"
+            default: "SELECT REPEAT('y', 100000) AS big FROM seq_1_to_20"
+            }
         let bytes = try await setup.run(wide)
         #expect(bytes.status == .complete, "\(bytes.error ?? "")")
         #expect(bytes.result?.truncated == true)
@@ -201,12 +208,15 @@ import Testing
     func aLongStatementIsCancelledOnTheServerFromAnotherProcess(system: DataSystem) async throws {
         let setup = try await Setup(system)
         let marker = "cancel_me_\(setup.world.tag)"
-        let sql = switch system {
-        case .postgresql: "SELECT pg_sleep(60), '\(marker)'"
-        case .sqlite: "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*), '\(marker)' FROM n"
-        default: "SELECT SLEEP(60), '\(marker)'"
-        }
-        let created = try await setup.store.sqlpipe.queries.create(QueryInput(connectionId: setup.connection.id, query: sql), by: .adminNamed("tester"))
+        let sql =
+            switch system {
+            case .postgresql: "SELECT pg_sleep(60), '\(marker)'"
+            case .sqlite:
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*), '\(marker)' FROM n"
+            default: "SELECT SLEEP(60), '\(marker)'"
+            }
+        let created = try await setup.store.sqlpipe.queries.create(
+            QueryInput(connectionId: setup.connection.id, query: sql), by: .adminNamed("tester"))
         async let finished = setup.store.sqlpipe.queries.run(created.id)
         var running = try await setup.store.sqlpipe.queries.get(created.id, for: .machine)
         while running.status == .queued {
@@ -242,7 +252,8 @@ import Testing
         let postgres = try await Setup(.postgresql)
         let table = "\"returning_\(postgres.world.tag)\""
         let returning = try await postgres.run(
-            "CREATE TEMP TABLE \(table) (id serial, v text); INSERT INTO \(table) (v) VALUES ('a'), ('b') RETURNING id, v")
+            "CREATE TEMP TABLE \(table) (id serial, v text); INSERT INTO \(table) (v) VALUES ('a'), ('b') RETURNING id, v"
+        )
         #expect(returning.status == .complete, "\(returning.error ?? "")")
         #expect(returning.result?.rows == [[.int(1), .string("a")], [.int(2), .string("b")]])
         let show = try await postgres.run("SHOW TimeZone")
@@ -262,7 +273,8 @@ import Testing
     @Test func unknownConnectionsAndEmptyTextAreValidationErrors() async throws {
         let setup = try await Setup(.sqlite)
         let error = await #expect(throws: SQLPipeError.self) {
-            try await setup.store.sqlpipe.queries.create(QueryInput(connectionId: 999, query: " "), by: .adminNamed("tester"))
+            try await setup.store.sqlpipe.queries.create(
+                QueryInput(connectionId: 999, query: " "), by: .adminNamed("tester"))
         }
         guard case .validation(let fields) = error else {
             Issue.record("expected a validation error, got \(String(describing: error))")

@@ -22,7 +22,8 @@ import Testing
 
         /// A queued query marked running by a runner that is not this test.
         func running(pid: Int, host: String, leaseExpiresAt: Date) async throws -> Int64 {
-            let created = try await store.sqlpipe.queries.create(QueryInput(connectionId: connection.id, query: "SELECT 1"), by: .adminNamed("tester"))
+            let created = try await store.sqlpipe.queries.create(
+                QueryInput(connectionId: connection.id, query: "SELECT 1"), by: .adminNamed("tester"))
             try await store.sqlpipe.store.database.write { db in
                 try db.execute(
                     sql: """
@@ -42,11 +43,14 @@ import Testing
     @Test func aRunWithTheSamePidAndHostIsRecoveredOnceItsLeaseExpired() async throws {
         let setup = try await Setup()
         // Like a server that was pid 1 in its container and is pid 1 again after a restart: the pid lives.
-        let expired = try await setup.running(pid: Runner.pid, host: Runner.host, leaseExpiresAt: Date().addingTimeInterval(-1))
-        let live = try await setup.running(pid: Runner.pid, host: Runner.host, leaseExpiresAt: Date().addingTimeInterval(30))
+        let expired = try await setup.running(
+            pid: Runner.pid, host: Runner.host, leaseExpiresAt: Date().addingTimeInterval(-1))
+        let live = try await setup.running(
+            pid: Runner.pid, host: Runner.host, leaseExpiresAt: Date().addingTimeInterval(30))
         try await setup.store.sqlpipe.recoverInterrupted()
         #expect(try await setup.status(expired) == .error)
-        #expect(try await setup.store.sqlpipe.queries.get(expired, for: .machine).error?.hasPrefix("interrupted") == true)
+        #expect(
+            try await setup.store.sqlpipe.queries.get(expired, for: .machine).error?.hasPrefix("interrupted") == true)
         #expect(try await setup.status(live) == .running)
     }
 
@@ -59,7 +63,9 @@ import Testing
         try await setup.store.sqlpipe.recoverInterrupted()
         #expect(try await setup.status(id) == .running)
         try await setup.store.sqlpipe.store.database.write { db in
-            try db.execute(sql: "UPDATE queries SET lease_expires_at = ? WHERE id = ?", arguments: [Date().addingTimeInterval(-1), id])
+            try db.execute(
+                sql: "UPDATE queries SET lease_expires_at = ? WHERE id = ?",
+                arguments: [Date().addingTimeInterval(-1), id])
         }
         try await setup.store.sqlpipe.recoverInterrupted()
         #expect(try await setup.status(id) == .error)
@@ -99,7 +105,8 @@ import Testing
         // What recovery in another process does once it judged the lease expired.
         try await setup.store.sqlpipe.store.database.write { db in
             try db.execute(
-                sql: "UPDATE queries SET status = 'error', error = 'interrupted elsewhere', runner_token = NULL WHERE id = ?",
+                sql:
+                    "UPDATE queries SET status = 'error', error = 'interrupted elsewhere', runner_token = NULL WHERE id = ?",
                 arguments: [created.id])
         }
         let started = ContinuousClock.now

@@ -20,7 +20,9 @@ import Testing
     @Test func aKeyFileOthersMayReadIsRefused() async throws {
         let store = try await Self.storeWithSealedPassword()
         chmod(store.path + ".key", 0o644)
-        let error = await #expect(throws: SQLPipeError.self) { try await store.reopen().connections.config(for: "sealed") }
+        let error = await #expect(throws: SQLPipeError.self) {
+            try await store.reopen().connections.config(for: "sealed")
+        }
         #expect("\(error.map { "\($0)" } ?? "")".contains("chmod 600"))
         chmod(store.path + ".key", 0o600)
         #expect(try await store.reopen().connections.config(for: "sealed").password == "sealed-password")
@@ -32,7 +34,9 @@ import Testing
         let moved = store.directory.appendingPathComponent("elsewhere.key").path
         try FileManager.default.moveItem(atPath: key, toPath: moved)
         try FileManager.default.createSymbolicLink(atPath: key, withDestinationPath: moved)
-        let error = await #expect(throws: SQLPipeError.self) { try await store.reopen().connections.config(for: "sealed") }
+        let error = await #expect(throws: SQLPipeError.self) {
+            try await store.reopen().connections.config(for: "sealed")
+        }
         #expect("\(error.map { "\($0)" } ?? "")".contains("symbolic link"))
     }
 
@@ -40,7 +44,9 @@ import Testing
     @Test func aKeyFileOfAnotherUserIsRefused() async throws {
         let store = try await Self.storeWithSealedPassword()
         try #require(chown(store.path + ".key", 65534, 65534) == 0, "chown needs root")
-        let error = await #expect(throws: SQLPipeError.self) { try await store.reopen().connections.config(for: "sealed") }
+        let error = await #expect(throws: SQLPipeError.self) {
+            try await store.reopen().connections.config(for: "sealed")
+        }
         #expect("\(error.map { "\($0)" } ?? "")".contains("belongs to user id 65534"))
     }
 

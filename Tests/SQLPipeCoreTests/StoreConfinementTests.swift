@@ -7,14 +7,17 @@ import Testing
 
 /// The store holds every user and every sealed password: no SQLite connection may reach it.
 @Suite struct StoreConfinementTests {
-    static func storeFolder(_ store: TestStore) -> String { URL(fileURLWithPath: store.path).deletingLastPathComponent().path }
+    static func storeFolder(_ store: TestStore) -> String {
+        URL(fileURLWithPath: store.path).deletingLastPathComponent().path
+    }
 
     @Test func aConnectionToTheStoreItsKeyOrItsFolderIsRefused() async throws {
         let store = try TestStore()
         let folder = Self.storeFolder(store)
         for path in [store.path, store.path + ".key", folder + "/beside.db", folder] {
             let error = await #expect(throws: SQLPipeError.self) {
-                try await store.sqlpipe.connections.create(ConnectionInput(name: "sneaky", dsType: "sqlite", dbName: path))
+                try await store.sqlpipe.connections.create(
+                    ConnectionInput(name: "sneaky", dsType: "sqlite", dbName: path))
             }
             guard case .validation(let problems)? = error else {
                 Issue.record("expected a validation error for \(path), got \(String(describing: error))")
@@ -35,7 +38,8 @@ import Testing
 
         // Stored while it pointed elsewhere, then pointed at the store: refused before it is opened.
         let later = world.directory.appendingPathComponent("later.db").path
-        let connection = try await store.sqlpipe.connections.create(ConnectionInput(name: "later", dsType: "sqlite", dbName: later))
+        let connection = try await store.sqlpipe.connections.create(
+            ConnectionInput(name: "later", dsType: "sqlite", dbName: later))
         try? FileManager.default.removeItem(atPath: later)
         try FileManager.default.createSymbolicLink(atPath: later, withDestinationPath: store.path)
         let query = try await store.sqlpipe.queries.runNow(
@@ -47,7 +51,8 @@ import Testing
     @Test func attachingTheStoreFromAQueryIsRefused() async throws {
         let store = try TestStore()
         let world = try TestWorld()
-        _ = try await store.sqlpipe.users.create(UserInput(username: "plain_me", password: "password-of-me", admin: false))
+        _ = try await store.sqlpipe.users.create(
+            UserInput(username: "plain_me", password: "password-of-me", admin: false))
         let connection = try await store.sqlpipe.connections.create(try world.input(.sqlite, name: "mine"))
         let query = try await store.sqlpipe.queries.runNow(
             QueryInput(

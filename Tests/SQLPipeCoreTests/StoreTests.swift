@@ -9,14 +9,20 @@ import Testing
     @Test func migrationsCreateEveryTableOnAnEmptyStore() async throws {
         let store = try TestStore()
         let tables = try await store.sqlpipe.store.database.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' AND name NOT LIKE 'sqlite%' ORDER BY name")
+            try String.fetchAll(
+                db,
+                sql:
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' AND name NOT LIKE 'sqlite%' ORDER BY name"
+            )
         }
         #expect(tables == ["connections", "queries", "transfers", "users"])
         let applied = try await store.sqlpipe.store.database.read { db in
             try MetadataStore.migrator.appliedIdentifiers(db)
         }
         #expect(
-            applied == ["v1: users, connections, transfers, queries", "v2: restricted connections, secret params, run leases"])
+            applied == [
+                "v1: users, connections, transfers, queries", "v2: restricted connections, secret params, run leases",
+            ])
     }
 
     @Test func storeRunsInWALModeWithForeignKeysAndIsPrivate() async throws {
@@ -33,7 +39,8 @@ import Testing
     @Test func reopeningKeepsTheData() async throws {
         let store = try TestStore()
         let created = try await store.sqlpipe.connections.create(
-            ConnectionInput(name: "kept", dsType: "sqlite", dbName: store.directory.appendingPathComponent("a.db").path),
+            ConnectionInput(
+                name: "kept", dsType: "sqlite", dbName: store.directory.appendingPathComponent("a.db").path),
             checkConnectivity: false)
         _ = try await store.sqlpipe.users.create(UserInput(username: "keeper_1", password: "long enough", admin: true))
 
@@ -67,7 +74,9 @@ import Testing
                 password: "from-env-key"),
             checkConnectivity: false)
         #expect(!FileManager.default.fileExists(atPath: store.path + ".key"))
-        #expect(try await store.reopen(environment: ["SQLPIPE_SECRET_KEY": key]).connections.config(for: "env-key").password == "from-env-key")
+        #expect(
+            try await store.reopen(environment: ["SQLPIPE_SECRET_KEY": key]).connections.config(for: "env-key").password
+                == "from-env-key")
 
         let otherKey = Data(repeating: 7, count: 32).base64EncodedString()
         await #expect(throws: SQLPipeError.self) {

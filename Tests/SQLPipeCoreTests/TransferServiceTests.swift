@@ -21,14 +21,20 @@ import Testing
         init(target system: DataSystem, source sourceSystem: DataSystem = .postgresql) async throws {
             store = try TestStore()
             world = try TestWorld()
-            source = try await store.sqlpipe.connections.create(try world.input(sourceSystem, name: "source", file: "source.db"))
-            target = try await store.sqlpipe.connections.create(try world.input(system, name: "target", file: "target.db"))
+            source = try await store.sqlpipe.connections.create(
+                try world.input(sourceSystem, name: "source", file: "source.db"))
+            target = try await store.sqlpipe.connections.create(
+                try world.input(system, name: "target", file: "target.db"))
             targetConfig = try world.config(system, file: "target.db")
         }
 
-        func transfer(_ query: String, into table: String, schema: String = "", overwrite: Bool) async throws -> Transfer {
+        func transfer(_ query: String, into table: String, schema: String = "", overwrite: Bool) async throws
+            -> Transfer
+        {
             let created = try await store.sqlpipe.transfers.create(
-                TransferInput(sourceID: source.id, targetID: target.id, query: query, targetSchema: schema, targetTable: table, overwrite: overwrite),
+                TransferInput(
+                    sourceID: source.id, targetID: target.id, query: query, targetSchema: schema, targetTable: table,
+                    overwrite: overwrite),
                 by: .adminNamed("tester"))
             #expect(created.status == .queued)
             return try await store.sqlpipe.transfers.run(created.id)
@@ -37,7 +43,8 @@ import Testing
         /// The staging table a transfer of this store used.
         func stagingTable(of transfer: Transfer) async throws -> String {
             try await store.sqlpipe.store.database.read { db in
-                try String.fetchOne(db, sql: "SELECT staging_table FROM transfers WHERE id = ?", arguments: [transfer.id]) ?? "missing"
+                try String.fetchOne(
+                    db, sql: "SELECT staging_table FROM transfers WHERE id = ?", arguments: [transfer.id]) ?? "missing"
             }
         }
 
@@ -48,7 +55,8 @@ import Testing
             let session = try targetSession()
             defer { session.close() }
             let name = session.dialect.quote(table)
-            try session.execute("CREATE TABLE \(name) (\(session.dialect.quote("i")) bigint, \(session.dialect.quote("v")) bigint)")
+            try session.execute(
+                "CREATE TABLE \(name) (\(session.dialect.quote("i")) bigint, \(session.dialect.quote("v")) bigint)")
             try session.execute("INSERT INTO \(name) VALUES (1, 10), (2, 20), (3, 30)")
         }
 
@@ -64,16 +72,23 @@ import Testing
             defer { session.close() }
             switch session.dialect.system {
             case .postgresql:
-                return try session.query("SELECT tablename FROM pg_tables WHERE tablename LIKE $1", [prefix + "%"]).compactMap { $0[0] }
+                return try session.query("SELECT tablename FROM pg_tables WHERE tablename LIKE $1", [prefix + "%"])
+                    .compactMap { $0[0] }
             case .mysql, .mariadb:
-                return try session.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?", [prefix + "%"]).compactMap { $0[0] }
+                return try session.query(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name LIKE ?",
+                    [prefix + "%"]
+                ).compactMap { $0[0] }
             case .sqlite:
-                return try session.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?", [prefix + "%"]).compactMap { $0[0] }
+                return try session.query(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ?", [prefix + "%"]
+                ).compactMap { $0[0] }
             }
         }
     }
 
-    static let failingQuery = "SELECT i::bigint AS i, (1000000 / (5000 - i))::bigint AS v FROM generate_series(1, 10000) AS i"
+    static let failingQuery =
+        "SELECT i::bigint AS i, (1000000 / (5000 - i))::bigint AS v FROM generate_series(1, 10000) AS i"
 
     @Test(arguments: targets)
     func aSourceFailingMidwayLeavesTheTargetAsItWas(target: DataSystem) async throws {
@@ -96,12 +111,15 @@ import Testing
         let setup = try await Setup(target: target)
         let table = setup.world.uniqueName("replace")
         try setup.seedTarget(table)
-        let replaced = try await setup.transfer("SELECT i::bigint AS i, (i * 100)::bigint AS v FROM generate_series(7, 8) AS i", into: table, overwrite: true)
+        let replaced = try await setup.transfer(
+            "SELECT i::bigint AS i, (i * 100)::bigint AS v FROM generate_series(7, 8) AS i", into: table,
+            overwrite: true)
         #expect(replaced.status == .complete, "\(replaced.error ?? "")")
         #expect(replaced.rowsTransferred == 2)
         #expect(try setup.targetRows(table) == [["7", "700"], ["8", "800"]])
 
-        let appended = try await setup.transfer("SELECT 9::bigint AS i, 900::bigint AS v", into: table, overwrite: false)
+        let appended = try await setup.transfer(
+            "SELECT 9::bigint AS i, 900::bigint AS v", into: table, overwrite: false)
         #expect(appended.status == .complete, "\(appended.error ?? "")")
         #expect(try setup.targetRows(table) == [["7", "700"], ["8", "800"], ["9", "900"]])
 
@@ -131,7 +149,10 @@ import Testing
     }
 
     @Test func valuesATargetCannotHoldFailNamingColumnAndRow() async throws {
-        for (target, value, words) in [(DataSystem.mariadb, "'NaN'::float8", "NaN"), (.sqlite, "'NaN'::float8", "NaN"), (.mariadb, "'-0'::float8", "-0")] {
+        for (target, value, words) in [
+            (DataSystem.mariadb, "'NaN'::float8", "NaN"), (.sqlite, "'NaN'::float8", "NaN"),
+            (.mariadb, "'-0'::float8", "-0"),
+        ] {
             let setup = try await Setup(target: target)
             let table = setup.world.uniqueName("cannot")
             let transfer = try await setup.transfer(
@@ -152,7 +173,8 @@ import Testing
         let created = try await setup.store.sqlpipe.transfers.create(
             TransferInput(
                 sourceID: setup.source.id, targetID: setup.target.id,
-                query: "SELECT i::bigint AS i, i::bigint AS v, pg_sleep(0.0005), '\(marker)' AS m FROM generate_series(1, 1000000) AS i",
+                query:
+                    "SELECT i::bigint AS i, i::bigint AS v, pg_sleep(0.0005), '\(marker)' AS m FROM generate_series(1, 1000000) AS i",
                 targetTable: table, overwrite: true),
             by: .adminNamed("tester"))
         let service = setup.store.sqlpipe.transfers
@@ -183,14 +205,17 @@ import Testing
         let setup = try await Setup(target: .sqlite)
         let service = setup.store.sqlpipe.transfers
         let queued = try await service.create(
-            TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1 AS a", targetTable: "t"),
+            TransferInput(
+                sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1 AS a", targetTable: "t"),
             by: .adminNamed("tester"))
         let cancelled = try await service.cancel(queued.id)
         #expect(cancelled.status == .cancelled)
         await #expect(throws: SQLPipeError.self) { try await service.cancel(queued.id) }
         await #expect(throws: SQLPipeError.self) { try await service.run(queued.id) }
         try await service.delete(queued.id)
-        await #expect(throws: SQLPipeError.notFound("no transfer with id \(queued.id)")) { try await service.get(queued.id) }
+        await #expect(throws: SQLPipeError.notFound("no transfer with id \(queued.id)")) {
+            try await service.get(queued.id)
+        }
     }
 
     @Test func createValidatesItsFields() async throws {
@@ -200,13 +225,26 @@ import Testing
             (TransferInput(targetID: setup.target.id, query: "select 1", targetTable: "t"), "sourceID"),
             (TransferInput(sourceID: 999, targetID: setup.target.id, query: "select 1", targetTable: "t"), "sourceID"),
             (TransferInput(sourceID: setup.source.id, query: "select 1", targetTable: "t"), "targetID"),
-            (TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "  ", targetTable: "t"), "query"),
+            (
+                TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "  ", targetTable: "t"),
+                "query"
+            ),
             (TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "select 1"), "targetTable"),
-            (TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "select 1", targetTable: String(repeating: "t", count: 65)), "targetTable"),
-            (TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "select 1", targetSchema: "a\u{0}b", targetTable: "t"), "targetSchema"),
+            (
+                TransferInput(
+                    sourceID: setup.source.id, targetID: setup.target.id, query: "select 1",
+                    targetTable: String(repeating: "t", count: 65)), "targetTable"
+            ),
+            (
+                TransferInput(
+                    sourceID: setup.source.id, targetID: setup.target.id, query: "select 1", targetSchema: "a\u{0}b",
+                    targetTable: "t"), "targetSchema"
+            ),
         ]
         for (input, field) in cases {
-            let error = await #expect(throws: SQLPipeError.self) { try await service.create(input, by: .adminNamed("tester")) }
+            let error = await #expect(throws: SQLPipeError.self) {
+                try await service.create(input, by: .adminNamed("tester"))
+            }
             guard case .validation(let fields) = error else {
                 Issue.record("expected a validation error for \(field), got \(String(describing: error))")
                 continue
@@ -229,14 +267,17 @@ import Testing
         try gone.run()
         gone.waitUntilExit()
         let created = try await setup.store.sqlpipe.transfers.create(
-            TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1 AS a", targetTable: "t"),
+            TransferInput(
+                sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1 AS a", targetTable: "t"),
             by: .adminNamed("tester"))
         try await setup.store.sqlpipe.store.database.write { db in
             try db.execute(
-                sql: "UPDATE transfers SET status = 'running', runner_pid = ?, runner_host = ?, staging_table = ? WHERE id = ?",
+                sql:
+                    "UPDATE transfers SET status = 'running', runner_pid = ?, runner_host = ?, staging_table = ? WHERE id = ?",
                 arguments: [Int(gone.processIdentifier), Runner.host, staging, created.id])
         }
-        let reopened = try await SQLPipe.open(storePath: setup.store.path, environment: [:], hasher: PasswordHasher(cost: 4))
+        let reopened = try await SQLPipe.open(
+            storePath: setup.store.path, environment: [:], hasher: PasswordHasher(cost: 4))
         let recovered = try await reopened.transfers.get(created.id)
         #expect(recovered.status == .error)
         #expect(recovered.error?.contains("interrupted") == true)
@@ -256,7 +297,8 @@ import Testing
         }
         try session.execute("CREATE TABLE `\(table)` (i bigint, v bigint) ENGINE=MyISAM")
         try session.execute("INSERT INTO `\(table)` VALUES (1, 10)")
-        let appended = try await setup.transfer("SELECT 2::bigint AS i, 1 / (2 - 2) AS v", into: table, overwrite: false)
+        let appended = try await setup.transfer(
+            "SELECT 2::bigint AS i, 1 / (2 - 2) AS v", into: table, overwrite: false)
         #expect(appended.status == .error)
         #expect(appended.error?.contains("engine MyISAM has no transactions") == true, "\(appended.error ?? "")")
         #expect(try setup.targetRows(table) == [["1", "10"]])
@@ -280,7 +322,9 @@ import Testing
         let session = try setup.targetSession()
         defer { session.close() }
         #expect(try session.scalar("SELECT count(*) FROM \(session.dialect.quote(table))") == "1000000")
-        #expect(try session.scalar("SELECT label FROM \(session.dialect.quote(table)) WHERE id = 77") == "28dd2c7955ce926456240b2ff0100bde")
+        #expect(
+            try session.scalar("SELECT label FROM \(session.dialect.quote(table)) WHERE id = 77")
+                == "28dd2c7955ce926456240b2ff0100bde")
     }
 }
 

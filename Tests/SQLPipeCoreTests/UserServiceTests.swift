@@ -8,20 +8,46 @@ import Testing
     static let cases: [(String, UserInput, String, String)] = [
         ("no username", UserInput(password: "long enough"), "username", "must be provided"),
         ("short username", UserInput(username: "abcd", password: "long enough"), "username", "5 to 30"),
-        ("long username", UserInput(username: "a" + String(repeating: "b", count: 30), password: "long enough"), "username", "5 to 30"),
-        ("username with a dash", UserInput(username: "ann-marie", password: "long enough"), "username", "letters, digits and underscores"),
-        ("username with a space", UserInput(username: "ann marie", password: "long enough"), "username", "letters, digits and underscores"),
-        ("non-ASCII username", UserInput(username: "jürgen_1", password: "long enough"), "username", "letters, digits and underscores"),
-        ("username starting with a digit", UserInput(username: "1admin", password: "long enough"), "username", "start with a letter"),
-        ("username starting with an underscore", UserInput(username: "_admin", password: "long enough"), "username", "start with a letter"),
+        (
+            "long username", UserInput(username: "a" + String(repeating: "b", count: 30), password: "long enough"),
+            "username", "5 to 30"
+        ),
+        (
+            "username with a dash", UserInput(username: "ann-marie", password: "long enough"), "username",
+            "letters, digits and underscores"
+        ),
+        (
+            "username with a space", UserInput(username: "ann marie", password: "long enough"), "username",
+            "letters, digits and underscores"
+        ),
+        (
+            "non-ASCII username", UserInput(username: "jürgen_1", password: "long enough"), "username",
+            "letters, digits and underscores"
+        ),
+        (
+            "username starting with a digit", UserInput(username: "1admin", password: "long enough"), "username",
+            "start with a letter"
+        ),
+        (
+            "username starting with an underscore", UserInput(username: "_admin", password: "long enough"), "username",
+            "start with a letter"
+        ),
         ("no password", UserInput(username: "someone"), "password", "must be provided"),
         ("short password", UserInput(username: "someone", password: "1234567"), "password", "at least 8"),
-        ("long password", UserInput(username: "someone", password: String(repeating: "p", count: 73)), "password", "at most 72"),
-        ("password over 72 bytes", UserInput(username: "someone", password: String(repeating: "é", count: 40)), "password", "72 bytes"),
+        (
+            "long password", UserInput(username: "someone", password: String(repeating: "p", count: 73)), "password",
+            "at most 72"
+        ),
+        (
+            "password over 72 bytes", UserInput(username: "someone", password: String(repeating: "é", count: 40)),
+            "password", "72 bytes"
+        ),
     ]
 
     @Test(arguments: cases)
-    func eachRuleIsAValidationErrorNamingItsField(label: String, input: UserInput, field: String, message: String) async throws {
+    func eachRuleIsAValidationErrorNamingItsField(label: String, input: UserInput, field: String, message: String)
+        async throws
+    {
         let store = try TestStore()
         let error = await #expect(throws: SQLPipeError.self, "\(label)") { try await store.sqlpipe.users.create(input) }
         guard case .validation(let fields) = error else {
@@ -42,7 +68,8 @@ import Testing
 
     @Test func passwordsAreStoredAsBcryptHashesAndVerified() async throws {
         let store = try TestStore()
-        let user = try await store.sqlpipe.users.create(UserInput(username: "alice_1", password: "correct horse", admin: true))
+        let user = try await store.sqlpipe.users.create(
+            UserInput(username: "alice_1", password: "correct horse", admin: true))
         #expect(user.admin)
         #expect(!store.allBytes().contains("correct horse"))
         #expect(store.allBytes().contains("$2b$04$"))
@@ -66,7 +93,8 @@ import Testing
 
     @Test func updateChangesPasswordUsernameAndAdmin() async throws {
         let store = try TestStore()
-        _ = try await store.sqlpipe.users.create(UserInput(username: "first_admin", password: "long enough", admin: true))
+        _ = try await store.sqlpipe.users.create(
+            UserInput(username: "first_admin", password: "long enough", admin: true))
         let user = try await store.sqlpipe.users.create(UserInput(username: "bob_the_user", password: "old password"))
         let updated = try await store.sqlpipe.users.update(
             "bob_the_user", UserInput(username: "robert_1", password: "new password", admin: true))
@@ -85,14 +113,16 @@ import Testing
 
     @Test func theLastAdminCannotBeDeletedOrDemoted() async throws {
         let store = try TestStore()
-        _ = try await store.sqlpipe.users.create(UserInput(username: "only_admin", password: "long enough", admin: true))
+        _ = try await store.sqlpipe.users.create(
+            UserInput(username: "only_admin", password: "long enough", admin: true))
         await #expect(throws: SQLPipeError.conflict("cannot delete 'only_admin': it is the last admin")) {
             try await store.sqlpipe.users.delete("only_admin")
         }
         await #expect(throws: SQLPipeError.conflict("cannot demote 'only_admin': it is the last admin")) {
             try await store.sqlpipe.users.update("only_admin", UserInput(admin: false))
         }
-        _ = try await store.sqlpipe.users.create(UserInput(username: "second_admin", password: "long enough", admin: true))
+        _ = try await store.sqlpipe.users.create(
+            UserInput(username: "second_admin", password: "long enough", admin: true))
         try await store.sqlpipe.users.delete("only_admin")
         #expect(try await store.sqlpipe.users.count() == 1)
         await #expect(throws: SQLPipeError.self) { try await store.sqlpipe.users.delete("only_admin") }

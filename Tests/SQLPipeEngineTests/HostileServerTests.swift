@@ -121,7 +121,9 @@ final class DiscardingSink: StatementSink {
         try session.execute("CREATE TABLE t (x)")
         // Defensive mode: writable_schema has no effect, so sqlite_master cannot be rewritten.
         try? session.execute("PRAGMA writable_schema = ON")
-        #expect(throws: DriverError.self) { try session.execute("UPDATE sqlite_master SET sql = 'garbage' WHERE name = 't'") }
+        #expect(throws: DriverError.self) {
+            try session.execute("UPDATE sqlite_master SET sql = 'garbage' WHERE name = 't'")
+        }
     }
 }
 
@@ -129,15 +131,19 @@ final class DiscardingSink: StatementSink {
 @Suite struct PostgresTypeNameTests {
     @Test(arguments: [
         ("integer", "integer"), ("double precision", "double precision"), ("numeric(38,10)", "numeric(38,10)"),
-        ("character varying(10)[]", "character varying(10)[]"), ("timestamp(3) with time zone", "timestamp(3) with time zone"),
-        ("interval day to second(3)", "interval day to second(3)"), ("text", "pg_catalog.text"), ("inet[]", "pg_catalog.inet[]"),
+        ("character varying(10)[]", "character varying(10)[]"),
+        ("timestamp(3) with time zone", "timestamp(3) with time zone"),
+        ("interval day to second(3)", "interval day to second(3)"), ("text", "pg_catalog.text"),
+        ("inet[]", "pg_catalog.inet[]"),
         ("\"char\"", "pg_catalog.\"char\""), ("int4range", "pg_catalog.int4range"),
     ])
     func builtInNamesAreKeptOrQualified(formatted: String, expected: String) {
         #expect(PostgresDialect.ddlTypeName(formatted) == expected)
     }
 
-    @Test(arguments: ["int); DROP TABLE victim; --", "public.evil", "text COLLATE \"C\"", "\"Weird\"", "integer DEFAULT 1", ""])
+    @Test(arguments: [
+        "int); DROP TABLE victim; --", "public.evil", "text COLLATE \"C\"", "\"Weird\"", "integer DEFAULT 1", "",
+    ])
     func anythingElseIsRefused(formatted: String) {
         #expect(PostgresDialect.ddlTypeName(formatted) == nil)
     }

@@ -37,14 +37,19 @@ import Testing
 
     @Test func aDecimalBeyondItsDeclaredScaleFails() async throws {
         let error = try await Self.transfer(
-            fromSQLite: "CREATE TABLE d (v DECIMAL(5,2)); INSERT INTO d VALUES ('1.25'), ('1.234')", query: "SELECT v FROM d")
+            fromSQLite: "CREATE TABLE d (v DECIMAL(5,2)); INSERT INTO d VALUES ('1.25'), ('1.234')",
+            query: "SELECT v FROM d")
         #expect((error ?? "no error").contains("column \"v\", row 2: '1.234' does not fit the declared DECIMAL(5,2)"))
-        #expect(try await Self.transfer(fromSQLite: "CREATE TABLE d (v DECIMAL(5,2)); INSERT INTO d VALUES ('123.40'), (1e2)", query: "SELECT v FROM d") == nil)
+        #expect(
+            try await Self.transfer(
+                fromSQLite: "CREATE TABLE d (v DECIMAL(5,2)); INSERT INTO d VALUES ('123.40'), (1e2)",
+                query: "SELECT v FROM d") == nil)
     }
 
     @Test func textThatIsNoDateFails() async throws {
         let error = try await Self.transfer(
-            fromSQLite: "CREATE TABLE d (day DATE); INSERT INTO d VALUES ('2024-01-02'), ('garbage')", query: "SELECT day FROM d")
+            fromSQLite: "CREATE TABLE d (day DATE); INSERT INTO d VALUES ('2024-01-02'), ('garbage')",
+            query: "SELECT day FROM d")
         #expect((error ?? "no error").contains("column \"day\", row 2"))
     }
 

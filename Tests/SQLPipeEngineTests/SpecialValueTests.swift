@@ -87,11 +87,15 @@ import Testing
         let types =
             "text, text, integer, inet, cidr, interval, integer[], money, jsonb, int4range, timestamp with time zone"
         #expect(outcome.rows.first?.first == types)
-        #expect(outcome.rows.map { Array($0.dropFirst()) } == [
-            ["happy", "sad", "7", "192.168.0.1/24", "10.0.0.0/8", "1 year 2 days 03:04:05.678", "{1,NULL,3}", "$12.34",
-             #"{"b": [1, 2.50]}"#, "[1,5)", "infinity"],
-            [nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, "-infinity"],
-        ])
+        #expect(
+            outcome.rows.map { Array($0.dropFirst()) } == [
+                [
+                    "happy", "sad", "7", "192.168.0.1/24", "10.0.0.0/8", "1 year 2 days 03:04:05.678", "{1,NULL,3}",
+                    "$12.34",
+                    #"{"b": [1, 2.50]}"#, "[1,5)", "infinity",
+                ],
+                [nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, "-infinity"],
+            ])
         #expect(outcome.warnings.count == 2, "\(outcome.warnings)")
         #expect(outcome.warnings.first?.hasPrefix("column \"m\": PostgreSQL type mood_") == true, "\(outcome.warnings)")
     }
@@ -112,10 +116,11 @@ import Testing
             check: "SELECT n::text, tz::text, d::text FROM {dst} ORDER BY n",
             appendingTo: "CREATE TABLE {dst} (n bigint, tz timestamptz, d date)")
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
-        #expect(outcome.rows == [
-            ["1", "infinity", "infinity"], ["2", "-infinity", "-infinity"],
-            ["3", "0044-03-15 12:00:00.5+00 BC", "0044-03-15 BC"], ["4", "2024-01-01 00:00:00+00", "2024-01-01"],
-        ])
+        #expect(
+            outcome.rows == [
+                ["1", "infinity", "infinity"], ["2", "-infinity", "-infinity"],
+                ["3", "0044-03-15 12:00:00.5+00 BC", "0044-03-15 BC"], ["4", "2024-01-01 00:00:00+00", "2024-01-01"],
+            ])
     }
 
     @Test(arguments: ["d", "ts", "tz"])
@@ -147,9 +152,10 @@ import Testing
             query: "SELECT d, ts, tz FROM {src} ORDER BY id", to: .sqlite,
             check: "SELECT d, ts, tz, typeof(tz) FROM {dst} ORDER BY rowid")
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
-        #expect(outcome.rows == [
-            ["infinity", "-infinity", "infinity", "text"], ["-infinity", "infinity", "-infinity", "text"],
-        ])
+        #expect(
+            outcome.rows == [
+                ["infinity", "-infinity", "infinity", "text"], ["-infinity", "infinity", "-infinity", "text"],
+            ])
     }
 
     @Test func datesBeforeChristFailIntoSQLiteNamingColumnAndRow() async throws {
@@ -202,9 +208,10 @@ import Testing
             to: .sqlite,
             check: "SELECT name, type FROM pragma_table_info('{dst_name}') ORDER BY cid")
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
-        #expect(outcome.rows == [
-            ["v", ""], ["n", "INTEGER"], ["s", "VARCHAR(3)"], ["f", "FLOAT"], ["b", "BLOB"], ["e", ""],
-        ])
+        #expect(
+            outcome.rows == [
+                ["v", ""], ["n", "INTEGER"], ["s", "VARCHAR(3)"], ["f", "FLOAT"], ["b", "BLOB"], ["e", ""],
+            ])
     }
 
     @Test func declaredTypesRepeatedOnlyWhenPlain() {
@@ -279,10 +286,11 @@ import Testing
             check: "SELECT CAST(f AS DOUBLE) FROM {dst}")
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
         let values = outcome.rows.compactMap { $0.first ?? nil }.compactMap(Double.init)
-        #expect(values.map { Float($0).bitPattern } == [
-            Float.greatestFiniteMagnitude.bitPattern, (-Float.greatestFiniteMagnitude).bitPattern,
-            Float.leastNonzeroMagnitude.bitPattern,
-        ])
+        #expect(
+            values.map { Float($0).bitPattern } == [
+                Float.greatestFiniteMagnitude.bitPattern, (-Float.greatestFiniteMagnitude).bitPattern,
+                Float.leastNonzeroMagnitude.bitPattern,
+            ])
         #expect(values.allSatisfy { Double(Float($0)) == $0 }, "\(values)")
     }
 }

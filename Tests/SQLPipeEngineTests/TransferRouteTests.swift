@@ -17,7 +17,8 @@ import Testing
         var stagingLeft: Bool
     }
 
-    static func move(_ fixture: [HardValues.Column], from source: DataSystem, to target: DataSystem) throws -> RouteRun {
+    static func move(_ fixture: [HardValues.Column], from source: DataSystem, to target: DataSystem) throws -> RouteRun
+    {
         let world = try TestWorld()
         let sourceTable = world.uniqueName("hard_src")
         let targetTable = world.uniqueName("Hard Dst")
@@ -30,7 +31,8 @@ import Testing
 
         let request = TransferRequest(
             source: sourceConfig, target: targetConfig,
-            query: "SELECT * FROM \(sourceSession.dialect.quote(sourceTable)) ORDER BY id", table: TableName(name: targetTable),
+            query: "SELECT * FROM \(sourceSession.dialect.quote(sourceTable)) ORDER BY id",
+            table: TableName(name: targetTable),
             overwrite: true, stagingName: world.uniqueName("staging"))
         let outcome = try TransferEngine.run(request, control: RunControl())
 
@@ -59,7 +61,8 @@ import Testing
                 let expected = column.values[row]
                 #expect(
                     HardValues.same(expected, actual, type: column.type),
-                    "\(source)→\(target) \(column.name) row \(row + 1): expected \(expected.map { String($0.prefix(80)) } ?? "NULL"), got \(actual.map { String($0.prefix(80)) } ?? "NULL")")
+                    "\(source)→\(target) \(column.name) row \(row + 1): expected \(expected.map { String($0.prefix(80)) } ?? "NULL"), got \(actual.map { String($0.prefix(80)) } ?? "NULL")"
+                )
             }
         }
         #expect(!run.stagingLeft)
@@ -85,7 +88,8 @@ import Testing
             try HardValues.create(sourceTable, with: fixture, in: sourceSession)
             let outcome = try TransferEngine.run(
                 TransferRequest(
-                    source: source, target: target, query: "SELECT * FROM \(sourceSession.dialect.quote(sourceTable)) ORDER BY id",
+                    source: source, target: target,
+                    query: "SELECT * FROM \(sourceSession.dialect.quote(sourceTable)) ORDER BY id",
                     table: TableName(name: targetTable), overwrite: true, stagingName: world.uniqueName("staging")),
                 control: RunControl())
             let targetSession = try Drivers.open(target)
@@ -93,14 +97,17 @@ import Testing
                 try? targetSession.execute("DROP TABLE \(targetSession.dialect.quote(targetTable))")
                 targetSession.close()
             }
-            let (_, rows) = try HardValues.read("SELECT * FROM \(targetSession.dialect.quote(targetTable)) ORDER BY id", from: targetSession)
+            let (_, rows) = try HardValues.read(
+                "SELECT * FROM \(targetSession.dialect.quote(targetTable)) ORDER BY id", from: targetSession)
             return (outcome.rows, try targetSession.scalar("SELECT @@local_infile"), rows)
         }
         #expect(run.0 == HardValues.rowCount)
         #expect(run.1 == "1", "the server allows it; the client refused")
         for (index, column) in fixture.enumerated() {
             for row in 0..<HardValues.rowCount {
-                #expect(HardValues.same(column.values[row], run.2[row][index], type: column.type), "\(column.name) row \(row + 1)")
+                #expect(
+                    HardValues.same(column.values[row], run.2[row][index], type: column.type),
+                    "\(column.name) row \(row + 1)")
             }
         }
     }

@@ -37,12 +37,14 @@ import Testing
             #expect(missing.headers[.wwwAuthenticate] == #"Basic realm="sqlpipe""#)
             #expect(missing.errorMessage?.contains("authentication required") == true)
 
-            let wrong = try await api.request(method, path, as: .init(username: "admin_1", password: "not-the-password"))
+            let wrong = try await api.request(
+                method, path, as: .init(username: "admin_1", password: "not-the-password"))
             #expect(wrong.status == .unauthorized)
             #expect(wrong.headers[.wwwAuthenticate] == #"Basic realm="sqlpipe""#)
             #expect(wrong.errorMessage == "wrong username or password")
 
-            let unknown = try await api.request(method, path, as: .init(username: "nobody_1", password: "whatever-it-is"))
+            let unknown = try await api.request(
+                method, path, as: .init(username: "nobody_1", password: "whatever-it-is"))
             #expect(unknown.status == .unauthorized)
 
             let garbage = try await api.request(method, path, as: nil, headers: [.authorization: "Basic !!!not-base64"])
@@ -79,7 +81,10 @@ import Testing
     }
 
     @Test func failedLoginsAreLimitedPerClientAddress() async throws {
-        let harness = try await APIHarness { $0.failedLoginBurst = 3; $0.failedLoginRefill = .seconds(60) }
+        let harness = try await APIHarness {
+            $0.failedLoginBurst = 3
+            $0.failedLoginRefill = .seconds(60)
+        }
         try await harness.test { (api: APIClient) async throws in
             let wrong = APIHarness.Credentials(username: "admin_1", password: "wrong-password")
             for _ in 0..<3 {

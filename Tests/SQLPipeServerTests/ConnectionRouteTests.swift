@@ -47,14 +47,38 @@ import Testing
         let cases: [([String: any Sendable], String, String)] = [
             ([:], "name", "must be provided"),
             (["name": "x", "dbName": "d"], "dsType", "must be provided (one of postgresql, mysql, mariadb, sqlite)"),
-            (["name": "x", "dsType": "oracle", "dbName": "d"], "dsType", "must be one of postgresql, mysql, mariadb, sqlite"),
-            (["name": "123", "dsType": "sqlite", "dbName": "/tmp/x.db"], "name", "must not be only digits (a number names a connection by its id)"),
-            (["name": "x", "dsType": "postgresql", "dbName": "d", "port": 5432, "username": "u"], "hostname", "must be provided for postgresql"),
-            (["name": "x", "dsType": "postgresql", "dbName": "d", "hostname": "h", "username": "u"], "port", "must be provided for postgresql"),
-            (["name": "x", "dsType": "postgresql", "dbName": "d", "hostname": "h", "port": 70000, "username": "u"], "port", "must be between 1 and 65535"),
-            (["name": "x", "dsType": "mariadb", "dbName": "d", "hostname": "h", "port": 3306], "username", "must be provided for mariadb"),
-            (["name": "x", "dsType": "sqlite", "dbName": "relative.db"], "dbName", "must be an absolute path (a relative one would mean another file to another process)"),
-            (["name": "x", "dsType": "sqlite", "dbName": "/tmp/x.db", "hostname": "h"], "hostname", "must be empty for sqlite (a database file has no server)"),
+            (
+                ["name": "x", "dsType": "oracle", "dbName": "d"], "dsType",
+                "must be one of postgresql, mysql, mariadb, sqlite"
+            ),
+            (
+                ["name": "123", "dsType": "sqlite", "dbName": "/tmp/x.db"], "name",
+                "must not be only digits (a number names a connection by its id)"
+            ),
+            (
+                ["name": "x", "dsType": "postgresql", "dbName": "d", "port": 5432, "username": "u"], "hostname",
+                "must be provided for postgresql"
+            ),
+            (
+                ["name": "x", "dsType": "postgresql", "dbName": "d", "hostname": "h", "username": "u"], "port",
+                "must be provided for postgresql"
+            ),
+            (
+                ["name": "x", "dsType": "postgresql", "dbName": "d", "hostname": "h", "port": 70000, "username": "u"],
+                "port", "must be between 1 and 65535"
+            ),
+            (
+                ["name": "x", "dsType": "mariadb", "dbName": "d", "hostname": "h", "port": 3306], "username",
+                "must be provided for mariadb"
+            ),
+            (
+                ["name": "x", "dsType": "sqlite", "dbName": "relative.db"], "dbName",
+                "must be an absolute path (a relative one would mean another file to another process)"
+            ),
+            (
+                ["name": "x", "dsType": "sqlite", "dbName": "/tmp/x.db", "hostname": "h"], "hostname",
+                "must be empty for sqlite (a database file has no server)"
+            ),
         ]
         try await harness.test { (api: APIClient) async throws in
             for (body, field, message) in cases {
@@ -89,7 +113,9 @@ import Testing
             #expect(shown.object("connection")["canConnect"] as? Bool == false)
             #expect(shown.object("connection")["connectError"] is String)
 
-            #expect(try await api.request(.post, "/api/v1/connections?skip_test=maybe", json: body).status == .unprocessableContent)
+            #expect(
+                try await api.request(.post, "/api/v1/connections?skip_test=maybe", json: body).status
+                    == .unprocessableContent)
         }
     }
 
@@ -114,15 +140,18 @@ import Testing
     @Test func updateChangesTheFieldsItIsGiven() async throws {
         let harness = try await APIHarness()
         let world = try TestWorld()
-        let created = try await harness.sqlpipe.connections.create(try world.input(.sqlite, name: "local", file: "a.db"))
+        let created = try await harness.sqlpipe.connections.create(
+            try world.input(.sqlite, name: "local", file: "a.db"))
         try await harness.test { (api: APIClient) async throws in
-            let renamed = try await api.request(.patch, "/api/v1/connections/\(created.id)", json: ["name": "renamed", "accountId": "acct"])
+            let renamed = try await api.request(
+                .patch, "/api/v1/connections/\(created.id)", json: ["name": "renamed", "accountId": "acct"])
             #expect(renamed.status == .ok, "\(renamed.text)")
             #expect(renamed.object("connection")["name"] as? String == "renamed")
             #expect(renamed.object("connection")["accountId"] as? String == "acct")
             #expect(renamed.object("connection")["dbName"] as? String == created.dbName)
 
-            let invalid = try await api.request(.patch, "/api/v1/connections/\(created.id)", json: ["dbName": "relative.db"])
+            let invalid = try await api.request(
+                .patch, "/api/v1/connections/\(created.id)", json: ["dbName": "relative.db"])
             #expect(invalid.status == .unprocessableContent)
             #expect(invalid.errorFields?["dbName"]?.contains("absolute path") == true, "\(invalid.text)")
             let unknown = try await api.request(.patch, "/api/v1/connections/\(created.id)", json: ["nmae": "x"])
@@ -138,7 +167,8 @@ import Testing
         let free = try await harness.sqlpipe.connections.create(try world.input(.sqlite, name: "free", file: "a.db"))
         let used = try await harness.sqlpipe.connections.create(try world.input(.sqlite, name: "used", file: "b.db"))
         _ = try await harness.sqlpipe.transfers.create(
-            TransferInput(sourceID: used.id, targetID: used.id, query: "SELECT 1", targetTable: "t"), by: .adminNamed("x"))
+            TransferInput(sourceID: used.id, targetID: used.id, query: "SELECT 1", targetTable: "t"),
+            by: .adminNamed("x"))
         try await harness.test { (api: APIClient) async throws in
             let deleted = try await api.request(.delete, "\(prefix)/\(free.id)")
             #expect(deleted.status == .ok)

@@ -15,7 +15,8 @@ import Testing
             #expect(try await api.request(.get, "/api/v1/transfers").status == .ok)
             let wrong = APIHarness.Credentials(username: "admin_1", password: APIHarness.admin.password + "x")
             #expect(try await api.request(.get, "/api/v1/transfers", as: wrong).status == .unauthorized)
-            let prefix = APIHarness.Credentials(username: "admin_1", password: String(APIHarness.admin.password.dropLast()))
+            let prefix = APIHarness.Credentials(
+                username: "admin_1", password: String(APIHarness.admin.password.dropLast()))
             #expect(try await api.request(.get, "/api/v1/transfers", as: prefix).status == .unauthorized)
             #expect(try await api.request(.get, "/api/v1/transfers").status == .ok)
         }
@@ -67,7 +68,8 @@ import Testing
         let harness = try await APIHarness()
         try await harness.test { (api: APIClient) async throws in
             #expect(try await api.request(.get, "/api/v1/transfers", as: APIHarness.plain).status == .ok)
-            #expect(try await api.request(.patch, "/api/v1/users/2", json: ["password": "changed-password"]).status == .ok)
+            #expect(
+                try await api.request(.patch, "/api/v1/users/2", json: ["password": "changed-password"]).status == .ok)
             #expect(try await api.request(.get, "/api/v1/transfers", as: APIHarness.plain).status == .unauthorized)
         }
     }
@@ -88,7 +90,9 @@ import Testing
         let key = cache.key(username: "admin_1", password: APIHarness.admin.password)
         #expect(key.count == 32)
         #expect(!key.contains(APIHarness.admin.password))
-        #expect(CredentialCache().key(username: "admin_1", password: APIHarness.admin.password) != key, "a new key per process")
+        #expect(
+            CredentialCache().key(username: "admin_1", password: APIHarness.admin.password) != key,
+            "a new key per process")
         // "ab" + "c" and "a" + "bc" are different credentials.
         #expect(cache.key(username: "ab", password: "c") != cache.key(username: "a", password: "bc"))
         #expect(cache.entry(key, now: .now + .seconds(61)) == nil)

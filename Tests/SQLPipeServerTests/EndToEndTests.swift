@@ -8,7 +8,8 @@ import Testing
 /// The real binary over a real port, with a real HTTP client, against the real PostgreSQL and MariaDB.
 @Suite(.serialized) struct EndToEndTests {
     /// A source query slow enough to be cancelled midway: half a millisecond per row, 2,000,000 rows.
-    static let slowQuery = "SELECT i::bigint AS i, length(pg_sleep(0.0005)::text)::bigint AS v FROM generate_series(1, 2000000) AS i"
+    static let slowQuery =
+        "SELECT i::bigint AS i, length(pg_sleep(0.0005)::text)::bigint AS v FROM generate_series(1, 2000000) AS i"
 
     struct Setup {
         let store: TestStore
@@ -27,7 +28,8 @@ import Testing
 
         /// Creates a connection through the API and returns its id.
         func connection(_ system: DataSystem, name: String) async throws -> Int {
-            let response = try await admin.request("POST", "/api/v1/connections", json: try world.input(system, name: name).jsonObject)
+            let response = try await admin.request(
+                "POST", "/api/v1/connections", json: try world.input(system, name: name).jsonObject)
             #expect(response.status == .created, "\(response.text)")
             return try #require(response.object("connection")["id"] as? Int)
         }
@@ -72,10 +74,14 @@ import Testing
 
         let created = try await setup.admin.request(
             "POST", "/api/v1/transfers",
-            json: ["sourceID": pg, "targetID": maria, "query": "SELECT i, v * 2 AS v FROM \(source)", "targetTable": target, "overwrite": true])
+            json: [
+                "sourceID": pg, "targetID": maria, "query": "SELECT i, v * 2 AS v FROM \(source)",
+                "targetTable": target, "overwrite": true,
+            ])
         #expect(created.status == .accepted, "\(created.text)")
         let id = try #require(created.object("transfer")["id"] as? Int)
-        let finished = try await setup.admin.waitFor("/api/v1/transfers/\(id)", key: "transfer", statuses: ["complete", "error", "cancelled"])
+        let finished = try await setup.admin.waitFor(
+            "/api/v1/transfers/\(id)", key: "transfer", statuses: ["complete", "error", "cancelled"])
         #expect(finished["status"] as? String == "complete", "\(finished)")
         #expect(finished["rowsTransferred"] as? Int == 3)
         #expect(finished["createdBy"] as? String == "admin_1")
@@ -96,14 +102,18 @@ import Testing
 
         let created = try await setup.admin.request(
             "POST", "/api/v1/transfers",
-            json: ["sourceID": pg, "targetID": maria, "query": Self.slowQuery, "targetTable": target, "overwrite": false])
+            json: [
+                "sourceID": pg, "targetID": maria, "query": Self.slowQuery, "targetTable": target, "overwrite": false,
+            ])
         let id = try #require(created.object("transfer")["id"] as? Int)
         // The MariaDB writer counts rows as each LOAD DATA chunk lands: give it time to be well under way.
         _ = try await setup.admin.waitFor("/api/v1/transfers/\(id)", key: "transfer", statuses: ["running"])
         try await Task.sleep(for: .seconds(2))
         let cancel = try await setup.admin.request("PATCH", "/api/v1/cancel-transfer/\(id)")
         #expect(cancel.status == .ok)
-        let finished = try await setup.admin.waitFor("/api/v1/transfers/\(id)", key: "transfer", statuses: ["complete", "error", "cancelled"], timeout: .seconds(20))
+        let finished = try await setup.admin.waitFor(
+            "/api/v1/transfers/\(id)", key: "transfer", statuses: ["complete", "error", "cancelled"],
+            timeout: .seconds(20))
         #expect(finished["status"] as? String == "cancelled", "\(finished)")
         #expect(try setup.rows(.mariadb, target) == [["1", "10"], ["2", "20"], ["3", "30"]])
         #expect(try await setup.admin.request("PATCH", "/api/v1/cancel-transfer/\(id)").status == .conflict)
@@ -144,7 +154,11 @@ import Testing
         let pg = try await setup.connection(.postgresql, name: "pg")
         let created = try await setup.admin.request(
             "POST", "/api/v1/transfers",
-            json: ["sourceID": pg, "targetID": pg, "query": "SELECT i, pg_sleep(0.5)::text AS pause FROM generate_series(1, 4) AS i", "targetTable": target])
+            json: [
+                "sourceID": pg, "targetID": pg,
+                "query": "SELECT i, pg_sleep(0.5)::text AS pause FROM generate_series(1, 4) AS i",
+                "targetTable": target,
+            ])
         let id = try #require(created.object("transfer")["id"] as? Int)
         _ = try await setup.admin.waitFor("/api/v1/transfers/\(id)", key: "transfer", statuses: ["running"])
         setup.server.signal(SIGTERM)
@@ -175,7 +189,8 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         let id = try #require((json?["transfer"] as? [String: Any])?["id"] as? Int)
-        let finished = try await setup.admin.waitFor("/api/v1/transfers/\(id)", key: "transfer", statuses: ["complete", "error", "cancelled"])
+        let finished = try await setup.admin.waitFor(
+            "/api/v1/transfers/\(id)", key: "transfer", statuses: ["complete", "error", "cancelled"])
         #expect(finished["status"] as? String == "complete", "\(finished)")
         #expect(try setup.rows(.mariadb, target) == [["1", "10"], ["2", "20"], ["3", "30"]])
 
@@ -195,16 +210,20 @@ import Testing
             "POST", "/api/v1/queries", json: ["connectionId": pg, "query": "SELECT 40 + 2 AS answer"])
         #expect(created.status == .accepted)
         let id = try #require(created.object("query")["id"] as? Int)
-        let finished = try await setup.admin.waitFor("/api/v1/queries/\(id)", key: "query", statuses: ["complete", "error", "cancelled"])
+        let finished = try await setup.admin.waitFor(
+            "/api/v1/queries/\(id)", key: "query", statuses: ["complete", "error", "cancelled"])
         #expect(finished["status"] as? String == "complete", "\(finished)")
         let result = finished["result"] as? [String: Any]
         #expect((result?["rows"] as? [[Any]])?.first?.first as? Int == 42)
 
-        let slow = try await setup.admin.request("POST", "/api/v1/queries", json: ["connectionId": pg, "query": "SELECT pg_sleep(60)"])
+        let slow = try await setup.admin.request(
+            "POST", "/api/v1/queries", json: ["connectionId": pg, "query": "SELECT pg_sleep(60)"])
         let slowID = try #require(slow.object("query")["id"] as? Int)
         _ = try await setup.admin.waitFor("/api/v1/queries/\(slowID)", key: "query", statuses: ["running"])
         #expect(try await setup.admin.request("PATCH", "/api/v1/cancel-query/\(slowID)").status == .ok)
-        let cancelled = try await setup.admin.waitFor("/api/v1/queries/\(slowID)", key: "query", statuses: ["complete", "error", "cancelled"], timeout: .seconds(20))
+        let cancelled = try await setup.admin.waitFor(
+            "/api/v1/queries/\(slowID)", key: "query", statuses: ["complete", "error", "cancelled"],
+            timeout: .seconds(20))
         #expect(cancelled["status"] as? String == "cancelled")
     }
 
@@ -223,14 +242,18 @@ import Testing
 
         let restarted = try ServerProcess(storePath: setup.store.path)
         defer { restarted.stop() }
-        let transfer = try await LiveClient(base: restarted.url, user: APIHarness.admin).request("GET", "/api/v1/transfers/\(id)").object("transfer")
+        let transfer = try await LiveClient(base: restarted.url, user: APIHarness.admin).request(
+            "GET", "/api/v1/transfers/\(id)"
+        ).object("transfer")
         #expect(transfer["status"] as? String == "error")
         #expect((transfer["error"] as? String)?.hasPrefix("interrupted") == true, "\(transfer)")
     }
 
     @Test func serveRefusesAStoreWithoutUsersAndSaysHowToCreateTheFirstAdmin() throws {
         let directory = try TemporaryDirectory.make()
-        let result = try CommandRunner(storePath: directory.appendingPathComponent("store.db").path).run(["serve", "--port", "0"])
+        let result = try CommandRunner(storePath: directory.appendingPathComponent("store.db").path).run([
+            "serve", "--port", "0",
+        ])
         #expect(result.status == 1)
         #expect(result.stderr.contains("has no users"))
         #expect(result.stderr.contains("sqlpipe user create --username NAME --admin"))
@@ -256,20 +279,27 @@ import Testing
         let directory = try TemporaryDirectory.make()
         let certificate = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
-        let openssl = try run("/usr/bin/openssl", [
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
-            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-        ])
+        let openssl = try run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ])
         #expect(openssl == 0)
         let setup = try await Setup(serverArguments: ["--tls-cert", certificate, "--tls-key", key])
         defer { setup.server.stop() }
         #expect(setup.server.url.hasPrefix("https://"))
         let output = directory.appendingPathComponent("out.json").path
-        let curl = try run("/usr/bin/curl", ["-sS", "--cacert", certificate, "-o", output, setup.server.url + "/api/v1/healthcheck"])
+        let curl = try run(
+            "/usr/bin/curl", ["-sS", "--cacert", certificate, "-o", output, setup.server.url + "/api/v1/healthcheck"])
         #expect(curl == 0)
-        #expect(String(decoding: FileManager.default.contents(atPath: output) ?? Data(), as: UTF8.self).contains(#""status":"available""#))
+        #expect(
+            String(decoding: FileManager.default.contents(atPath: output) ?? Data(), as: UTF8.self).contains(
+                #""status":"available""#))
 
-        let broken = try CommandRunner(storePath: setup.store.path).run(["serve", "--port", "0", "--tls-cert", certificate])
+        let broken = try CommandRunner(storePath: setup.store.path).run([
+            "serve", "--port", "0", "--tls-cert", certificate,
+        ])
         #expect(broken.status == 64)
         #expect(broken.stderr.contains("--tls-cert and --tls-key go together"))
     }

@@ -28,14 +28,23 @@ import Testing
             for finished in [true, false] {
                 let transfer = Self.transfer(Int64(index + 1), text: text, finished: finished)
                 let envelope = Envelope("transfer", transfer)
-                #expect(envelope.fastJSON() == Array(try encoder.encode(envelope)), "\(text.debugDescription) \(finished)")
+                #expect(
+                    envelope.fastJSON() == Array(try encoder.encode(envelope)), "\(text.debugDescription) \(finished)")
             }
         }
-        let transfers = Self.tricky.enumerated().map { Self.transfer(Int64($0.offset), text: $0.element, finished: $0.offset % 2 == 0) }
+        let transfers = Self.tricky.enumerated().map {
+            Self.transfer(Int64($0.offset), text: $0.element, finished: $0.offset % 2 == 0)
+        }
         let page = Envelope<[Transfer]>.page(
-            "transfers", Page(items: transfers, metadata: PageMetadata(request: try PageRequest(page: 2, pageSize: 8), totalRecords: 21)))
-        #expect(String(decoding: page.fastJSON(), as: UTF8.self) == String(decoding: try encoder.encode(page), as: UTF8.self))
-        let empty = Envelope<[Transfer]>.page("transfers", Page(items: [], metadata: PageMetadata(request: try PageRequest(), totalRecords: 0)))
+            "transfers",
+            Page(
+                items: transfers,
+                metadata: PageMetadata(request: try PageRequest(page: 2, pageSize: 8), totalRecords: 21)))
+        #expect(
+            String(decoding: page.fastJSON(), as: UTF8.self)
+                == String(decoding: try encoder.encode(page), as: UTF8.self))
+        let empty = Envelope<[Transfer]>.page(
+            "transfers", Page(items: [], metadata: PageMetadata(request: try PageRequest(), totalRecords: 0)))
         #expect(empty.fastJSON() == Array(try encoder.encode(empty)))
     }
 }

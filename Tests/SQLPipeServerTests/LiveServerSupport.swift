@@ -114,11 +114,14 @@ struct LiveClient: Sendable {
             if let name = HTTPField.Name("\(key)") { headers[name] = "\(value)" }
         }
         return APIResponse(
-            status: HTTPResponse.Status(code: http.statusCode), headers: headers, text: String(decoding: data, as: UTF8.self))
+            status: HTTPResponse.Status(code: http.statusCode), headers: headers,
+            text: String(decoding: data, as: UTF8.self))
     }
 
     /// Polls a transfer or query until its status is one of `statuses`, and returns it.
-    func waitFor(_ path: String, key: String, statuses: Set<String>, timeout: Duration = .seconds(60)) async throws -> [String: Any] {
+    func waitFor(_ path: String, key: String, statuses: Set<String>, timeout: Duration = .seconds(60)) async throws
+        -> [String: Any]
+    {
         var last: [String: Any] = [:]
         try await eventually(timeout: timeout, "\(path) to be \(statuses.sorted())") {
             last = try await request("GET", path).object(key)

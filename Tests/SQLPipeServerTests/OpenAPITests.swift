@@ -12,11 +12,14 @@ import Testing
         var path: String
         var adminOnly: Bool
         var open: Bool
-        var description: String { "\(method.uppercased()) \(path)\(adminOnly ? " (admins only)" : "")\(open ? " (no auth)" : "")" }
+        var description: String {
+            "\(method.uppercased()) \(path)\(adminOnly ? " (admins only)" : "")\(open ? " (no auth)" : "")"
+        }
     }
 
     static var documentURL: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("docs/openapi.yaml")
     }
 
@@ -28,7 +31,10 @@ import Testing
         var inPaths = false
         var path: String?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if line == "paths:" { inPaths = true; continue }
+            if line == "paths:" {
+                inPaths = true
+                continue
+            }
             if inPaths, !line.isEmpty, !line.hasPrefix(" ") { break }
             guard inPaths else { continue }
             if line.hasPrefix("  /"), line.hasSuffix(":"), !line.hasPrefix("   ") {
@@ -50,9 +56,12 @@ import Testing
     @Test func theDocumentListsExactlyTheRegisteredRoutesWithTheirAccess() async throws {
         let store = try TestStore()
         let api = try buildRouter(sqlpipe: store.sqlpipe, configuration: ServerConfiguration(), workers: nil)
-        let registered = Set(api.routes.endpoints.map {
-            Operation(method: $0.method.rawValue.lowercased(), path: $0.openAPIPath, adminOnly: $0.access == .admin, open: $0.access == .open)
-        })
+        let registered = Set(
+            api.routes.endpoints.map {
+                Operation(
+                    method: $0.method.rawValue.lowercased(), path: $0.openAPIPath, adminOnly: $0.access == .admin,
+                    open: $0.access == .open)
+            })
         let documented = try Self.documentedOperations()
         #expect(documented.count == Set(documented).count, "no operation twice")
         let missing = registered.subtracting(documented).map(\.description).sorted()

@@ -23,11 +23,14 @@ import Testing
     func aMethodAPathDoesNotHaveAnswers405WithAllow(path: String, allowed: Set<String>) async throws {
         let harness = try await APIHarness()
         try await harness.test { (api: APIClient) async throws in
-            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] where !allowed.contains(method.rawValue) {
+            for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete]
+            where !allowed.contains(method.rawValue) {
                 let response = try await api.request(method, path, as: APIHarness.plain)
                 #expect(response.status == .methodNotAllowed, "\(method) \(path)")
                 #expect(Set((response.headers[.allow] ?? "").components(separatedBy: ", ")) == allowed)
-                #expect(response.errorMessage == "\(method.rawValue) is not allowed on \(path) (allowed: \(response.headers[.allow] ?? ""))")
+                #expect(
+                    response.errorMessage
+                        == "\(method.rawValue) is not allowed on \(path) (allowed: \(response.headers[.allow] ?? ""))")
             }
         }
     }
@@ -68,7 +71,8 @@ import Testing
     @Test func decodingNamesTheFieldAndTheProblem() throws {
         func message(_ body: String) -> String? {
             do {
-                _ = try RequestBody.decode(ConnectionInput.self, fields: ConnectionsController.fields, from: Data(body.utf8))
+                _ = try RequestBody.decode(
+                    ConnectionInput.self, fields: ConnectionsController.fields, from: Data(body.utf8))
                 return nil
             } catch let APIError.badRequest(message) {
                 return message

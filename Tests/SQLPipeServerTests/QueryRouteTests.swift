@@ -18,7 +18,8 @@ import Testing
         init(runWorkers: Bool = false) async throws {
             harness = try await APIHarness(runWorkers: runWorkers)
             world = try TestWorld()
-            connection = try await harness.sqlpipe.connections.create(try world.input(.sqlite, name: "local", file: "local.db"))
+            connection = try await harness.sqlpipe.connections.create(
+                try world.input(.sqlite, name: "local", file: "local.db"))
         }
     }
 
@@ -57,12 +58,15 @@ import Testing
             let empty = try await api.request(.post, "/api/v1/queries", json: [:])
             #expect(empty.status == .unprocessableContent)
             #expect(empty.errorFields == ["connectionId": "must be provided", "query": "must be provided"])
-            let unknown = try await api.request(.post, "/api/v1/queries", json: ["connectionId": 99, "query": "SELECT 1"])
+            let unknown = try await api.request(
+                .post, "/api/v1/queries", json: ["connectionId": 99, "query": "SELECT 1"])
             #expect(unknown.errorFields == ["connectionId": "no connection with id 99"])
-            let blank = try await api.request(.post, "/api/v1/queries", json: ["connectionId": connectionID, "query": " \n "])
+            let blank = try await api.request(
+                .post, "/api/v1/queries", json: ["connectionId": connectionID, "query": " \n "])
             #expect(blank.errorFields == ["query": "must be provided"])
 
-            let field = try await api.request(.post, "/api/v1/queries", json: ["connectionID": connectionID, "query": "x"])
+            let field = try await api.request(
+                .post, "/api/v1/queries", json: ["connectionID": connectionID, "query": "x"])
             #expect(field.status == .badRequest)
             #expect(field.errorMessage == "unknown field 'connectionID' (known: connectionId, query)")
             let malformed = try await api.request(.post, "/api/v1/queries", body: "{'query': 1}")
@@ -80,7 +84,10 @@ import Testing
             let page = try await api.request(.get, "/api/v1/queries?page=2&page_size=2", as: APIHarness.plain)
             #expect(page.status == .ok)
             #expect(page.list("queries").map { $0["id"] as? Int } == [3])
-            #expect(page.metadata == ["current_page": 2, "page_size": 2, "first_page": 1, "last_page": 2, "total_records": 3])
+            #expect(
+                page.metadata == [
+                    "current_page": 2, "page_size": 2, "first_page": 1, "last_page": 2, "total_records": 3,
+                ])
             #expect(try await api.request(.get, "/api/v1/queries?sort=bogus").status == .unprocessableContent)
 
             #expect(try await api.request(.get, "/api/v1/queries/1").object("query")["query"] as? String == "SELECT 1")
@@ -98,7 +105,9 @@ import Testing
             #expect(try await api.request(.delete, "/api/v1/queries/2").status == .notFound)
         }
         try await setup.harness.sqlpipe.store.database.write { db in
-            try db.execute(sql: "UPDATE queries SET status = 'running', runner_pid = ?, runner_host = ? WHERE id = 3", arguments: [Runner.pid, Runner.host])
+            try db.execute(
+                sql: "UPDATE queries SET status = 'running', runner_pid = ?, runner_host = ? WHERE id = 3",
+                arguments: [Runner.pid, Runner.host])
         }
         try await setup.harness.test { (api: APIClient) async throws in
             let busy = try await api.request(.delete, "/api/v1/queries/3")

@@ -1,10 +1,10 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
-import GRDB
 import SQLPipeEngine
 import SQLPipeTestSupport
 import Testing
@@ -33,8 +33,10 @@ struct APIHarness {
 
     init(runWorkers: Bool = false, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         store = try TestStore()
-        _ = try await store.sqlpipe.users.create(UserInput(username: Self.admin.username, password: Self.admin.password, admin: true))
-        _ = try await store.sqlpipe.users.create(UserInput(username: Self.plain.username, password: Self.plain.password, admin: false))
+        _ = try await store.sqlpipe.users.create(
+            UserInput(username: Self.admin.username, password: Self.admin.password, admin: true))
+        _ = try await store.sqlpipe.users.create(
+            UserInput(username: Self.plain.username, password: Self.plain.password, admin: false))
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.runWorkers = runWorkers
@@ -151,7 +153,8 @@ extension MetadataStore {
     func markRunningForTest(transfer id: Int64) async throws {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE transfers SET status = 'running', started_at = ?, runner_pid = ?, runner_host = ? WHERE id = ?",
+                sql:
+                    "UPDATE transfers SET status = 'running', started_at = ?, runner_pid = ?, runner_host = ? WHERE id = ?",
                 arguments: [Date(), Runner.pid, Runner.host, id])
         }
     }

@@ -19,12 +19,17 @@ import Testing
         init(runWorkers: Bool = false) async throws {
             harness = try await APIHarness(runWorkers: runWorkers)
             world = try TestWorld()
-            source = try await harness.sqlpipe.connections.create(try world.input(.sqlite, name: "source", file: "source.db"))
-            target = try await harness.sqlpipe.connections.create(try world.input(.sqlite, name: "target", file: "target.db"))
+            source = try await harness.sqlpipe.connections.create(
+                try world.input(.sqlite, name: "source", file: "source.db"))
+            target = try await harness.sqlpipe.connections.create(
+                try world.input(.sqlite, name: "target", file: "target.db"))
         }
 
         var body: [String: any Sendable] {
-            ["sourceID": source.id, "targetID": target.id, "query": "SELECT 1 AS a", "targetTable": "t1", "overwrite": true]
+            [
+                "sourceID": source.id, "targetID": target.id, "query": "SELECT 1 AS a", "targetTable": "t1",
+                "overwrite": true,
+            ]
         }
     }
 
@@ -67,14 +72,20 @@ import Testing
 
             var blankQuery = setup.body
             blankQuery["query"] = "   "
-            #expect(try await api.request(.post, "/api/v1/transfers", json: blankQuery).errorFields?["query"] == "must be provided")
+            #expect(
+                try await api.request(.post, "/api/v1/transfers", json: blankQuery).errorFields?["query"]
+                    == "must be provided")
 
             var badTable = setup.body
             badTable["targetTable"] = "a\u{0}b"
             badTable["targetSchema"] = "s\u{0}"
             let table = try await api.request(.post, "/api/v1/transfers", json: badTable)
             #expect(table.status == .unprocessableContent)
-            #expect(table.errorFields == ["targetTable": "name must not contain a NUL character", "targetSchema": "name must not contain a NUL character"])
+            #expect(
+                table.errorFields == [
+                    "targetTable": "name must not contain a NUL character",
+                    "targetSchema": "name must not contain a NUL character",
+                ])
         }
     }
 
@@ -91,7 +102,9 @@ import Testing
 
             let wrongType = try await api.request(.post, "/api/v1/transfers", body: #"{"sourceID": "one"}"#)
             #expect(wrongType.status == .badRequest)
-            #expect(wrongType.errorMessage == "field 'sourceID': expected a value of type Int64" || wrongType.errorMessage == "field 'sourceID': expected an integer")
+            #expect(
+                wrongType.errorMessage == "field 'sourceID': expected a value of type Int64"
+                    || wrongType.errorMessage == "field 'sourceID': expected an integer")
 
             let array = try await api.request(.post, "/api/v1/transfers", body: "[1, 2]")
             #expect(array.status == .badRequest)
@@ -106,7 +119,8 @@ import Testing
     @Test func listPagesWithMetadataAndSorts() async throws {
         let setup = try await Setup()
         for index in 0..<25 {
-            var input = TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT \(index)", targetTable: "t")
+            var input = TransferInput(
+                sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT \(index)", targetTable: "t")
             input.overwrite = false
             _ = try await setup.harness.sqlpipe.transfers.create(input, by: .adminNamed("tester"))
         }
@@ -114,11 +128,17 @@ import Testing
             let first = try await api.request(.get, "/api/v1/transfers", as: APIHarness.plain)
             #expect(first.status == .ok)
             #expect(first.list("transfers").count == 20)
-            #expect(first.metadata == ["current_page": 1, "page_size": 20, "first_page": 1, "last_page": 2, "total_records": 25])
+            #expect(
+                first.metadata == [
+                    "current_page": 1, "page_size": 20, "first_page": 1, "last_page": 2, "total_records": 25,
+                ])
 
             let third = try await api.request(.get, "/api/v1/transfers?page=3&page_size=10&sort=-id")
             #expect(third.list("transfers").map { $0["id"] as? Int } == [5, 4, 3, 2, 1])
-            #expect(third.metadata == ["current_page": 3, "page_size": 10, "first_page": 1, "last_page": 3, "total_records": 25])
+            #expect(
+                third.metadata == [
+                    "current_page": 3, "page_size": 10, "first_page": 1, "last_page": 3, "total_records": 25,
+                ])
 
             let past = try await api.request(.get, "/api/v1/transfers?page=9")
             #expect(past.status == .ok)
@@ -180,13 +200,15 @@ import Testing
     @Test func deleteIsForAdminsAndRefusesARunningTransfer() async throws {
         let setup = try await Setup()
         let running = try await setup.harness.sqlpipe.transfers.create(
-            TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1", targetTable: "t"), by: .adminNamed("x"))
+            TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1", targetTable: "t"),
+            by: .adminNamed("x"))
         // Claimed by a (still living) process: this one.
         try await setup.harness.sqlpipe.store.markRunningForTest(transfer: running.id)
         try await setup.harness.test { (api: APIClient) async throws in
             let created = try await api.request(.post, "/api/v1/transfers", json: setup.body)
             let id = try #require(created.object("transfer")["id"] as? Int)
-            #expect(try await api.request(.delete, "/api/v1/transfers/\(id)", as: APIHarness.plain).status == .forbidden)
+            #expect(
+                try await api.request(.delete, "/api/v1/transfers/\(id)", as: APIHarness.plain).status == .forbidden)
 
             let deleted = try await api.request(.delete, "/api/v1/transfers/\(id)")
             #expect(deleted.status == .ok)
@@ -204,7 +226,8 @@ import Testing
         let setup = try await Setup(runWorkers: true)
         try await setup.harness.test { (api: APIClient) async throws in
             var body = setup.body
-            body["query"] = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) SELECT i FROM n"
+            body["query"] =
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) SELECT i FROM n"
             let created = try await api.request(.post, "/api/v1/transfers", json: body)
             let id = try #require(created.object("transfer")["id"] as? Int)
             var last: [String: Any] = [:]

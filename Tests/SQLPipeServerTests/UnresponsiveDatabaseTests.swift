@@ -115,7 +115,8 @@ import Testing
                 .post, "/api/v1/queries", as: APIHarness.plain,
                 json: [
                     "connectionId": connection.id,
-                    "query": "ATTACH '\(storePath)' AS s; UPDATE s.users SET admin = 1 WHERE username = '\(APIHarness.plain.username)'",
+                    "query":
+                        "ATTACH '\(storePath)' AS s; UPDATE s.users SET admin = 1 WHERE username = '\(APIHarness.plain.username)'",
                 ])
             #expect(created.status == .accepted, "\(created.text)")
             let id = try #require(created.object("query")["id"] as? Int)

@@ -30,11 +30,17 @@ import Testing
         let cases: [([String: any Sendable], String, String)] = [
             (["password": "long-enough"], "username", "must be provided"),
             (["username": "abc", "password": "long-enough"], "username", "must be 5 to 30 characters long"),
-            (["username": "has space", "password": "long-enough"], "username", "may contain only letters, digits and underscores"),
+            (
+                ["username": "has space", "password": "long-enough"], "username",
+                "may contain only letters, digits and underscores"
+            ),
             (["username": "1abcde", "password": "long-enough"], "username", "must start with a letter"),
             (["username": "abcdef"], "password", "must be provided"),
             (["username": "abcdef", "password": "short"], "password", "must be at least 8 characters long"),
-            (["username": "abcdef", "password": String(repeating: "p", count: 73)], "password", "must be at most 72 characters (72 bytes) long"),
+            (
+                ["username": "abcdef", "password": String(repeating: "p", count: 73)], "password",
+                "must be at most 72 characters (72 bytes) long"
+            ),
         ]
         try await harness.test { (api: APIClient) async throws in
             for (body, field, message) in cases {
@@ -42,10 +48,12 @@ import Testing
                 #expect(response.status == .unprocessableContent)
                 #expect(response.errorFields?[field] == message, "\(body): \(response.text)")
             }
-            let taken = try await api.request(.post, "/api/v1/users", json: ["username": "plain_1", "password": "long-enough"])
+            let taken = try await api.request(
+                .post, "/api/v1/users", json: ["username": "plain_1", "password": "long-enough"])
             #expect(taken.status == .conflict)
             #expect(taken.errorMessage == "username: a user named 'plain_1' already exists")
-            let wrongType = try await api.request(.post, "/api/v1/users", json: ["username": "abcdef", "password": "long-enough", "admin": "yes"])
+            let wrongType = try await api.request(
+                .post, "/api/v1/users", json: ["username": "abcdef", "password": "long-enough", "admin": "yes"])
             #expect(wrongType.status == .badRequest)
             #expect(wrongType.errorMessage == "field 'admin': expected true or false")
         }
@@ -57,7 +65,10 @@ import Testing
         try await harness.test { (api: APIClient) async throws in
             let listed = try await api.request(.get, "/api/v1/users?sort=-id&page_size=1")
             #expect(listed.list("users").map { $0["username"] as? String } == ["plain_1"])
-            #expect(listed.metadata == ["current_page": 1, "page_size": 1, "first_page": 1, "last_page": 2, "total_records": 2])
+            #expect(
+                listed.metadata == [
+                    "current_page": 1, "page_size": 1, "first_page": 1, "last_page": 2, "total_records": 2,
+                ])
 
             #expect(try await api.request(.get, "/api/v1/users/2").object("user")["username"] as? String == "plain_1")
             #expect(try await api.request(.get, "/api/v1/users/99").status == .notFound)

@@ -30,14 +30,18 @@ import Testing
 
         func transfer(_ query: String, table: String) async throws -> Transfer {
             try await sqlpipe.transfers.create(
-                TransferInput(sourceID: pg.id, targetID: pg.id, query: query, targetTable: world.uniqueName(table), overwrite: true),
+                TransferInput(
+                    sourceID: pg.id, targetID: pg.id, query: query, targetTable: world.uniqueName(table),
+                    overwrite: true),
                 by: .adminNamed("tester"))
         }
 
         func drop(_ tables: [String]) {
             guard let session = try? Drivers.open(try world.config(.postgresql)) else { return }
             defer { session.close() }
-            for table in tables { try? session.execute("DROP TABLE IF EXISTS \(session.dialect.quote(world.uniqueName(table)))") }
+            for table in tables {
+                try? session.execute("DROP TABLE IF EXISTS \(session.dialect.quote(world.uniqueName(table)))")
+            }
         }
     }
 
@@ -45,7 +49,8 @@ import Testing
         let setup = try await Setup()
         defer { setup.drop(["wp_a", "wp_b"]) }
         let first = try await setup.transfer("SELECT pg_sleep(0.2)::text AS a", table: "wp_a")
-        let second = try await setup.sqlpipe.queries.create(QueryInput(connectionId: setup.pg.id, query: "SELECT pg_sleep(0.2)"), by: .adminNamed("tester"))
+        let second = try await setup.sqlpipe.queries.create(
+            QueryInput(connectionId: setup.pg.id, query: "SELECT pg_sleep(0.2)"), by: .adminNamed("tester"))
         let third = try await setup.transfer("SELECT pg_sleep(0.2)::text AS b", table: "wp_b")
         let pool = setup.pool(maxConcurrency: 1)
         let running = Task { try await pool.run() }
@@ -59,8 +64,10 @@ import Testing
         let b = try await setup.sqlpipe.queries.get(second.id, for: .machine)
         let c = try await setup.sqlpipe.transfers.get(third.id)
         #expect([a.status, b.status, c.status] == [.complete, .complete, .complete])
-        let startedA = try #require(a.startedAt), stoppedA = try #require(a.stoppedAt)
-        let startedB = try #require(b.startedAt), stoppedB = try #require(b.stoppedAt)
+        let startedA = try #require(a.startedAt)
+        let stoppedA = try #require(a.stoppedAt)
+        let startedB = try #require(b.startedAt)
+        let stoppedB = try #require(b.stoppedAt)
         let startedC = try #require(c.startedAt)
         #expect(startedA <= startedB && startedB <= startedC)
         #expect(stoppedA <= startedB && stoppedB <= startedC, "one at a time")
@@ -95,7 +102,9 @@ import Testing
         let slow = try await setup.transfer("SELECT pg_sleep(60)::text AS a", table: "wp_slow")
         let pool = setup.pool(maxConcurrency: 1, grace: .milliseconds(300))
         let running = Task { try await pool.run() }
-        try await eventually("the transfer to run") { try await setup.sqlpipe.transfers.get(slow.id).status == .running }
+        try await eventually("the transfer to run") {
+            try await setup.sqlpipe.transfers.get(slow.id).status == .running
+        }
         let started = ContinuousClock.now
         pool.stop()
         try await running.value

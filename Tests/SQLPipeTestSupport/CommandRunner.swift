@@ -29,16 +29,21 @@ public struct CommandRunner: Sendable {
 
     /// `run` without holding a thread of the cooperative pool while the process runs: tests that run many
     /// commands would otherwise starve the pool (two threads on a two-core machine) for everyone else.
-    public func execute(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:]) async throws -> Result {
+    public func execute(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:])
+        async throws -> Result
+    {
         let runner = self
         return try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Swift.Result { try runner.run(arguments, stdin: stdin, extraEnvironment: extraEnvironment) })
+                continuation.resume(
+                    with: Swift.Result { try runner.run(arguments, stdin: stdin, extraEnvironment: extraEnvironment) })
             }
         }
     }
 
-    public func run(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:]) throws -> Result {
+    public func run(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:]) throws
+        -> Result
+    {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments

@@ -97,7 +97,9 @@ public struct LoopbackConnection: Sendable {
     public func write(_ bytes: [UInt8]) {
         var sent = 0
         while sent < bytes.count {
-            let wrote = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL)) }
+            let wrote = bytes.withUnsafeBytes {
+                send(descriptor, $0.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+            }
             if wrote <= 0 { return }
             sent += wrote
         }

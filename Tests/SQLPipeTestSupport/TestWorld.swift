@@ -58,7 +58,9 @@ public enum ServerActivity {
 
     /// How long until no statement containing `marker` runs any more (at most `limit`), watched from one
     /// session so that the watching costs the busy machine little.
-    public static func timeUntilStopped(_ marker: String, on system: DataSystem, limit: Duration = .seconds(30)) async throws -> Duration {
+    public static func timeUntilStopped(_ marker: String, on system: DataSystem, limit: Duration = .seconds(30))
+        async throws -> Duration
+    {
         let session = try Drivers.open(try TestWorld().config(system))
         defer { session.close() }
         let started = ContinuousClock.now

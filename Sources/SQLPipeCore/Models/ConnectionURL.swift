@@ -32,7 +32,8 @@ public enum ConnectionURL {
         }
         let database = String(components.path.drop(while: { $0 == "/" }))
         guard !database.isEmpty else {
-            throw SQLPipeError.badInput("url: the database name is missing after the host, e.g. \(scheme)://user@\(host)/mydb")
+            throw SQLPipeError.badInput(
+                "url: the database name is missing after the host, e.g. \(scheme)://user@\(host)/mydb")
         }
         var input = ConnectionInput(
             dsType: system.rawValue, hostname: host, port: components.port ?? system.defaultPort,

@@ -1,5 +1,5 @@
-import HummingbirdBcrypt
 import Foundation
+import HummingbirdBcrypt
 
 /// Hashes user passwords with bcrypt. The cost is 12 or more outside tests.
 public struct PasswordHasher: Sendable {

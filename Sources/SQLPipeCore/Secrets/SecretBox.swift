@@ -89,7 +89,8 @@ public final class SecretBox: Sendable {
         }
         if status.st_mode & 0o077 != 0 {
             throw SQLPipeError.store(
-                "the key file \(keyFile) may be read by others (mode \(String(status.st_mode & 0o777, radix: 8))): run chmod 600 \(keyFile)")
+                "the key file \(keyFile) may be read by others (mode \(String(status.st_mode & 0o777, radix: 8))): run chmod 600 \(keyFile)"
+            )
         }
         return try handle.readToEnd() ?? Data()
     }

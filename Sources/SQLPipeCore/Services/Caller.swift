@@ -1,4 +1,3 @@
-
 /// Who asks a service for something: the services decide by it what may be used and seen.
 public struct Caller: Sendable, Equatable {
     public var username: String
@@ -24,7 +23,9 @@ public struct Caller: Sendable, Equatable {
 enum ActiveRunQuota {
     /// Keeps `inserted`, just stored for `caller`, only while the caller is within its cap. The count is
     /// taken after the insert, in one write with the removal, so parallel requests cannot all slip under it.
-    static func admit<Record: RunRecord>(_ inserted: Record, of caller: Caller, in store: any MetadataStoring) async throws {
+    static func admit<Record: RunRecord>(_ inserted: Record, of caller: Caller, in store: any MetadataStoring)
+        async throws
+    {
         guard let maximum = caller.maximumActiveRuns else { return }
         let username = caller.username
         let active = try await store.keepRun(inserted, ifActiveRunsOf: username, areAtMost: maximum)

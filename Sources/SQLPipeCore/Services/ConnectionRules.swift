@@ -42,7 +42,8 @@ enum ConnectionRules {
         let password = input.password ?? ""
         let params = input.params ?? [:]
         if dbName.isEmpty {
-            problems["dbName"] = system == .sqlite ? "must be provided (the path of the database file)" : "must be provided"
+            problems["dbName"] =
+                system == .sqlite ? "must be provided (the path of the database file)" : "must be provided"
         }
 
         if let system {
@@ -67,12 +68,14 @@ enum ConnectionRules {
             let unknown = params.keys.filter { supported[$0] == nil }.sorted()
             if !unknown.isEmpty {
                 let known = supported.keys.sorted().joined(separator: ", ")
-                problems["params"] = "unknown option(s) \(unknown.joined(separator: ", ")) for \(system.rawValue) (known: \(known))"
+                problems["params"] =
+                    "unknown option(s) \(unknown.joined(separator: ", ")) for \(system.rawValue) (known: \(known))"
             } else if let problem = driver.problem(with: params) {
                 problems["params"] = problem
             }
             if system == .sqlite, !dbName.isEmpty, !dbName.hasPrefix("/") {
-                problems["dbName"] = "must be an absolute path (a relative one would mean another file to another process)"
+                problems["dbName"] =
+                    "must be an absolute path (a relative one would mean another file to another process)"
             }
         }
         if password.utf8.count > 1024 { problems["password"] = "must be at most 1024 bytes" }

@@ -99,9 +99,11 @@ public struct ConnectionService: Sendable {
         var valid = try ConnectionRules.validate(merged)
         try checkOutsideStore(valid.config)
         let options = try sealOptions(
-            valid.config.params, system: valid.system, keeping: currentInput.params == nil ? nil : current.secretParamsCiphertext)
+            valid.config.params, system: valid.system,
+            keeping: currentInput.params == nil ? nil : current.secretParamsCiphertext)
         valid.config.params = options.real
-        let reachChanged = merged.dsType != currentInput.dsType || merged.hostname != currentInput.hostname
+        let reachChanged =
+            merged.dsType != currentInput.dsType || merged.hostname != currentInput.hostname
             || merged.port != currentInput.port || merged.dbName != currentInput.dbName
             || merged.username != currentInput.username || merged.params != currentInput.params
             || merged.password != currentInput.password
@@ -171,7 +173,8 @@ public struct ConnectionService: Sendable {
             shown[name] = Self.secretMask
             real[name] = actual
         }
-        let box = try hidden.isEmpty ? nil : secrets.seal(String(decoding: try JSONEncoder().encode(hidden), as: UTF8.self))
+        let box =
+            try hidden.isEmpty ? nil : secrets.seal(String(decoding: try JSONEncoder().encode(hidden), as: UTF8.self))
         return (shown, box, real)
     }
 
@@ -190,7 +193,8 @@ public struct ConnectionService: Sendable {
         let file = Self.resolvedPath(config.database)
         if file == folder || file.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") {
             throw SQLPipeError.validation([
-                "dbName": "must not be in the folder of sqlpipe's store (\(folder)), which holds its secrets: keep databases elsewhere"
+                "dbName":
+                    "must not be in the folder of sqlpipe's store (\(folder)), which holds its secrets: keep databases elsewhere"
             ])
         }
     }

@@ -39,7 +39,8 @@ public struct QueryService: Sendable {
         guard problems.isEmpty, let connectionID = connection?.id else { throw SQLPipeError.validation(problems) }
         let row = QueryRow(
             id: nil, createdAt: Date(), createdBy: caller.username, connectionId: connectionID, query: text,
-            status: RunStatus.queued.rawValue, error: nil, rowsAffected: nil, result: nil, startedAt: nil, stoppedAt: nil,
+            status: RunStatus.queued.rawValue, error: nil, rowsAffected: nil, result: nil, startedAt: nil,
+            stoppedAt: nil,
             runnerPid: nil, runnerHost: nil, cancelRequested: false, leaseExpiresAt: nil, runnerToken: nil)
         return row
     }
@@ -71,7 +72,9 @@ public struct QueryService: Sendable {
     /// CLI streams them); the store keeps a capped preview of the last result. A cancel request in the
     /// store, from any process, or through `control`, stops the statement on its server.
     @discardableResult
-    public func run(_ id: Int64, control: RunControl = RunControl(), output: (any StatementSink)? = nil) async throws -> Query {
+    public func run(_ id: Int64, control: RunControl = RunControl(), output: (any StatementSink)? = nil) async throws
+        -> Query
+    {
         let (claimed, claim) = try await store.claimRun(QueryRow.self, id)
         return try await execute(claimed, claim: claim, control: control, output: output)
     }
@@ -118,7 +121,8 @@ public struct QueryService: Sendable {
             throw SQLPipeError.store("a stored query is incomplete")
         }
         return Query(
-            id: id, createdAt: row.createdAt, createdBy: row.createdBy, connectionId: row.connectionId, query: row.query,
+            id: id, createdAt: row.createdAt, createdBy: row.createdBy, connectionId: row.connectionId,
+            query: row.query,
             status: status, error: row.error, rowsAffected: row.rowsAffected, result: result, startedAt: row.startedAt,
             stoppedAt: row.stoppedAt, includesResult: includesResult)
     }

@@ -38,7 +38,10 @@ enum RunWatcher {
                     }
                 } catch {
                     if !reported {
-                        FileHandle.standardError.write(Data("sqlpipe: cannot renew the lease of \(table.rawValue) \(claim.id) in the store: \(error)\n".utf8))
+                        FileHandle.standardError.write(
+                            Data(
+                                "sqlpipe: cannot renew the lease of \(table.rawValue) \(claim.id) in the store: \(error)\n"
+                                    .utf8))
                         reported = true
                     }
                     // Past the lease another process may take the run: stop before it does.

@@ -23,7 +23,9 @@ public struct TransferService: Sendable {
             try await validated(input, by: caller), claimed: true,
         ) { row, id in row.stagingTable = Self.stagingName(for: id) }
         try await ActiveRunQuota.admit(claimed, of: caller, in: store)
-        guard let claim, let staging = claimed.stagingTable else { throw SQLPipeError.store("a stored transfer has no claim") }
+        guard let claim, let staging = claimed.stagingTable else {
+            throw SQLPipeError.store("a stored transfer has no claim")
+        }
         return try await execute(claimed, claim: claim, staging: staging, control: control)
     }
 
@@ -54,7 +56,8 @@ public struct TransferService: Sendable {
         let row = TransferRow(
             id: nil, createdAt: Date(), createdBy: caller.username, sourceId: source.id, targetId: target.id,
             query: query,
-            targetSchema: schema, targetTable: table, overwrite: input.overwrite ?? false, status: RunStatus.queued.rawValue,
+            targetSchema: schema, targetTable: table, overwrite: input.overwrite ?? false,
+            status: RunStatus.queued.rawValue,
             error: nil, warnings: [], rowsTransferred: 0, startedAt: nil, stoppedAt: nil, runnerPid: nil,
             runnerHost: nil, cancelRequested: false, stagingTable: nil, cleanupPending: false, leaseExpiresAt: nil,
             runnerToken: nil)
@@ -113,7 +116,8 @@ public struct TransferService: Sendable {
                     // table it made was dropped, unless the target's connection died first (where DDL
                     // commits at once): checked later.
                     row.rowsTransferred = 0
-                    row.cleanupPending = request.map { !Drivers.dialect(for: $0.target.system).transactionalDDL } ?? false
+                    row.cleanupPending =
+                        request.map { !Drivers.dialect(for: $0.target.system).transactionalDDL } ?? false
                 }
             })
         return try Self.resource(finished)
@@ -149,15 +153,16 @@ public struct TransferService: Sendable {
                 let config = try? await connections.config(for: String(targetID))
             {
                 let schema = leftover.targetSchema
-                let dropped = (try? await runBlocking(within: seconds, onTimeout: { DriverError("no answer") }) {
-                    let session = try Drivers.open(config, timeoutSeconds: Int(seconds))
-                    defer { session.close() }
-                    let dialect = session.dialect
-                    for table in dialect.leftovers(ofStaging: TableName(schema: schema, name: staging)) {
-                        try session.execute("DROP TABLE IF EXISTS \(dialect.qualified(table))")
-                    }
-                    return true
-                }) ?? false
+                let dropped =
+                    (try? await runBlocking(within: seconds, onTimeout: { DriverError("no answer") }) {
+                        let session = try Drivers.open(config, timeoutSeconds: Int(seconds))
+                        defer { session.close() }
+                        let dialect = session.dialect
+                        for table in dialect.leftovers(ofStaging: TableName(schema: schema, name: staging)) {
+                            try session.execute("DROP TABLE IF EXISTS \(dialect.qualified(table))")
+                        }
+                        return true
+                    }) ?? false
                 guard dropped else { continue }
             }
             // Dropped, or nothing names what to drop: nothing is left to do.

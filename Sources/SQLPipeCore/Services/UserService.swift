@@ -22,7 +22,8 @@ public struct UserService: Sendable {
             throw SQLPipeError.validation(problems)
         }
         let hash = try await hash(password)
-        let row = UserRow(id: nil, createdAt: Date(), username: username, passwordHash: hash, admin: input.admin ?? false)
+        let row = UserRow(
+            id: nil, createdAt: Date(), username: username, passwordHash: hash, admin: input.admin ?? false)
         let inserted = try await store.insert(user: row)
         return try Self.resource(inserted)
     }

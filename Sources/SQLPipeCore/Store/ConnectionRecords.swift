@@ -33,18 +33,21 @@ extension MetadataStore {
     func deleteConnection(_ row: ConnectionRow) async throws {
         try await write { db in
             let busy = [RunStatus.queued.rawValue, RunStatus.running.rawValue]
-            let transfers = try Int.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) FROM transfers
-                    WHERE (source_id = ? OR target_id = ?) AND status IN (?, ?)
-                    """, arguments: [row.id, row.id, busy[0], busy[1]]) ?? 0
-            let queries = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM queries WHERE connection_id = ? AND status IN (?, ?)",
-                arguments: [row.id, busy[0], busy[1]]) ?? 0
+            let transfers =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT count(*) FROM transfers
+                        WHERE (source_id = ? OR target_id = ?) AND status IN (?, ?)
+                        """, arguments: [row.id, row.id, busy[0], busy[1]]) ?? 0
+            let queries =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM queries WHERE connection_id = ? AND status IN (?, ?)",
+                    arguments: [row.id, busy[0], busy[1]]) ?? 0
             if transfers + queries > 0 {
                 throw SQLPipeError.conflict(
-                    "connection '\(row.name)' is used by \(transfers) queued or running transfer(s) and \(queries) query(ies)")
+                    "connection '\(row.name)' is used by \(transfers) queued or running transfer(s) and \(queries) query(ies)"
+                )
             }
             _ = try ConnectionRow.deleteOne(db, key: row.id)
         }

@@ -13,7 +13,8 @@ protocol MetadataStoring: Sendable {
     func userPage(_ request: PageRequest) async throws -> ([UserRow], PageMetadata)
     func user(_ reference: String) async throws -> UserRow
     func user(username: String) async throws -> UserRow?
-    func updateUser(id: Int64, reference: String, username: String?, passwordHash: String?, admin: Bool?) async throws -> UserRow
+    func updateUser(id: Int64, reference: String, username: String?, passwordHash: String?, admin: Bool?) async throws
+        -> UserRow
     func deleteUser(id: Int64) async throws
     func userCount() async throws -> Int
 
@@ -41,7 +42,8 @@ protocol MetadataStoring: Sendable {
     func recoverInterruptedRuns<Record: RunRecord>(
         _ type: Record.Type, now: Date, _ update: @escaping @Sendable (inout Record) -> Void
     ) async throws -> [Record]
-    func keepRun<Record: RunRecord>(_ inserted: Record, ifActiveRunsOf username: String, areAtMost maximum: Int) async throws -> Int
+    func keepRun<Record: RunRecord>(_ inserted: Record, ifActiveRunsOf username: String, areAtMost maximum: Int)
+        async throws -> Int
     func transferPage(_ request: PageRequest) async throws -> ([TransferRow], PageMetadata)
     func queryPageWithoutResults(_ request: PageRequest) async throws -> ([QueryRow], PageMetadata)
     func queuedWork(limit: Int) async throws -> [QueuedWork]

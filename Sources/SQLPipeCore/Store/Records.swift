@@ -100,7 +100,9 @@ struct QueryRow: StoreRecord {
 extension MetadataStore {
     /// Inserts a record once `check` (a rule on the rest of the table) passed, in the same write, and
     /// returns it as stored.
-    func insert<Record: StoreRecord>(_ row: Record, checking check: @escaping @Sendable (Database) throws -> Void) async throws -> Record {
+    func insert<Record: StoreRecord>(_ row: Record, checking check: @escaping @Sendable (Database) throws -> Void)
+        async throws -> Record
+    {
         try await write { db in
             try check(db)
             var inserted = row

@@ -88,7 +88,8 @@ extension MetadataStore {
         try await write { db in
             guard var row = try Record.fetchOne(db, key: id) else { throw Self.runNotFound(Record.self, id) }
             guard row.status == RunStatus.queued.rawValue else {
-                throw SQLPipeError.conflict("\(Record.noun) \(id) is \(row.status): only a queued \(Record.noun) can run")
+                throw SQLPipeError.conflict(
+                    "\(Record.noun) \(id) is \(row.status): only a queued \(Record.noun) can run")
             }
             let token = row.takeClaim()
             prepare(&row)
@@ -130,10 +131,13 @@ extension MetadataStore {
         while true {
             do {
                 return try await write { db in
-                    guard var row = try Record.fetchOne(db, key: claim.id) else { throw Self.runNotFound(Record.self, claim.id) }
+                    guard var row = try Record.fetchOne(db, key: claim.id) else {
+                        throw Self.runNotFound(Record.self, claim.id)
+                    }
                     guard row.runnerToken == claim.token, row.status == RunStatus.running.rawValue else {
                         throw SQLPipeError.conflict(
-                            "\(Record.noun) \(claim.id) was taken from this process (its lease expired): it is \(row.status)")
+                            "\(Record.noun) \(claim.id) was taken from this process (its lease expired): it is \(row.status)"
+                        )
                     }
                     row.stoppedAt = Date()
                     row.runnerPid = nil
@@ -143,7 +147,9 @@ extension MetadataStore {
                     return try row.reloaded(db)
                 }
             } catch SQLPipeError.store(let message) where ContinuousClock.now < deadline {
-                FileHandle.standardError.write(Data("sqlpipe: recording the end of \(Record.noun) \(claim.id) failed, retrying: \(message)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("sqlpipe: recording the end of \(Record.noun) \(claim.id) failed, retrying: \(message)\n".utf8)
+                )
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(5))
             }
@@ -163,7 +169,8 @@ extension MetadataStore {
                 row.cancelRequested = true
             default:
                 throw SQLPipeError.conflict(
-                    "\(Record.noun) \(id) is already \(row.status): only a queued or running \(Record.noun) can be cancelled")
+                    "\(Record.noun) \(id) is already \(row.status): only a queued or running \(Record.noun) can be cancelled"
+                )
             }
             try row.update(db)
             return try row.reloaded(db)
@@ -294,8 +301,10 @@ extension MetadataStore {
                     """,
                 arguments: arguments)
             guard db.changesCount > 0 else { return .ownedByOther }
-            let requested = try Bool.fetchOne(
-                db, sql: "SELECT cancel_requested FROM \(table.rawValue) WHERE id = ?", arguments: [claim.id]) ?? false
+            let requested =
+                try Bool.fetchOne(
+                    db, sql: "SELECT cancel_requested FROM \(table.rawValue) WHERE id = ?", arguments: [claim.id])
+                ?? false
             return requested ? .cancelRequested : .running
         }
     }

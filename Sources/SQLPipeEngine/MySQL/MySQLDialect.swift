@@ -55,7 +55,8 @@ public struct MySQLDialect: Dialect {
         guard case .decimal(let precision?, let scale) = column.type,
             precision > Self.maximumDecimalPrecision || (scale ?? 0) > Self.maximumDecimalScale
         else { return nil }
-        return "column \"\(column.name)\": \(column.sourceType) is wider than MySQL's decimal(65,30); values that do not fit fail the transfer"
+        return
+            "column \"\(column.name)\": \(column.sourceType) is wider than MySQL's decimal(65,30); values that do not fit fail the transfer"
     }
 
     /// The staging table, and the old target a process killed between the swap and its clean-up leaves.
@@ -67,7 +68,9 @@ public struct MySQLDialect: Dialect {
         TableName(schema: staging.schema, name: staging.name + "_old")
     }
 
-    public func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> (swap: [String], cleanup: [String]) {
+    public func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> (
+        swap: [String], cleanup: [String]
+    ) {
         guard targetExists else { return (["RENAME TABLE \(qualified(staging)) TO \(qualified(target))"], []) }
         let old = replacedTable(staging)
         // One RENAME TABLE statement swaps both names atomically.
@@ -109,7 +112,11 @@ public struct MySQLDialect: Dialect {
         case MYSQL_TYPE_STRING, MYSQL_TYPE_VAR_STRING, MYSQL_TYPE_VARCHAR:
             if field.flags & UInt32(ENUM_FLAG) != 0 { return (.text, "enum") }
             if field.flags & UInt32(SET_FLAG) != 0 { return (.text, "set") }
-            if binary { return (.bytes, field.type == MYSQL_TYPE_STRING ? "binary(\(field.length))" : "varbinary(\(field.length))") }
+            if binary {
+                return (
+                    .bytes, field.type == MYSQL_TYPE_STRING ? "binary(\(field.length))" : "varbinary(\(field.length))"
+                )
+            }
             // Lengths come in bytes of the connection's utf8mb4: four per character.
             let characters = Int(field.length) / 4
             let name = field.type == MYSQL_TYPE_STRING ? "char(\(characters))" : "varchar(\(characters))"

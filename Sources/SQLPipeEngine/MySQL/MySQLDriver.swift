@@ -97,7 +97,8 @@ final class MySQLSession: DatabaseSession {
         // fit is an error, never silently changed.
         setOption(
             handle, MYSQL_INIT_COMMAND,
-            "SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION')")
+            "SET time_zone = '+00:00', sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION')"
+        )
         // Every wait on the server is bounded: a silent server fails the session instead of holding it.
         var readTimeout = UInt32(config.params[MySQLOption.readTimeout.rawValue] ?? "") ?? Self.defaultReadTimeout
         var writeTimeout = UInt32(config.params[MySQLOption.writeTimeout.rawValue] ?? "") ?? Self.defaultWriteTimeout
@@ -269,7 +270,8 @@ final class LocalInfileGate {
             },
             { _ in },
             { gate, message, length in
-                let text = gate.map { Unmanaged<LocalInfileGate>.fromOpaque($0).takeUnretainedValue().errorText }
+                let text =
+                    gate.map { Unmanaged<LocalInfileGate>.fromOpaque($0).takeUnretainedValue().errorText }
                     ?? "sqlpipe refused the server's request for a local file"
                 if let message, length > 0 {
                     _ = text.withCString { strncpy(message, $0, Int(length) - 1) }
@@ -280,7 +282,9 @@ final class LocalInfileGate {
             Unmanaged.passUnretained(self).toOpaque())
     }
 
-    func open(name: String, fill: @escaping (UnsafeMutablePointer<CChar>, Int) -> Int32, failure: @escaping () -> String?) {
+    func open(
+        name: String, fill: @escaping (UnsafeMutablePointer<CChar>, Int) -> Int32, failure: @escaping () -> String?
+    ) {
         streamName = name
         self.fill = fill
         self.failure = failure
@@ -397,7 +401,9 @@ final class MySQLStatement {
         let copies: [UnsafeMutableRawPointer?] = values.map { value in
             guard let value else { return nil }
             let copy = UnsafeMutableRawPointer.allocate(byteCount: max(1, value.count), alignment: 1)
-            value.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(copy), byteCount: value.count) }
+            value.withUnsafeBytes {
+                copy.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(copy), byteCount: value.count)
+            }
             return copy
         }
         defer {
@@ -456,7 +462,10 @@ final class MySQLStatement {
                     if nulls[column] != 0 {
                         row.append(nil)
                     } else if lengths[column] <= UInt(capacity) {
-                        row.append(String(decoding: UnsafeRawBufferPointer(start: buffers + column * capacity, count: Int(lengths[column])), as: UTF8.self))
+                        row.append(
+                            String(
+                                decoding: UnsafeRawBufferPointer(
+                                    start: buffers + column * capacity, count: Int(lengths[column])), as: UTF8.self))
                     } else {
                         // Longer than the buffer: fetch this column again into one of its full size.
                         var whole = [UInt8](repeating: 0, count: Int(lengths[column]))

@@ -13,7 +13,6 @@ final class MySQLReader: RowReader {
     private var result: UnsafeMutablePointer<MYSQL_RES>?
     private var rowNumber = 0
 
-
     /// Whether this reader ran its own statement, so that finishing it also reads past any further
     /// results; a reader of one result of several leaves those to its caller.
     private let ownsStatement: Bool
@@ -68,7 +67,8 @@ final class MySQLReader: RowReader {
             if field.type == MYSQL_TYPE_GEOMETRY {
                 warnings.append("column \"\(name)\": MySQL type geometry is transferred as its binary form")
             } else if ["enum", "set"].contains(sourceType) || sourceType.hasPrefix("type ") {
-                warnings.append("column \"\(name)\": MySQL type \(sourceType) has no neutral type and is transferred as text")
+                warnings.append(
+                    "column \"\(name)\": MySQL type \(sourceType) has no neutral type and is transferred as text")
             }
         }
         self.columns = columns
@@ -100,7 +100,9 @@ final class MySQLReader: RowReader {
         var inner = query.trimmingCharacters(in: .whitespacesAndNewlines)
         while inner.hasSuffix(";") { inner = String(inner.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines) }
         let floats = Set(fields.indices.filter { fields[$0].type == MYSQL_TYPE_FLOAT })
-        return ("SELECT \(columns.joined(separator: ", ")) FROM (\(inner)) AS \(dialect.quote("sqlpipe_source"))", floats)
+        return (
+            "SELECT \(columns.joined(separator: ", ")) FROM (\(inner)) AS \(dialect.quote("sqlpipe_source"))", floats
+        )
     }
 
     func read(into batch: inout RowBatch) throws -> Bool {
@@ -134,7 +136,8 @@ final class MySQLReader: RowReader {
         return true
     }
 
-    private func append(_ cell: UnsafeRawBufferPointer, kind: CellKind, column: Int, into batch: inout RowBatch) throws {
+    private func append(_ cell: UnsafeRawBufferPointer, kind: CellKind, column: Int, into batch: inout RowBatch) throws
+    {
         switch kind {
         case .plain:
             batch.append(cell)
@@ -145,11 +148,15 @@ final class MySQLReader: RowReader {
             } else if cell.count == 1 && cell[0] == UInt8(ascii: "1") {
                 batch.append(CollectionOfOne(UInt8(ascii: "t")))
             } else {
-                throw valueError(column, "\(String(decoding: cell, as: UTF8.self)) in a tinyint(1) column is not a boolean")
+                throw valueError(
+                    column, "\(String(decoding: cell, as: UTF8.self)) in a tinyint(1) column is not a boolean")
             }
         case .date, .dateTime:
             // MySQL's zero dates ('0000-00-00') name no day: no other database can hold them.
-            if cell.count >= 10 && (cell.starts(with: Array("0000".utf8)) || cell[5..<7].elementsEqual("00".utf8) || cell[8..<10].elementsEqual("00".utf8)) {
+            if cell.count >= 10
+                && (cell.starts(with: Array("0000".utf8)) || cell[5..<7].elementsEqual("00".utf8)
+                    || cell[8..<10].elementsEqual("00".utf8))
+            {
                 throw valueError(column, "the MySQL zero date '\(String(decoding: cell, as: UTF8.self))' is not a date")
             }
             batch.append(cell)

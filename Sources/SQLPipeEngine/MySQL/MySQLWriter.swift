@@ -155,15 +155,22 @@ final class MySQLWriter: RowWriter {
     /// MySQL's FLOAT and DOUBLE have no NaN, no infinity and no negative zero (it is stored as 0).
     private func checkFloat(_ value: UnsafeBufferPointer<UInt8>, column: Int) throws {
         try checkFinite(value, column: column, what: "MySQL floating-point columns hold no NaN or infinity")
-        if value.count >= 2, value[0] == UInt8(ascii: "-"), value[1] == UInt8(ascii: "0"), Canonical.double(value) == 0 {
+        if value.count >= 2, value[0] == UInt8(ascii: "-"), value[1] == UInt8(ascii: "0"), Canonical.double(value) == 0
+        {
             throw DriverError(
-                "column \"\(columns[column].name)\", row \(rowsSent): -0 cannot be stored: MySQL turns negative zero into 0")
+                "column \"\(columns[column].name)\", row \(rowsSent): -0 cannot be stored: MySQL turns negative zero into 0"
+            )
         }
     }
 
     private func checkFinite(_ value: UnsafeBufferPointer<UInt8>, column: Int, what: String) throws {
-        guard let first = value.first, first == UInt8(ascii: "N") || first == UInt8(ascii: "I") || (first == UInt8(ascii: "-") && value.count > 1 && value[1] == UInt8(ascii: "I")) else { return }
-        throw DriverError("column \"\(columns[column].name)\", row \(rowsSent): \(String(decoding: value, as: UTF8.self)) cannot be stored: \(what)")
+        guard let first = value.first,
+            first == UInt8(ascii: "N") || first == UInt8(ascii: "I")
+                || (first == UInt8(ascii: "-") && value.count > 1 && value[1] == UInt8(ascii: "I"))
+        else { return }
+        throw DriverError(
+            "column \"\(columns[column].name)\", row \(rowsSent): \(String(decoding: value, as: UTF8.self)) cannot be stored: \(what)"
+        )
     }
 
     // MARK: - Fallback: multi-row prepared INSERT
@@ -178,7 +185,8 @@ final class MySQLWriter: RowWriter {
         defer { statements.values.forEach { $0.close() } }
         func statement(rows: Int) throws -> MySQLStatement {
             if let existing = statements[rows] { return existing }
-            let sql = "INSERT INTO \(dialect.qualified(table)) (\(names)) VALUES "
+            let sql =
+                "INSERT INTO \(dialect.qualified(table)) (\(names)) VALUES "
                 + Array(repeating: placeholders, count: rows).joined(separator: ", ")
             let prepared = try MySQLStatement(session: session, sql: sql)
             statements[rows] = prepared
@@ -227,7 +235,9 @@ final class MySQLWriter: RowWriter {
                 try prepared.execute(values, binary: binary)
                 if mysql_warning_count(session.handle) > 0 {
                     let warning = try session.query("SHOW WARNINGS LIMIT 1", []).first
-                    throw DriverError("MySQL could not store a value exactly: \(warning.map { $0.count > 2 ? ($0[2] ?? "") : "" } ?? "")")
+                    throw DriverError(
+                        "MySQL could not store a value exactly: \(warning.map { $0.count > 2 ? ($0[2] ?? "") : "" } ?? "")"
+                    )
                 }
                 written += rows
                 start += rows

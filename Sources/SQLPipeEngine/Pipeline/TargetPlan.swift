@@ -17,7 +17,8 @@ struct TargetPlan {
         // Before the source runs: nothing is read that could not be written safely.
         if !request.overwrite, existing != nil, let reason = try target.appendCannotRollBack(request.table) {
             throw DriverError(
-                "cannot append to \(request.table): \(reason); convert it to a transactional engine (e.g. ALTER TABLE … ENGINE=InnoDB) or use overwrite")
+                "cannot append to \(request.table): \(reason); convert it to a transactional engine (e.g. ALTER TABLE … ENGINE=InnoDB) or use overwrite"
+            )
         }
         route = try source.sameSystemRoute(
             for: request.query, into: target, existing: request.overwrite ? nil : existing)
@@ -63,7 +64,8 @@ struct TargetPlan {
                 if creates { try target.execute(createStatement(destination, columns: columns)) }
                 let rows = try body(try writer(into: destination, columns: columns))
                 try control.checkCancelled()
-                let replace = dialect.replaceStatements(target: request.table, staging: staging, targetExists: existing != nil)
+                let replace = dialect.replaceStatements(
+                    target: request.table, staging: staging, targetExists: existing != nil)
                 if intoStaging {
                     for statement in replace.swap { try target.execute(statement) }
                 }
@@ -92,7 +94,8 @@ struct TargetPlan {
                 throw error
             }
             if intoStaging {
-                let replace = dialect.replaceStatements(target: request.table, staging: staging, targetExists: existing != nil)
+                let replace = dialect.replaceStatements(
+                    target: request.table, staging: staging, targetExists: existing != nil)
                 for statement in replace.swap { try target.execute(statement) }
                 // The target is replaced: a failed clean-up must not turn the transfer into a failure.
                 for statement in replace.cleanup { try? target.execute(statement) }
@@ -125,7 +128,8 @@ struct TargetPlan {
             let list = missing.map { "\"\($0.name)\"" }.joined(separator: ", ")
             let have = existing.map { "\"\($0.name)\"" }.joined(separator: ", ")
             throw DriverError(
-                "cannot append to \(request.table): it has no column \(list) (its columns: \(have)); use overwrite to replace the table")
+                "cannot append to \(request.table): it has no column \(list) (its columns: \(have)); use overwrite to replace the table"
+            )
         }
     }
 }

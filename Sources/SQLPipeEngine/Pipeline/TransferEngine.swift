@@ -47,7 +47,9 @@ public enum TransferEngine {
 
         let dialect = target.dialect
         try dialect.validate(identifier: request.table.name, role: "targetTable")
-        if !request.table.schema.isEmpty { try dialect.validate(identifier: request.table.schema, role: "targetSchema") }
+        if !request.table.schema.isEmpty {
+            try dialect.validate(identifier: request.table.schema, role: "targetSchema")
+        }
         try dialect.validate(identifier: request.stagingName, role: "the staging table's name")
 
         let plan = try TargetPlan(request: request, source: source, target: target)

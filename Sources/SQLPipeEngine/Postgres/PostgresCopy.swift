@@ -108,7 +108,6 @@ final class PostgresCopyReader: RowReader {
     private var finished = false
     private var scratch: [UInt8] = []
 
-
     convenience init(session: PostgresSession, query: String) throws {
         let trimmed = PostgresCopyReader.trimmed(query)
         guard let description = try Self.describeIfPreparable(trimmed, on: session) else {
@@ -119,7 +118,8 @@ final class PostgresCopyReader: RowReader {
     }
 
     /// The query's columns, or nil for statements that cannot be prepared (they are then read row by row).
-    static func describeIfPreparable(_ query: String, on session: PostgresSession) throws -> PostgresResultDescription? {
+    static func describeIfPreparable(_ query: String, on session: PostgresSession) throws -> PostgresResultDescription?
+    {
         do {
             return try session.describe(trimmed(query))
         } catch let error as DriverError where cannotWrap(error) {
@@ -139,8 +139,10 @@ final class PostgresCopyReader: RowReader {
         guard let first = PQgetResult(session.connection) else { throw DriverError("the server sent no result") }
         let status = PQresultStatus(first)
         guard status == PGRES_SINGLE_TUPLE || status == PGRES_TUPLES_OK, PQnfields(first) > 0 else {
-            let error = status == PGRES_COMMAND_OK
-                ? DriverError("the query returns no rows to transfer (is it a SELECT?)") : PostgresSession.error(of: first)
+            let error =
+                status == PGRES_COMMAND_OK
+                ? DriverError("the query returns no rows to transfer (is it a SELECT?)")
+                : PostgresSession.error(of: first)
             PQclear(first)
             try? session.drainResults()
             throw error
@@ -171,7 +173,8 @@ final class PostgresCopyReader: RowReader {
             PQclear(result)
             return
         }
-        let error = result.map(PostgresSession.error(of:)) ?? DriverError(String(cString: PQerrorMessage(session.connection)))
+        let error =
+            result.map(PostgresSession.error(of:)) ?? DriverError(String(cString: PQerrorMessage(session.connection)))
         if let result { PQclear(result) }
         // 42601 (syntax) and 0A000 (not supported): a statement COPY cannot wrap (SHOW, EXPLAIN). Anything
         // else is the query's own error. A binary stream has no row-by-row form: its caller reads text.
@@ -356,17 +359,21 @@ final class PostgresCopyWriter: RowWriter {
     private var buffer: [UInt8] = []
     private static let flushBytes = 1 << 18
 
-    init(session: PostgresSession, table: TableName, columns: [ColumnDescription], format: PostgresCopyReader.Format) throws {
+    init(session: PostgresSession, table: TableName, columns: [ColumnDescription], format: PostgresCopyReader.Format)
+        throws
+    {
         self.session = session
         self.format = format
         let dialect = session.dialect
         let names = columns.map { dialect.quote($0.name) }.joined(separator: ", ")
-        statement = "COPY \(dialect.qualified(table)) (\(names)) FROM STDIN" + (format == .binary ? " (FORMAT binary)" : "")
+        statement =
+            "COPY \(dialect.qualified(table)) (\(names)) FROM STDIN" + (format == .binary ? " (FORMAT binary)" : "")
         kinds = columns.map { column in
             switch column.type {
             case .bytes: .bytes
             case .timestamptz: .timestamptz
-            case .bool, .int16, .int32, .int64, .uint64, .float32, .float64, .decimal, .date, .time, .timestamp, .uuid: .plain
+            case .bool, .int16, .int32, .int64, .uint64, .float32, .float64, .decimal, .date, .time, .timestamp, .uuid:
+                .plain
             case .string, .text, .json: .escaped
             }
         }
@@ -445,7 +452,9 @@ final class PostgresCopyWriter: RowWriter {
     private func flush() throws {
         guard !buffer.isEmpty else { return }
         let status = buffer.withUnsafeBufferPointer { pointer in
-            pointer.withMemoryRebound(to: CChar.self) { PQputCopyData(session.connection, $0.baseAddress, Int32($0.count)) }
+            pointer.withMemoryRebound(to: CChar.self) {
+                PQputCopyData(session.connection, $0.baseAddress, Int32($0.count))
+            }
         }
         guard status == 1 else { throw DriverError(String(cString: PQerrorMessage(session.connection))) }
         buffer.removeAll(keepingCapacity: true)
@@ -497,7 +506,9 @@ enum PostgresText {
             // Christ it ends in "+00 BC", which keeps its " BC".
             let beforeChrist = DateTimeShape.special(value) == .beforeChrist
             var end = beforeChrist ? value.count - 3 : value.count
-            if end >= 3, value[end - 3] == UInt8(ascii: "+"), value[end - 2] == UInt8(ascii: "0"), value[end - 1] == UInt8(ascii: "0") {
+            if end >= 3, value[end - 3] == UInt8(ascii: "+"), value[end - 2] == UInt8(ascii: "0"),
+                value[end - 1] == UInt8(ascii: "0")
+            {
                 end -= 3
             }
             let bytes = UnsafeRawBufferPointer(value)

@@ -171,7 +171,9 @@ final class PostgresSession: DatabaseSession {
         let primary = field("M") ?? String(cString: PQresultErrorMessage(result))
         var message = primary
         if let detail = field("D") { message += " (\(detail))" }
-        if let context = field("W") { message += "; " + (context.count > 300 ? String(context.prefix(300)) + "…" : context) }
+        if let context = field("W") {
+            message += "; " + (context.count > 300 ? String(context.prefix(300)) + "…" : context)
+        }
         return DriverError(clientMessage: message, code: field("C"))
     }
 

@@ -17,7 +17,8 @@ extension PostgresSession {
                 let oid = PQftype(result, Int32(index))
                 let modifier = PQfmod(result, Int32(index))
                 let type = PostgresDialect.neutralType(oid: oid, modifier: modifier) ?? .text
-                return ColumnDescription(name: String(cString: PQfname(result, Int32(index))), type: type, sourceType: "oid \(oid)")
+                return ColumnDescription(
+                    name: String(cString: PQfname(result, Int32(index))), type: type, sourceType: "oid \(oid)")
             }
             kinds = (0..<count).map { PostgresText.Kind(oid: PQftype(result, Int32($0))) }
             batch = RowBatch(columnCount: count)
@@ -39,8 +40,10 @@ extension PostgresSession {
                                 batch!.appendNull()
                             } else {
                                 let length = Int(PQgetlength(result, row, Int32(column)))
-                                let value = UnsafeRawBufferPointer(start: PQgetvalue(result, row, Int32(column)), count: length)
-                                PostgresText.append(value.bindMemory(to: UInt8.self), kind: kinds[column], into: &batch!)
+                                let value = UnsafeRawBufferPointer(
+                                    start: PQgetvalue(result, row, Int32(column)), count: length)
+                                PostgresText.append(
+                                    value.bindMemory(to: UInt8.self), kind: kinds[column], into: &batch!)
                             }
                         }
                         if batch!.rowCount >= 1024 {

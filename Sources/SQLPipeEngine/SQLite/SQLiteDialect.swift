@@ -36,8 +36,11 @@ public struct SQLiteDialect: Dialect {
         }
     }
 
-    public func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> (swap: [String], cleanup: [String]) {
-        let swap = (targetExists ? ["DROP TABLE \(qualified(target))"] : [])
+    public func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> (
+        swap: [String], cleanup: [String]
+    ) {
+        let swap =
+            (targetExists ? ["DROP TABLE \(qualified(target))"] : [])
             + ["ALTER TABLE \(qualified(staging)) RENAME TO \(quote(target.name))"]
         return (swap, [])
     }

@@ -27,14 +27,15 @@ public struct SQLiteDriver: DatabaseDriver {
 /// Refuses ATTACH of any file (VACUUM INTO attaches its target the same way): a statement may reach only
 /// the connection's own database. An empty name (a private temporary database, as plain VACUUM uses) and
 /// `:memory:` touch no file and are allowed.
-private let sqliteAuthorizer: @convention(c) (
-    UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
-    UnsafePointer<CChar>?
-) -> Int32 = { _, action, file, _, _, _ in
-    guard action == SQLITE_ATTACH else { return SQLITE_OK }
-    let name = file.map { String(cString: $0) } ?? ""
-    return name.isEmpty || name == ":memory:" ? SQLITE_OK : SQLITE_DENY
-}
+private let sqliteAuthorizer:
+    @convention(c) (
+        UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
+        UnsafePointer<CChar>?
+    ) -> Int32 = { _, action, file, _, _, _ in
+        guard action == SQLITE_ATTACH else { return SQLITE_OK }
+        let name = file.map { String(cString: $0) } ?? ""
+        return name.isEmpty || name == ":memory:" ? SQLITE_OK : SQLITE_DENY
+    }
 
 /// The values of the `mode` option, as SQLite's own URIs spell them.
 enum SQLiteOpenMode: String {
@@ -82,7 +83,8 @@ final class SQLiteSession: DatabaseSession {
             sqlite3_set_authorizer(opened, sqliteAuthorizer, nil) == SQLITE_OK
         else {
             sqlite3_close_v2(opened)
-            throw DriverError("cannot open \(config.database): this SQLite library cannot be made safe for user statements")
+            throw DriverError(
+                "cannot open \(config.database): this SQLite library cannot be made safe for user statements")
         }
         handle = opened
         interrupter = SQLiteInterrupter(handle: opened)
@@ -121,10 +123,11 @@ final class SQLiteSession: DatabaseSession {
             let status = sqlite3_step(statement)
             if status == SQLITE_DONE { break }
             guard status == SQLITE_ROW else { throw lastError() }
-            rows.append((0..<columns).map { column in
-                sqlite3_column_type(statement, column) == SQLITE_NULL
-                    ? nil : sqlite3_column_text(statement, column).map { String(cString: $0) }
-            })
+            rows.append(
+                (0..<columns).map { column in
+                    sqlite3_column_type(statement, column) == SQLITE_NULL
+                        ? nil : sqlite3_column_text(statement, column).map { String(cString: $0) }
+                })
         }
         return rows
     }

@@ -16,7 +16,6 @@ final class SQLiteReader: RowReader {
     /// The source type of a column with no declared type: an expression, or a table column declared without one.
     static let undeclared = "expression"
 
-
     /// Whether the reader finalizes its statement when done (a statement of a longer text is its caller's).
     private let ownsStatement: Bool
     /// Whether cells carry each value with its storage class (`SQLiteStoredValue`), for a SQLite target.
@@ -45,8 +44,12 @@ final class SQLiteReader: RowReader {
         var undeclared: [Int] = []
         for index in 0..<count {
             let name = String(cString: sqlite3_column_name(statement, Int32(index)))
-            if let declared = sqlite3_column_decltype(statement, Int32(index)).map({ String(cString: $0) }), !declared.isEmpty {
-                columns.append(ColumnDescription(name: name, type: SQLiteDialect.neutralType(declared: declared), sourceType: declared))
+            if let declared = sqlite3_column_decltype(statement, Int32(index)).map({ String(cString: $0) }),
+                !declared.isEmpty
+            {
+                columns.append(
+                    ColumnDescription(
+                        name: name, type: SQLiteDialect.neutralType(declared: declared), sourceType: declared))
             } else {
                 columns.append(ColumnDescription(name: name, type: .text, sourceType: Self.undeclared))
                 undeclared.append(index)
@@ -144,7 +147,8 @@ final class SQLiteReader: RowReader {
         case (.float32, SQLITE_INTEGER), (.float64, SQLITE_INTEGER):
             // Only a column without a declared type mixes them; the float must be this very integer.
             let value = sqlite3_column_int64(statement, index)
-            let exact = type == .float32
+            let exact =
+                type == .float32
                 ? Int64(exactly: Float(value)) == value : Int64(exactly: Double(value)) == value
             guard exact else { throw mismatch(column, "\(value) is an integer with no exact \(type) value") }
             Canonical.appendInteger(value, to: &batch)
@@ -174,9 +178,13 @@ final class SQLiteReader: RowReader {
             }
             batch.append(text)
         case (.decimal(let precision, let scale), _):
-            let bytes = UnsafeBufferPointer(start: sqlite3_column_text(statement, index), count: Int(sqlite3_column_bytes(statement, index)))
+            let bytes = UnsafeBufferPointer(
+                start: sqlite3_column_text(statement, index), count: Int(sqlite3_column_bytes(statement, index)))
             if let precision, !DecimalText.fits(bytes, precision: precision, scale: scale ?? 0) {
-                throw valueError(column, "'\(String(decoding: bytes, as: UTF8.self))' does not fit the declared \(columns[column].sourceType)")
+                throw valueError(
+                    column,
+                    "'\(String(decoding: bytes, as: UTF8.self))' does not fit the declared \(columns[column].sourceType)"
+                )
             }
             batch.append(UnsafeRawBufferPointer(bytes))
         case (.int16, _), (.int32, _), (.int64, _), (.bool, _):
@@ -206,7 +214,9 @@ final class SQLiteReader: RowReader {
 
     /// Dates and times as SQLite's functions write them, with a `T` or a space, and for instants a `Z` or
     /// an offset, which is applied to give UTC.
-    private func appendDateTime(_ statement: OpaquePointer, _ index: Int32, column: Int, into batch: inout RowBatch) throws {
+    private func appendDateTime(_ statement: OpaquePointer, _ index: Int32, column: Int, into batch: inout RowBatch)
+        throws
+    {
         // Most values are already in the canonical shape: checked on the bytes, copied as they are.
         let count = Int(sqlite3_column_bytes(statement, index))
         if let start = sqlite3_column_text(statement, index) {
@@ -262,11 +272,14 @@ enum DateTimeText {
         var offsetMinutes = 0
         if body.hasSuffix("Z") || body.hasSuffix("z") {
             body = body.dropLast()
-        } else if body.count > 10, let sign = body.lastIndex(where: { $0 == "+" || $0 == "-" }), body.distance(from: body.startIndex, to: sign) >= 10 {
+        } else if body.count > 10, let sign = body.lastIndex(where: { $0 == "+" || $0 == "-" }),
+            body.distance(from: body.startIndex, to: sign) >= 10
+        {
             let zone = body[body.index(after: sign)...]
             let parts = zone.split(separator: ":")
             guard let hours = Int(parts.first.map { $0.count > 2 ? $0.prefix(2) : $0 } ?? ""),
-                let minutes = Int(parts.count > 1 ? parts[1] : (parts.first.map { $0.count > 2 ? $0.dropFirst(2) : "0" } ?? "0"))
+                let minutes = Int(
+                    parts.count > 1 ? parts[1] : (parts.first.map { $0.count > 2 ? $0.dropFirst(2) : "0" } ?? "0"))
             else { return nil }
             offsetMinutes = (hours * 60 + minutes) * (body[sign] == "-" ? -1 : 1)
             body = body[..<sign]
@@ -282,7 +295,8 @@ enum DateTimeText {
         guard parts.count == 2 else { return nil }
         let date = parts[0].split(separator: "-")
         let time = parts[1].split(separator: ":", maxSplits: 2)
-        guard date.count == 3, time.count >= 2, let year = Int(date[0]), let month = Int(date[1]), let day = Int(date[2]),
+        guard date.count == 3, time.count >= 2, let year = Int(date[0]), let month = Int(date[1]),
+            let day = Int(date[2]),
             let hour = Int(time[0]), let minute = Int(time[1])
         else { return nil }
         let seconds = time.count > 2 ? ":" + time[2] : ""

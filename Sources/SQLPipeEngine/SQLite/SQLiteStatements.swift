@@ -8,7 +8,9 @@ extension SQLiteSession {
             while let remaining = next, remaining.pointee != 0 {
                 var statement: OpaquePointer?
                 var tail: UnsafePointer<CChar>?
-                guard sqlite3_prepare_v2(handle, remaining, -1, &statement, &tail) == SQLITE_OK else { throw lastError() }
+                guard sqlite3_prepare_v2(handle, remaining, -1, &statement, &tail) == SQLITE_OK else {
+                    throw lastError()
+                }
                 next = tail
                 guard let statement else { continue }  // only whitespace or a comment was left
                 defer { sqlite3_finalize(statement) }

@@ -74,7 +74,9 @@ final class SQLiteWriter: RowWriter {
     }
 
     @inline(__always)
-    private func bind(_ value: UnsafeBufferPointer<UInt8>, kind: CellKind, parameter: Int32, column: Int, row: Int) throws {
+    private func bind(_ value: UnsafeBufferPointer<UInt8>, kind: CellKind, parameter: Int32, column: Int, row: Int)
+        throws
+    {
         let pointer = UnsafeRawPointer(value.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
         switch kind {
         case .bool:
@@ -97,7 +99,8 @@ final class SQLiteWriter: RowWriter {
             }
             sqlite3_bind_double(statement, parameter, number)
         case .text:
-            sqlite3_bind_text(statement, parameter, pointer.assumingMemoryBound(to: CChar.self), Int32(value.count), nil)
+            sqlite3_bind_text(
+                statement, parameter, pointer.assumingMemoryBound(to: CChar.self), Int32(value.count), nil)
         case .dateTime:
             try checkDateTime(value, column: column, row: row)
             let characters = pointer.assumingMemoryBound(to: CChar.self)

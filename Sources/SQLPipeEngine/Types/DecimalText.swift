@@ -48,7 +48,9 @@ enum DecimalText {
             body = body[..<mark]
         }
         let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count <= 2, !body.isEmpty, body.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else { return false }
+        guard parts.count <= 2, !body.isEmpty, body.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) else {
+            return false
+        }
         var integer = String(parts[0])
         var fraction = parts.count > 1 ? String(parts[1]) : ""
         // Move the point by the exponent.
@@ -92,13 +94,18 @@ enum DateTimeShape {
     }
 
     static func isValid(_ bytes: UnsafeBufferPointer<UInt8>, as type: ColumnType) -> Bool {
-        func digits(_ range: Range<Int>) -> Bool { range.upperBound <= bytes.count && bytes[range].allSatisfy { $0 >= 48 && $0 <= 57 } }
+        func digits(_ range: Range<Int>) -> Bool {
+            range.upperBound <= bytes.count && bytes[range].allSatisfy { $0 >= 48 && $0 <= 57 }
+        }
         func date(_ start: Int) -> Bool {
-            digits(start..<start + 4) && bytes.count > start + 9 && bytes[start + 4] == 45 && digits(start + 5..<start + 7)
+            digits(start..<start + 4) && bytes.count > start + 9 && bytes[start + 4] == 45
+                && digits(start + 5..<start + 7)
                 && bytes[start + 7] == 45 && digits(start + 8..<start + 10)
         }
         func time(_ start: Int) -> Bool {
-            guard digits(start..<start + 2), bytes.count > start + 4, bytes[start + 2] == 58, digits(start + 3..<start + 5) else { return false }
+            guard digits(start..<start + 2), bytes.count > start + 4, bytes[start + 2] == 58,
+                digits(start + 3..<start + 5)
+            else { return false }
             var index = start + 5
             if index == bytes.count { return true }
             guard bytes[index] == 58, digits(index + 1..<index + 3) else { return false }

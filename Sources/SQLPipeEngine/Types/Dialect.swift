@@ -14,7 +14,9 @@ public protocol Dialect: Sendable {
     func columnType(for type: ColumnType) -> String
     /// Statements that make `staging` the table called `target` (`swap`), then tidy up (`cleanup`, whose
     /// failure leaves the target replaced all the same); `targetExists` says whether one is there.
-    func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> (swap: [String], cleanup: [String])
+    func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> (
+        swap: [String], cleanup: [String]
+    )
     var beginStatement: String { get }
     /// How the database counts an identifier's length against `maximumIdentifierBytes`.
     func identifierLength(_ identifier: String) -> Int
@@ -47,7 +49,8 @@ extension Dialect {
         if identifier.utf8.contains(0) { throw DriverError("\(role) must not contain a NUL character") }
         if identifierLength(identifier) > maximumIdentifierBytes {
             throw DriverError(
-                "\(role) '\(identifier)' is longer than \(system.displayName)'s limit of \(maximumIdentifierBytes) for names")
+                "\(role) '\(identifier)' is longer than \(system.displayName)'s limit of \(maximumIdentifierBytes) for names"
+            )
         }
     }
 

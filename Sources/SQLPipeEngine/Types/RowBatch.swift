@@ -82,7 +82,9 @@ public struct RowBatch: Sendable {
 
     /// The cell's bytes, valid for the duration of `body`.
     @inline(__always)
-    public func withCell<Result>(row: Int, column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+    public func withCell<Result>(row: Int, column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows
+        -> Result
+    {
         let index = row * columnCount + column
         let start = index == 0 ? 0 : Int(ends[index - 1])
         let end = Int(ends[index])

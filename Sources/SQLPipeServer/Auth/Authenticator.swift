@@ -43,8 +43,10 @@ struct BasicAuthMiddleware: RouterMiddleware {
         guard let basic = request.headers.basic else {
             throw APIError.unauthorized("authentication required (HTTP Basic Auth)")
         }
-        guard let user = try await authenticate(
-            username: basic.username, password: basic.password, client: context.clientAddress) else {
+        guard
+            let user = try await authenticate(
+                username: basic.username, password: basic.password, client: context.clientAddress)
+        else {
             context.logger.notice(
                 "failed login", metadata: ["user": "\(basic.username)", "client": "\(context.clientAddress)"])
             throw APIError.unauthorized("wrong username or password")

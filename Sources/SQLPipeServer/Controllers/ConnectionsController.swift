@@ -21,7 +21,8 @@ struct ConnectionsController {
     /// 201. The connection must connect first, unless `?skip_test=true` (the CLI's `--skip-test`).
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
         let skipTest = try request.flag("skip_test")
-        let input = try await RequestBody.decode(ConnectionInput.self, fields: Self.fields, from: request, context: context)
+        let input = try await RequestBody.decode(
+            ConnectionInput.self, fields: Self.fields, from: request, context: context)
         let connection = try await connections.create(input, checkConnectivity: !skipTest)
         return JSONResponse.make(.created, Envelope("connection", connection))
     }
@@ -42,7 +43,8 @@ struct ConnectionsController {
     @Sendable func update(_ request: Request, context: APIRequestContext) async throws -> Response {
         let id = try context.parameters.id("connection")
         let skipTest = try request.flag("skip_test")
-        let patch = try await RequestBody.decode(ConnectionInput.self, fields: Self.fields, from: request, context: context)
+        let patch = try await RequestBody.decode(
+            ConnectionInput.self, fields: Self.fields, from: request, context: context)
         let connection = try await connections.update(String(id), patch, checkConnectivity: !skipTest)
         return JSONResponse.make(.ok, Envelope("connection", connection))
     }

@@ -19,7 +19,8 @@ struct QueriesController {
     /// 202: it runs in the background; its result preview appears in `result` when it completes.
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
         let caller = try context.caller()
-        let input = try await RequestBody.decode(QueryInput.self, fields: Self.createFields, from: request, context: context)
+        let input = try await RequestBody.decode(
+            QueryInput.self, fields: Self.createFields, from: request, context: context)
         let query = try await queries.create(input, by: caller)
         workers?.submitted()
         return JSONResponse.make(.accepted, Envelope("query", query))

@@ -19,7 +19,8 @@ struct TransfersController {
     /// 202: it runs in the background.
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
         let caller = try context.caller()
-        let input = try await RequestBody.decode(TransferInput.self, fields: Self.createFields, from: request, context: context)
+        let input = try await RequestBody.decode(
+            TransferInput.self, fields: Self.createFields, from: request, context: context)
         let transfer = try await transfers.create(input, by: caller)
         workers?.submitted()
         return JSONResponse.make(.accepted, Envelope("transfer", transfer))

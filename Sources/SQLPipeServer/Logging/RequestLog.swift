@@ -136,9 +136,12 @@ public struct LineLogHandler: LogHandler {
     /// Quotes a value that holds spaces, quotes, `=`, backslashes or control characters (escaped), so that
     /// every line splits back into its fields and no value can start a line of its own.
     static func textValue(_ value: String) -> String {
-        guard value.isEmpty || value.unicodeScalars.contains(where: {
-            $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || TerminalText.isControl($0)
-        }) else {
+        guard
+            value.isEmpty
+                || value.unicodeScalars.contains(where: {
+                    $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\\" || TerminalText.isControl($0)
+                })
+        else {
             return value
         }
         var quoted = "\""

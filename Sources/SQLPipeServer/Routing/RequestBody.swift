@@ -84,7 +84,7 @@ enum RequestBody {
         case is Bool.Type: "true or false"
         case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
         case is Double.Type: "a number"
-        case is [String: String].Type, is Dictionary<String, Any>.Type: "an object of strings"
+        case is [String: String].Type, is [String: Any].Type: "an object of strings"
         default: "a value of type \(type)"
         }
     }

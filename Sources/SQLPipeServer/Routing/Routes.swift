@@ -50,18 +50,22 @@ public final class RouteTable: @unchecked Sendable {
         case .open:
             open.on(RouterPath(path), method: method, use: { request, context in try await handler(request, context) })
         case .user:
-            authenticated.on(RouterPath(path), method: method, use: { request, context in
-                _ = try context.requireUser()
-                return try await handler(request, context)
-            })
+            authenticated.on(
+                RouterPath(path), method: method,
+                use: { request, context in
+                    _ = try context.requireUser()
+                    return try await handler(request, context)
+                })
         case .admin:
-            authenticated.on(RouterPath(path), method: method, use: { request, context in
-                let user = try context.requireUser()
-                guard user.admin else {
-                    throw APIError.forbidden("\(request.method.rawValue) \(request.uri.path) is for admins only")
-                }
-                return try await handler(request, context)
-            })
+            authenticated.on(
+                RouterPath(path), method: method,
+                use: { request, context in
+                    let user = try context.requireUser()
+                    guard user.admin else {
+                        throw APIError.forbidden("\(request.method.rawValue) \(request.uri.path) is for admins only")
+                    }
+                    return try await handler(request, context)
+                })
         }
     }
 
@@ -78,10 +82,12 @@ public final class RouteTable: @unchecked Sendable {
             let allowed = byPath[path] ?? []
             let allowedNames = allowed.map(\.rawValue)
             for method in methods where !allowed.contains(method) {
-                open.on(RouterPath(path), method: method, use: { request, _ -> Response in
-                    throw APIError.methodNotAllowed(
-                        method: request.method.rawValue, path: request.uri.path, allowed: allowedNames)
-                })
+                open.on(
+                    RouterPath(path), method: method,
+                    use: { request, _ -> Response in
+                        throw APIError.methodNotAllowed(
+                            method: request.method.rawValue, path: request.uri.path, allowed: allowedNames)
+                    })
             }
         }
     }

@@ -21,7 +21,8 @@ public final class WorkerPool: Service, @unchecked Sendable {
         public var recoveryInterval: Duration
 
         public init(
-            maxConcurrency: Int = 4, shutdownGrace: Duration = .seconds(30), pollInterval: Duration = .milliseconds(250),
+            maxConcurrency: Int = 4, shutdownGrace: Duration = .seconds(30),
+            pollInterval: Duration = .milliseconds(250),
             recoveryInterval: Duration = .seconds(10)
         ) {
             self.maxConcurrency = maxConcurrency
@@ -72,7 +73,10 @@ public final class WorkerPool: Service, @unchecked Sendable {
     public func run() async throws {
         logger.info(
             "workers started",
-            metadata: ["max_concurrency": "\(options.maxConcurrency)", "shutdown_grace_s": "\(options.shutdownGrace.components.seconds)"])
+            metadata: [
+                "max_concurrency": "\(options.maxConcurrency)",
+                "shutdown_grace_s": "\(options.shutdownGrace.components.seconds)",
+            ])
         await withDiscardingTaskGroup { group in
             group.addTask { await self.recoverPeriodically() }
             await withGracefulShutdownHandler {
@@ -165,7 +169,8 @@ public final class WorkerPool: Service, @unchecked Sendable {
             if count == 0 { return }
             if !announced {
                 logger.notice(
-                    "waiting for running work", metadata: ["running": "\(count)", "grace_s": "\(options.shutdownGrace.components.seconds)"])
+                    "waiting for running work",
+                    metadata: ["running": "\(count)", "grace_s": "\(options.shutdownGrace.components.seconds)"])
                 announced = true
             }
             if ContinuousClock.now >= deadline { break }

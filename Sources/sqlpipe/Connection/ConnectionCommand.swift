@@ -24,7 +24,8 @@ extension Connection {
         fields.append(("dbName", dbName))
         if !accountId.isEmpty { fields.append(("accountId", accountId)) }
         if !params.isEmpty {
-            fields.append(("params", params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
+            fields.append(
+                ("params", params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
         }
         fields.append(("restricted", restricted ? "yes (admins only)" : "no"))
         fields += [("createdAt", Formatting.timestamp(createdAt)), ("updatedAt", Formatting.timestamp(updatedAt))]
@@ -35,6 +36,8 @@ extension Connection {
     }
 
     var summary: String {
-        dsType.isServer ? "\(dsType.rawValue)://\(username)@\(hostname):\(port.map(String.init) ?? "")/\(dbName)" : "sqlite://\(dbName)"
+        dsType.isServer
+            ? "\(dsType.rawValue)://\(username)@\(hostname):\(port.map(String.init) ?? "")/\(dbName)"
+            : "sqlite://\(dbName)"
     }
 }

@@ -58,7 +58,9 @@ struct ConnectionFields: ParsableArguments {
         if let url {
             input = try ConnectionURL.parse(url)
             if ConnectionURL.hasPassword(url) {
-                printError("warning: a password in --url shows in process lists and shell history; prefer --password-env or --password-stdin")
+                printError(
+                    "warning: a password in --url shows in process lists and shell history; prefer --password-env or --password-stdin"
+                )
             }
         }
         if let name { input.name = name }

@@ -15,7 +15,8 @@ extension ConnectionCommand {
             let started = ContinuousClock.now
             let (tested, version) = try await global.open().connections.test(connection)
             let elapsed = ContinuousClock.now - started
-            let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            let milliseconds =
+                elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
             if global.json {
                 try Output(json: true).printJSON(TestReport(connection: tested, serverVersion: version))
             } else {

@@ -13,8 +13,9 @@ extension ConnectionCommand {
         @OptionGroup var password: PasswordOptions
         @Flag(help: "Store the change without connecting first.")
         var skipTest = false
-        @Option(help: ArgumentHelp(
-            "Whether only admins may name it in transfers and queries through the API.", valueName: "true|false"))
+        @Option(
+            help: ArgumentHelp(
+                "Whether only admins may name it in transfers and queries through the API.", valueName: "true|false"))
         var restricted: Bool?
         @OptionGroup var global: GlobalOptions
 

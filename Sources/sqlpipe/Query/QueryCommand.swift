@@ -22,7 +22,11 @@ extension Query {
         ]
         if let error { fields.append(("error", error)) }
         if let result {
-            fields.append(("result", "\(result.columns.count) columns, \(result.rows.count) rows kept\(result.truncated ? " (truncated)" : "")"))
+            fields.append(
+                (
+                    "result",
+                    "\(result.columns.count) columns, \(result.rows.count) rows kept\(result.truncated ? " (truncated)" : "")"
+                ))
         }
         return fields
     }

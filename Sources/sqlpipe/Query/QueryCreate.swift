@@ -5,7 +5,8 @@ import SQLPipeCore
 extension QueryCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run SQL on a connection now and print every row (or queue it for `sqlpipe serve` with --detach).",
+            abstract:
+                "Run SQL on a connection now and print every row (or queue it for `sqlpipe serve` with --detach).",
             discussion: """
                 Several statements run in order and stop at the first error. Every row of every result is printed; \
                 the store keeps the first 1,000 rows (at most 1 MiB) of the last result. Exit status: 0 complete, \

@@ -3,7 +3,8 @@ import SQLPipeCore
 
 extension QueryCommand {
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a query, with its stored result preview in --json.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show a query, with its stored result preview in --json.")
 
         @Argument(help: "The query's id.")
         var id: Int64

@@ -40,19 +40,25 @@ final class ResultPrinter: StatementSink, @unchecked Sendable {
         for row in 0..<batch.rowCount {
             switch format {
             case .csv:
-                writeLine((0..<columns.count).map { column in
-                    QueryValues.text(batch, row: row, column: column, type: columns[column].type).map(Self.csvField) ?? ""
-                }.joined(separator: ","))
+                writeLine(
+                    (0..<columns.count).map { column in
+                        QueryValues.text(batch, row: row, column: column, type: columns[column].type).map(Self.csvField)
+                            ?? ""
+                    }.joined(separator: ","))
             case .tsv:
-                writeLine((0..<columns.count).map { column in
-                    QueryValues.text(batch, row: row, column: column, type: columns[column].type).map(Self.tsvField) ?? "\\N"
-                }.joined(separator: "\t"))
+                writeLine(
+                    (0..<columns.count).map { column in
+                        QueryValues.text(batch, row: row, column: column, type: columns[column].type).map(Self.tsvField)
+                            ?? "\\N"
+                    }.joined(separator: "\t"))
             case .json:
                 write(firstJSONRow ? "\n" : ",\n")
                 firstJSONRow = false
                 write(Self.jsonObject(columns: columns, batch: batch, row: row))
             case .table:
-                let cells = (0..<columns.count).map { QueryValues.text(batch, row: row, column: $0, type: columns[$0].type) }
+                let cells = (0..<columns.count).map {
+                    QueryValues.text(batch, row: row, column: $0, type: columns[$0].type)
+                }
                 tableRowCount += 1
                 if let widths = tableWidths {
                     writeLine(Self.tableLine(cells.map { $0 ?? "" }, widths: widths))
@@ -82,7 +88,9 @@ final class ResultPrinter: StatementSink, @unchecked Sendable {
     private func printTableHead() {
         var widths = columns.map { Self.flattened($0.name).count }
         for row in tableRows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Self.flattened(cell ?? "").count) }
+            for (index, cell) in row.enumerated() {
+                widths[index] = max(widths[index], Self.flattened(cell ?? "").count)
+            }
         }
         widths = widths.map { min($0, 60) }
         tableWidths = widths
@@ -106,7 +114,8 @@ final class ResultPrinter: StatementSink, @unchecked Sendable {
 
     /// RFC 4180: quoted when it holds a comma, quote, CR or LF, or is empty (an empty field is NULL).
     static func csvField(_ text: String) -> String {
-        if text.isEmpty || text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+        if text.isEmpty || text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+        {
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return text

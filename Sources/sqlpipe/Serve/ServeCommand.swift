@@ -29,16 +29,22 @@ struct ServeCommand: AsyncParsableCommand {
     var port = 9000
     @Option(help: "How many transfers and queries run at once.")
     var maxConcurrency = 4
-    @Option(help: ArgumentHelp("Seconds that running work may go on after SIGTERM or SIGINT before it is cancelled.", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds that running work may go on after SIGTERM or SIGINT before it is cancelled.", valueName: "seconds")
+    )
     var shutdownGrace: Double = 30
-    @Option(help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (with --tls-key).", valueName: "file"), completion: .file())
+    @Option(
+        help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (with --tls-key).", valueName: "file"),
+        completion: .file())
     var tlsCert: String?
     @Option(help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"), completion: .file())
     var tlsKey: String?
-    @Option(help: ArgumentHelp(
-        "A proxy (address or CIDR block) whose X-Forwarded-For names the client (repeatable; without one the "
-            + "header is ignored).",
-        valueName: "address"))
+    @Option(
+        help: ArgumentHelp(
+            "A proxy (address or CIDR block) whose X-Forwarded-For names the client (repeatable; without one the "
+                + "header is ignored).",
+            valueName: "address"))
     var trustedProxy: [String] = []
     @Option(help: "Transfers and queries a user who is not an admin may have queued or running at once.")
     var maxQueuedPerUser = 100
@@ -46,8 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
     var maxConnections = 512
     @Option(help: ArgumentHelp("Seconds a keep-alive connection may wait for its next request.", valueName: "seconds"))
     var idleTimeout: Double = 60
-    @Option(help: ArgumentHelp(
-        "Seconds a client has to send a request's headers (and finish the TLS handshake).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a client has to send a request's headers (and finish the TLS handshake).", valueName: "seconds"))
     var headerTimeout: Double = 10
     @Option(help: "The log's format: text (key=value) or json, one line per event on stderr.")
     var logFormat: LogFormat = .text
@@ -55,7 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
-        guard (1...256).contains(maxConcurrency) else { throw ValidationError("--max-concurrency must be between 1 and 256.") }
+        guard (1...256).contains(maxConcurrency) else {
+            throw ValidationError("--max-concurrency must be between 1 and 256.")
+        }
         guard shutdownGrace >= 0, shutdownGrace <= 86_400 else {
             throw ValidationError("--shutdown-grace must be between 0 and 86400 seconds.")
         }

@@ -68,7 +68,8 @@ final class ForegroundRun: @unchecked Sendable {
                 if Task.isCancelled { break }
                 let seconds = max(0.001, (ContinuousClock.now - started).seconds)
                 let count = rows()
-                let line = "  \(count.grouped) rows  \(Int(Double(count) / seconds).grouped) rows/s  \(Formatting.elapsed(seconds))"
+                let line =
+                    "  \(count.grouped) rows  \(Int(Double(count) / seconds).grouped) rows/s  \(Formatting.elapsed(seconds))"
                 FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
             }
         }

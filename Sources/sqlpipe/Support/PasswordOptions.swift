@@ -16,7 +16,8 @@ struct PasswordOptions: ParsableArguments {
     func validate() throws {
         let sources = [passwordStdin, passwordEnv != nil, promptPassword].filter { $0 }.count
         if sources > 1 {
-            throw ValidationError("Give the password one way only: --password-stdin, --password-env or --prompt-password.")
+            throw ValidationError(
+                "Give the password one way only: --password-stdin, --password-env or --prompt-password.")
         }
     }
 

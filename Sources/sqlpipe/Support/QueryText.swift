@@ -7,7 +7,9 @@ struct QueryText: ParsableArguments {
     @Option(name: [.short, .long], help: "The SQL to run.")
     var query: String?
 
-    @Option(help: ArgumentHelp("Read the SQL from a file, or - for standard input.", valueName: "file"), completion: .file())
+    @Option(
+        help: ArgumentHelp("Read the SQL from a file, or - for standard input.", valueName: "file"), completion: .file()
+    )
     var queryFile: String?
 
     func validate() throws {

@@ -14,7 +14,8 @@ enum Terminal {
     /// Reads a line from the terminal with echo off.
     static func askPassword(_ prompt: String, confirm: Bool = false) throws -> String {
         guard inputIsTerminal else {
-            throw SQLPipeError.badInput("cannot ask for a password: standard input is not a terminal (use --password-stdin or --password-env)")
+            throw SQLPipeError.badInput(
+                "cannot ask for a password: standard input is not a terminal (use --password-stdin or --password-env)")
         }
         let first = try readHidden(prompt)
         if confirm {

@@ -14,7 +14,8 @@ extension Transfer {
     var detailFields: [(String, String)] {
         var fields: [(String, String)] = [
             ("id", String(id)), ("status", status.rawValue),
-            ("sourceID", sourceID.map(String.init) ?? "(deleted)"), ("targetID", targetID.map(String.init) ?? "(deleted)"),
+            ("sourceID", sourceID.map(String.init) ?? "(deleted)"),
+            ("targetID", targetID.map(String.init) ?? "(deleted)"),
             ("target", targetSchema.isEmpty ? targetTable : "\(targetSchema).\(targetTable)"),
             ("overwrite", overwrite ? "yes" : "no"), ("rowsTransferred", String(rowsTransferred)),
             ("createdBy", createdBy), ("createdAt", Formatting.timestamp(createdAt)),

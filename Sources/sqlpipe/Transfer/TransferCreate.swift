@@ -63,12 +63,16 @@ extension TransferCommand {
             if global.json {
                 try output.one("transfer", finished, fields: [])
             }
-            let table = finished.targetSchema.isEmpty ? finished.targetTable : "\(finished.targetSchema).\(finished.targetTable)"
+            let table =
+                finished.targetSchema.isEmpty
+                ? finished.targetTable : "\(finished.targetSchema).\(finished.targetTable)"
             switch finished.status {
             case .complete:
                 if !global.json {
                     let rate = Int(Double(finished.rowsTransferred) / max(seconds, 0.001))
-                    printLine("transfer \(finished.id) complete: \(finished.rowsTransferred.grouped) \(finished.rowsTransferred == 1 ? "row" : "rows") into \(table) in \(String(format: "%.2f", seconds)) s (\(rate.grouped) rows/s)")
+                    printLine(
+                        "transfer \(finished.id) complete: \(finished.rowsTransferred.grouped) \(finished.rowsTransferred == 1 ? "row" : "rows") into \(table) in \(String(format: "%.2f", seconds)) s (\(rate.grouped) rows/s)"
+                    )
                 }
             case .cancelled:
                 printError("transfer \(finished.id) cancelled: \(table) was left as it was")

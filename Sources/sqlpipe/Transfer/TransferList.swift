@@ -17,7 +17,8 @@ extension TransferCommand {
                 [
                     String(transfer.id), transfer.status.rawValue, transfer.sourceID.map(String.init) ?? "-",
                     transfer.targetID.map(String.init) ?? "-",
-                    transfer.targetSchema.isEmpty ? transfer.targetTable : "\(transfer.targetSchema).\(transfer.targetTable)",
+                    transfer.targetSchema.isEmpty
+                        ? transfer.targetTable : "\(transfer.targetSchema).\(transfer.targetTable)",
                     String(transfer.rowsTransferred), Formatting.timestamp(transfer.createdAt), transfer.createdBy,
                 ]
             }

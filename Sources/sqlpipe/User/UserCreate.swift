@@ -4,7 +4,8 @@ import SQLPipeCore
 extension UserCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add a user. The password is asked for on a terminal, or read with --password-stdin or --password-env.",
+            abstract:
+                "Add a user. The password is asked for on a terminal, or read with --password-stdin or --password-env.",
             discussion: """
                 Usernames are 5 to 30 letters, digits and underscores, starting with a letter; passwords 8 to 72 \
                 characters. Example, the first admin of a new store:
@@ -27,7 +28,8 @@ extension UserCommand {
             } else {
                 throw SQLPipeError.badInput("no password given: use --password-stdin or --password-env VAR")
             }
-            let user = try await global.open().users.create(UserInput(username: username, password: given, admin: admin))
+            let user = try await global.open().users.create(
+                UserInput(username: username, password: given, admin: admin))
             if global.json {
                 try Output(json: true).one("user", user, fields: [])
             } else {

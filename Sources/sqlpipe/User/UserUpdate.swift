@@ -18,7 +18,8 @@ extension UserCommand {
 
         func validate() throws {
             if username == nil, admin == nil, !password.isGiven {
-                throw ValidationError("Nothing to change: give --username, --admin/--no-admin or a --password-* option.")
+                throw ValidationError(
+                    "Nothing to change: give --username, --admin/--no-admin or a --password-* option.")
             }
         }
 
