@@ -25,10 +25,13 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
+cd "$repo_root"
+printf '==> scripts/check-format.sh\n' >&2
+bash scripts/check-format.sh
+
 sqlpipe_install_packages
 sqlpipe_start_databases
 
-cd "$repo_root"
 printf '==> swift build --build-tests\n' >&2
 swift build --build-tests
 printf '==> swift test --disable-xctest %s\n' "$*" >&2
