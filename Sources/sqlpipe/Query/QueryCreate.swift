@@ -37,11 +37,7 @@ extension QueryCommand {
             let input = QueryInput(connectionId: connectionID, query: try sql.text())
             if detach {
                 let created = try await sqlpipe.queries.create(input, by: .machine)
-                if global.json {
-                    try Output(json: true).one("query", created, fields: [])
-                } else {
-                    printLine("queued query \(created.id)")
-                }
+                try Output(json: global.json).queued("query", created, id: created.id)
                 return
             }
             // With --json the query resource is the output; the rows are then only in its preview.

@@ -13,6 +13,15 @@ struct Output {
         }
     }
 
+    /// What `--detach` prints of the work it queued: the resource with `--json`, else one line.
+    func queued<Value: Encodable & Sendable>(_ key: String, _ value: Value, id: Int64) throws {
+        if json {
+            try printJSON(Envelope(key, value))
+        } else {
+            printLine("queued \(key) \(id)")
+        }
+    }
+
     func page<Item: Encodable & Sendable>(
         _ key: String, _ page: Page<Item>, columns: [String], row: (Item) -> [String]
     ) throws {

@@ -41,11 +41,7 @@ extension TransferCommand {
             let output = Output(json: global.json)
             if detach {
                 let created = try await sqlpipe.transfers.create(input, by: .machine)
-                if global.json {
-                    try output.one("transfer", created, fields: [])
-                } else {
-                    printLine("queued transfer \(created.id)")
-                }
+                try output.queued("transfer", created, id: created.id)
                 return
             }
 
