@@ -61,7 +61,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export SQLPIPE_STORE=$work/store.db
+# The store keeps a folder of its own: SQLite connections may not point into it.
+export SQLPIPE_STORE=$work/store/store.db
 user=bench_admin
 password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 export SQLPIPE_BENCH_PASSWORD=$password

@@ -151,7 +151,8 @@ fi
 [[ -x $sqlpipe ]] || die "no sqlpipe binary at $sqlpipe"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/sqlpipe-bench.XXXXXX")
-export SQLPIPE_STORE="$work/store.db"
+# The store keeps a folder of its own: SQLite connections may not point into it.
+export SQLPIPE_STORE="$work/store/store.db"
 sqlite_source="$work/source.db"
 sqlite_target="$work/target.db"
 
