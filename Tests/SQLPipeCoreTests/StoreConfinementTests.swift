@@ -36,16 +36,22 @@ import Testing
             try await store.sqlpipe.connections.create(ConnectionInput(name: "linked", dsType: "sqlite", dbName: link))
         }
 
-        // Stored while it pointed elsewhere, then pointed at the store: refused before it is opened.
+        // Stored and queued while it pointed elsewhere, then pointed at the store: refused before it is opened.
         let later = world.directory.appendingPathComponent("later.db").path
         let connection = try await store.sqlpipe.connections.create(
             ConnectionInput(name: "later", dsType: "sqlite", dbName: later))
+        let queued = try await store.sqlpipe.queries.create(
+            QueryInput(connectionId: connection.id, query: "SELECT count(*) FROM users"), by: .adminNamed("tester"))
         try? FileManager.default.removeItem(atPath: later)
         try FileManager.default.createSymbolicLink(atPath: later, withDestinationPath: store.path)
-        let query = try await store.sqlpipe.queries.runNow(
-            QueryInput(connectionId: connection.id, query: "SELECT count(*) FROM users"), by: .adminNamed("tester"))
+        let query = try await store.sqlpipe.queries.run(queued.id)
         #expect(query.status == .error)
         #expect(query.error?.contains("folder of sqlpipe's store") == true, "\(query.error ?? "")")
+        // A new run is refused before anything is stored.
+        await #expect(throws: SQLPipeError.self) {
+            try await store.sqlpipe.queries.runNow(
+                QueryInput(connectionId: connection.id, query: "SELECT 1"), by: .adminNamed("tester"))
+        }
     }
 
     @Test func attachingTheStoreFromAQueryIsRefused() async throws {

@@ -73,9 +73,9 @@ import Testing
         #expect(user.admin)
         #expect(!store.allBytes().contains("correct horse"))
         #expect(store.allBytes().contains("$2b$04$"))
-        #expect(try await store.sqlpipe.users.authenticate(username: "alice_1", password: "correct horse") == user)
-        #expect(try await store.sqlpipe.users.authenticate(username: "alice_1", password: "wrong horse") == nil)
-        #expect(try await store.sqlpipe.users.authenticate(username: "nobody_1", password: "correct horse") == nil)
+        #expect(try await store.sqlpipe.users.verify(username: "alice_1", password: "correct horse")?.user == user)
+        #expect(try await store.sqlpipe.users.verify(username: "alice_1", password: "wrong horse")?.user == nil)
+        #expect(try await store.sqlpipe.users.verify(username: "nobody_1", password: "correct horse")?.user == nil)
     }
 
     @Test func theProductionCostIsAtLeastTwelve() {
@@ -101,8 +101,8 @@ import Testing
         #expect(updated.id == user.id)
         #expect(updated.username == "robert_1")
         #expect(updated.admin)
-        #expect(try await store.sqlpipe.users.authenticate(username: "robert_1", password: "old password") == nil)
-        #expect(try await store.sqlpipe.users.authenticate(username: "robert_1", password: "new password") != nil)
+        #expect(try await store.sqlpipe.users.verify(username: "robert_1", password: "old password")?.user == nil)
+        #expect(try await store.sqlpipe.users.verify(username: "robert_1", password: "new password")?.user != nil)
         await #expect(throws: SQLPipeError.self) {
             try await store.sqlpipe.users.update(String(user.id), UserInput(password: "short"))
         }

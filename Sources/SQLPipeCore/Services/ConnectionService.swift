@@ -57,13 +57,15 @@ public struct ConnectionService: Sendable {
 
     /// The connection `id` names in the field `field` of a transfer or query of `caller`: a restricted one
     /// is for admins only.
-    func usable(_ id: Int64, field: String, by caller: Caller) async throws -> Connection {
-        let connection = try await get(String(id))
+    /// The connection with this id and what the engine needs to open it, read once, when `caller` may use it.
+    func usable(_ id: Int64, field: String, by caller: Caller) async throws -> (Connection, ConnectionConfig) {
+        let row = try await find(String(id))
+        let connection = try Self.resource(row)
         if connection.restricted && !caller.admin {
             throw SQLPipeError.forbidden(
                 "\(field): connection '\(connection.name)' (id \(id)) is restricted: only admins may use it")
         }
-        return connection
+        return (connection, try config(of: row))
     }
 
     /// Connects and reports the server's version, or throws the server's own message.

@@ -13,7 +13,7 @@ public struct QueryService: Sendable {
 
     /// Stores a new query in `queued`. It runs with `run`, in this process or a server's worker.
     public func create(_ input: QueryInput, by caller: Caller) async throws -> Query {
-        let (inserted, _) = try await store.insertRun(try await validated(input, by: caller), claimed: false)
+        let (inserted, _) = try await store.insertRun(try await validated(input, by: caller).row, claimed: false)
         try await ActiveRunQuota.admit(inserted, of: caller, in: store)
         return try Self.resource(inserted)
     }
@@ -24,25 +24,29 @@ public struct QueryService: Sendable {
         _ input: QueryInput, by caller: Caller, control: RunControl = RunControl(),
         output: (any StatementSink)? = nil
     ) async throws -> Query {
-        let (claimed, claim) = try await store.insertRun(
-            try await validated(input, by: caller), claimed: true)
+        let valid = try await validated(input, by: caller)
+        let (claimed, claim) = try await store.insertRun(valid.row, claimed: true)
         try await ActiveRunQuota.admit(claimed, of: caller, in: store)
         guard let claim else { throw SQLPipeError.store("a stored query has no claim") }
-        return try await execute(claimed, claim: claim, control: control, output: output)
+        // The connection was just read and checked: the run uses it as it was.
+        return try await execute(claimed, claim: claim, control: control, output: output, config: valid.config)
     }
 
-    private func validated(_ input: QueryInput, by caller: Caller) async throws -> QueryRow {
+    private func validated(
+        _ input: QueryInput, by caller: Caller
+    ) async throws -> (row: QueryRow, config: ConnectionConfig) {
         var problems: [String: String] = [:]
         let text = RunRules.queryText(input.query, into: &problems)
         let connection = try await RunRules.connection(
             input.connectionId, field: "connectionId", by: caller, in: connections, into: &problems)
-        guard problems.isEmpty, let connectionID = connection?.id else { throw SQLPipeError.validation(problems) }
+        guard problems.isEmpty, let (resolved, config) = connection else { throw SQLPipeError.validation(problems) }
+        let connectionID = resolved.id
         let row = QueryRow(
             id: nil, createdAt: Date(), createdBy: caller.username, connectionId: connectionID, query: text,
             status: RunStatus.queued.rawValue, error: nil, rowsAffected: nil, result: nil, startedAt: nil,
             stoppedAt: nil,
             runnerPid: nil, runnerHost: nil, cancelRequested: false, leaseExpiresAt: nil, runnerToken: nil)
-        return row
+        return (row, config)
     }
 
     /// A page of queries without their results: a result may weigh a megabyte, and it is private to
@@ -80,13 +84,17 @@ public struct QueryService: Sendable {
     }
 
     /// Runs a query this process has claimed, and records how it ended.
+    /// Runs a claimed query: on `config` when the caller resolved its connection a moment ago, else on the
+    /// connection as stored now.
     private func execute(
-        _ claimed: QueryRow, claim: RunClaim, control: RunControl, output: (any StatementSink)?
+        _ claimed: QueryRow, claim: RunClaim, control: RunControl, output: (any StatementSink)?,
+        config resolved: ConnectionConfig? = nil
     ) async throws -> Query {
         let preview = PreviewSink(forwardingTo: output)
         let finished = try await RunLifecycle.execute(
             QueryRow.self, claim, in: store, control: control, cancelledMessage: "cancelled",
             prepare: {
+                if let resolved { return resolved }
                 guard let connectionID = claimed.connectionId else {
                     throw SQLPipeError.conflict("the connection of query \(claim.id) was deleted")
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import SQLPipeEngine
 
 /// The rules that the fields of a new transfer and a new query share.
 enum RunRules {
@@ -12,12 +13,12 @@ enum RunRules {
         return text
     }
 
-    /// The connection `id` names, when `caller` may use it; a problem under `field` when no id is given or
-    /// no such connection exists (a restricted one is refused outright).
+    /// The connection `id` names and its config, when `caller` may use it; a problem under `field` when no
+    /// id is given or no such connection exists (a restricted one is refused outright).
     static func connection(
         _ id: Int64?, field: String, by caller: Caller, in connections: ConnectionService,
         into problems: inout [String: String]
-    ) async throws -> Connection? {
+    ) async throws -> (Connection, ConnectionConfig)? {
         guard let id else {
             problems[field] = "must be provided"
             return nil

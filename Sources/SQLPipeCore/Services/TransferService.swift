@@ -8,7 +8,7 @@ public struct TransferService: Sendable {
 
     /// Stores a new transfer in `queued`. It runs with `run`, in this process or a server's worker.
     public func create(_ input: TransferInput, by caller: Caller) async throws -> Transfer {
-        let (inserted, _) = try await store.insertRun(try await validated(input, by: caller), claimed: false)
+        let (inserted, _) = try await store.insertRun(try await validated(input, by: caller).row, claimed: false)
         try await ActiveRunQuota.admit(inserted, of: caller, in: store)
         return try Self.resource(inserted)
     }
@@ -19,17 +19,22 @@ public struct TransferService: Sendable {
     public func runNow(
         _ input: TransferInput, by caller: Caller, control: RunControl = RunControl()
     ) async throws -> Transfer {
-        let (claimed, claim) = try await store.insertRun(
-            try await validated(input, by: caller), claimed: true,
-        ) { row, id in row.stagingTable = Self.stagingName(for: id) }
+        let valid = try await validated(input, by: caller)
+        let (claimed, claim) = try await store.insertRun(valid.row, claimed: true) { row, id in
+            row.stagingTable = Self.stagingName(for: id)
+        }
         try await ActiveRunQuota.admit(claimed, of: caller, in: store)
         guard let claim, let staging = claimed.stagingTable else {
             throw SQLPipeError.store("a stored transfer has no claim")
         }
-        return try await execute(claimed, claim: claim, staging: staging, control: control)
+        // The connections were just read and checked: the run uses them as they were.
+        let request = Self.request(for: claimed, source: valid.source, target: valid.target, staging: staging)
+        return try await execute(claimed, claim: claim, staging: staging, control: control, request: request)
     }
 
-    private func validated(_ input: TransferInput, by caller: Caller) async throws -> TransferRow {
+    private func validated(
+        _ input: TransferInput, by caller: Caller
+    ) async throws -> (row: TransferRow, source: ConnectionConfig, target: ConnectionConfig) {
         var problems: [String: String] = [:]
         let query = RunRules.queryText(input.query, into: &problems)
         let table = input.targetTable ?? ""
@@ -39,7 +44,7 @@ public struct TransferService: Sendable {
             input.sourceID, field: "sourceID", by: caller, in: connections, into: &problems)
         let target = try await RunRules.connection(
             input.targetID, field: "targetID", by: caller, in: connections, into: &problems)
-        if let target {
+        if let (target, _) = target {
             let dialect = Drivers.dialect(for: target.dsType)
             if !table.isEmpty {
                 do { try dialect.validate(identifier: table, role: "name") } catch let error as DriverError {
@@ -52,7 +57,9 @@ public struct TransferService: Sendable {
                 }
             }
         }
-        guard problems.isEmpty, let source, let target else { throw SQLPipeError.validation(problems) }
+        guard problems.isEmpty, let (source, sourceConfig) = source, let (target, targetConfig) = target else {
+            throw SQLPipeError.validation(problems)
+        }
         let row = TransferRow(
             id: nil, createdAt: Date(), createdBy: caller.username, sourceId: source.id, targetId: target.id,
             query: query,
@@ -61,7 +68,7 @@ public struct TransferService: Sendable {
             error: nil, warnings: [], rowsTransferred: 0, startedAt: nil, stoppedAt: nil, runnerPid: nil,
             runnerHost: nil, cancelRequested: false, stagingTable: nil, cleanupPending: false, leaseExpiresAt: nil,
             runnerToken: nil)
-        return row
+        return (row, sourceConfig, targetConfig)
     }
 
     public func list(_ request: PageRequest) async throws -> Page<Transfer> {
@@ -99,13 +106,19 @@ public struct TransferService: Sendable {
     }
 
     /// Runs a transfer this process has claimed, and records how it ended.
+    /// Runs a claimed transfer: with `request` when the caller resolved its connections a moment ago, else
+    /// with the connections as stored now.
     private func execute(
-        _ claimed: TransferRow, claim: RunClaim, staging: String, control: RunControl
+        _ claimed: TransferRow, claim: RunClaim, staging: String, control: RunControl,
+        request resolved: TransferRequest? = nil
     ) async throws -> Transfer {
         let finished = try await RunLifecycle.execute(
             TransferRow.self, claim, in: store, control: control,
             cancelledMessage: "cancelled; the target was left as it was",
-            prepare: { try await request(for: claimed, staging: staging) },
+            prepare: {
+                if let resolved { return resolved }
+                return try await request(for: claimed, staging: staging)
+            },
             work: { request in try TransferEngine.run(request, control: control) },
             record: { row, request, outcome in
                 if let outcome {
@@ -127,9 +140,16 @@ public struct TransferService: Sendable {
         guard let sourceID = row.sourceId, let targetID = row.targetId else {
             throw SQLPipeError.conflict("the source or target connection of transfer \(row.id ?? 0) was deleted")
         }
-        return TransferRequest(
-            source: try await connections.config(for: String(sourceID)),
-            target: try await connections.config(for: String(targetID)), query: row.query,
+        return Self.request(
+            for: row, source: try await connections.config(for: String(sourceID)),
+            target: try await connections.config(for: String(targetID)), staging: staging)
+    }
+
+    private static func request(
+        for row: TransferRow, source: ConnectionConfig, target: ConnectionConfig, staging: String
+    ) -> TransferRequest {
+        TransferRequest(
+            source: source, target: target, query: row.query,
             table: TableName(schema: row.targetSchema, name: row.targetTable), overwrite: row.overwrite,
             stagingName: staging)
     }

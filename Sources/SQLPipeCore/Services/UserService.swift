@@ -57,12 +57,6 @@ public struct UserService: Sendable {
         try await store.deleteUser(id: id)
     }
 
-    /// The user whose username and password these are, or nil. Takes as long for an unknown user as for
-    /// a wrong password, so that timing does not tell which usernames exist.
-    public func authenticate(username: String, password: String) async throws -> User? {
-        try await verify(username: username, password: password)?.user
-    }
-
     /// A user and a fingerprint of its stored credentials (id, username and password hash). The fingerprint
     /// changes whenever the password is set (bcrypt salts each hash) or the user is renamed; a deleted user
     /// has none. The server's credential cache keeps it to notice such changes, from any process, at once.
@@ -71,7 +65,9 @@ public struct UserService: Sendable {
         public let fingerprint: [UInt8]
     }
 
-    /// `authenticate`, with the fingerprint of the credentials that matched (read in the same step).
+    /// The user whose username and password these are, with the fingerprint of the credentials that
+    /// matched (read in the same step), or nil. Takes as long for an unknown user as for a wrong password,
+    /// so that timing does not tell which usernames exist.
     public func verify(username: String, password: String) async throws -> Credentials? {
         let row = try await store.user(username: username)
         let hash = row?.passwordHash ?? UserRules.decoyHash
