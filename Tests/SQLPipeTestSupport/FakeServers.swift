@@ -71,7 +71,7 @@ public final class LoopbackServer: @unchecked Sendable {
             stopped = true
             shutdown(listener, Int32(SHUT_RDWR))
             // Shut down, not closed: the serving thread is still reading from it.
-            clients.forEach { shutdown($0, Int32(SHUT_RDWR)) }
+            for client in clients { shutdown(client, Int32(SHUT_RDWR)) }
         }
     }
 

@@ -10,11 +10,11 @@ func runBlocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async 
     }
 }
 
-/// Like `runBlocking`, but gives up waiting after `seconds`: `onTimeout` is thrown then, and the work, left
-/// to end on its thread, has its result dropped. For checks whose caller must answer within a bound
-/// whatever the server does.
+/// Like `runBlocking`, but gives up waiting after `seconds`: `timeout` is thrown then, and the work, left to
+/// end on its thread, has its result dropped. For checks whose caller must answer within a bound whatever
+/// the server does.
 func runBlocking<T: Sendable>(
-    within seconds: TimeInterval, onTimeout: @escaping @Sendable () -> any Error,
+    within seconds: TimeInterval, failingWith timeout: any Error & Sendable,
     _ body: @escaping @Sendable () throws -> T
 ) async throws -> T {
     let once = ResumeOnce<T>()
@@ -25,7 +25,7 @@ func runBlocking<T: Sendable>(
         }
         Thread.detachNewThread {
             Thread.sleep(forTimeInterval: seconds)
-            once.resume(with: .failure(onTimeout()))
+            once.resume(with: .failure(timeout))
         }
     }
 }

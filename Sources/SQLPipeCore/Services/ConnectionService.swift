@@ -233,8 +233,7 @@ public struct ConnectionService: Sendable {
             // The driver's own timeouts bound the connect; this bounds the whole check, for a server that
             // accepts and then stalls.
             return try await runBlocking(
-                within: TimeInterval(timeout + 1),
-                onTimeout: { DriverError("no answer within \(timeout + 1) s") }
+                within: TimeInterval(timeout + 1), failingWith: DriverError("no answer within \(timeout + 1) s")
             ) { try Drivers.check(config, timeoutSeconds: timeout) }
         } catch let error as DriverError {
             throw SQLPipeError.connectionFailed("\(config.system.displayName) at \(config.location): \(error.message)")

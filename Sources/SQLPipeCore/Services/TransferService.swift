@@ -174,7 +174,7 @@ public struct TransferService: Sendable {
             {
                 let schema = leftover.targetSchema
                 let dropped =
-                    (try? await runBlocking(within: seconds, onTimeout: { DriverError("no answer") }) {
+                    (try? await runBlocking(within: seconds, failingWith: DriverError("no answer")) {
                         let session = try Drivers.open(config, timeoutSeconds: Int(seconds))
                         defer { session.close() }
                         let dialect = session.dialect

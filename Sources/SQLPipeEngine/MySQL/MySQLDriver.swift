@@ -224,7 +224,7 @@ final class MySQLSession: DatabaseSession {
     /// Runs `body` with the server's requests for `name` answered from `fill`, and every other refused.
     func withLocalStream<Result>(
         named name: String, fill: @escaping (UnsafeMutablePointer<CChar>, Int) -> Int32,
-        failure: @escaping () -> String?, _ body: () throws -> Result
+        failure: @escaping () -> String?, run body: () throws -> Result
     ) rethrows -> Result {
         infile.open(name: name, fill: fill, failure: failure)
         var allowed: UInt32 = 1
@@ -407,7 +407,7 @@ final class MySQLStatement {
             return copy
         }
         defer {
-            copies.forEach { $0?.deallocate() }
+            for copy in copies { copy?.deallocate() }
             binds.deallocate()
             lengths.deallocate()
             nulls.deallocate()

@@ -58,10 +58,8 @@ final class MySQLWriter: RowWriter {
             """
         let sent = session.withLocalStream(
             named: stream, fill: { [unowned self] buffer, capacity in fill(buffer, capacity) },
-            failure: { [unowned self] in failure.map { "\($0)" } }
-        ) {
-            mysql_real_query(session.handle, statement, UInt(statement.utf8.count)) == 0
-        }
+            failure: { [unowned self] in failure.map { "\($0)" } },
+            run: { mysql_real_query(session.handle, statement, UInt(statement.utf8.count)) == 0 })
         if !sent {
             if let failure { throw failure }
             let error = session.lastError()
@@ -107,28 +105,30 @@ final class MySQLWriter: RowWriter {
     }
 
     private func encode(_ batch: RowBatch) throws {
-        try BulkText.encode(batch, to: &pending, startRow: { rowsSent += 1 }) { value, column, pending in
-            switch kinds[column] {
-            case .plain:
-                pending.append(contentsOf: value)
-            case .escaped:
-                BulkText.appendEscaped(value, to: &pending)
-            case .bool:
-                pending.append(value.first == UInt8(ascii: "t") ? UInt8(ascii: "1") : UInt8(ascii: "0"))
-            case .float:
-                try checkFloat(value, column: column)
-                pending.append(contentsOf: value)
-            case .float32:
-                try checkFloat(value, column: column)
-                Self.appendFloat32(value, to: &pending)
-            case .decimal:
-                try checkFinite(value, column: column, what: "MySQL DECIMAL holds no NaN or infinity")
-                pending.append(contentsOf: value)
-            case .dateTime:
-                try checkDateTime(value, column: column)
-                pending.append(contentsOf: value)
-            }
-        }
+        try BulkText.encode(
+            batch, to: &pending, startRow: { rowsSent += 1 },
+            field: { value, column, pending in
+                switch kinds[column] {
+                case .plain:
+                    pending.append(contentsOf: value)
+                case .escaped:
+                    BulkText.appendEscaped(value, to: &pending)
+                case .bool:
+                    pending.append(value.first == UInt8(ascii: "t") ? UInt8(ascii: "1") : UInt8(ascii: "0"))
+                case .float:
+                    try checkFloat(value, column: column)
+                    pending.append(contentsOf: value)
+                case .float32:
+                    try checkFloat(value, column: column)
+                    Self.appendFloat32(value, to: &pending)
+                case .decimal:
+                    try checkFinite(value, column: column, what: "MySQL DECIMAL holds no NaN or infinity")
+                    pending.append(contentsOf: value)
+                case .dateTime:
+                    try checkDateTime(value, column: column)
+                    pending.append(contentsOf: value)
+                }
+            })
     }
 
     /// MySQL reads a FLOAT's text as a double and narrows that, so the shortest text of a float4 can miss
@@ -182,7 +182,7 @@ final class MySQLWriter: RowWriter {
         let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
         let rowsPerStatement = max(1, min(500, 60_000 / max(1, columns.count)))
         var statements: [Int: MySQLStatement] = [:]
-        defer { statements.values.forEach { $0.close() } }
+        defer { for prepared in statements.values { prepared.close() } }
         func statement(rows: Int) throws -> MySQLStatement {
             if let existing = statements[rows] { return existing }
             let sql =

@@ -32,7 +32,7 @@ public final class RunControl: @unchecked Sendable {
         queue?.close(reason: RunCancelled())
         let stopping = cancellers.filter(\.stops).map(\.canceller)
         if !stopping.isEmpty {
-            Thread.detachNewThread { stopping.forEach { $0.cancel() } }
+            Thread.detachNewThread { for canceller in stopping { canceller.cancel() } }
         }
         scheduleAbort()
     }
@@ -43,7 +43,7 @@ public final class RunControl: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             Thread.sleep(forTimeInterval: grace)
             let all = lock.withLock { cancellers.map(\.canceller) }
-            all.forEach { $0.abort() }
+            for canceller in all { canceller.abort() }
         }
     }
     func add(rows count: Int) {

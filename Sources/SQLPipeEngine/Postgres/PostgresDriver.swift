@@ -219,7 +219,7 @@ extension Array where Element == String? {
     /// Calls `body` with C strings for the elements (NULL for nil) that live for the call only.
     func withCStringPointers<Result>(_ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
         let copies = map { $0.map { strdup($0) } ?? nil }
-        defer { copies.forEach { free($0) } }
+        defer { for copy in copies { free(copy) } }
         let pointers = copies.map { $0.map { UnsafePointer($0) } }
         return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
     }
@@ -233,8 +233,8 @@ func withCStringArrays<Result>(
     let firstCopies = first.map { strdup($0) }
     let secondCopies = second.map { strdup($0) }
     defer {
-        firstCopies.forEach { free($0) }
-        secondCopies.forEach { free($0) }
+        for copy in firstCopies { free(copy) }
+        for copy in secondCopies { free(copy) }
     }
     let firstPointers = firstCopies.map { UnsafePointer($0) } + [nil]
     let secondPointers = secondCopies.map { UnsafePointer($0) } + [nil]

@@ -178,7 +178,7 @@ public final class WorkerPool: Service, @unchecked Sendable {
         }
         let controls = lock.withLock { Array(state.running.values) }
         logger.notice("grace period over: cancelling running work", metadata: ["running": "\(controls.count)"])
-        controls.forEach { $0.cancel() }
+        for control in controls { control.cancel() }
     }
 
     private func pause() async {
