@@ -33,6 +33,30 @@ import Testing
         }
     }
 
+    @Test func workQueuedBeforeItsConnectionWasRestrictedIsRefusedWhenItRuns() async throws {
+        let setup = try await Setup()
+        let sqlpipe = setup.store.sqlpipe
+        let query = try await sqlpipe.queries.create(
+            QueryInput(connectionId: setup.open.id, query: "SELECT 1"), by: Self.alice)
+        let transfer = try await sqlpipe.transfers.create(
+            setup.transfer(source: setup.open, target: setup.open), by: Self.alice)
+        let byAdmin = try await sqlpipe.queries.create(
+            QueryInput(connectionId: setup.open.id, query: "SELECT 1"), by: Self.admin)
+        _ = try await sqlpipe.connections.update(
+            String(setup.open.id), ConnectionInput(restricted: true), checkConnectivity: false)
+
+        let refused = try await sqlpipe.queries.run(query.id)
+        #expect(refused.status == .error)
+        #expect(refused.error?.contains("connectionId: connection 'open'") == true, "\(refused.error ?? "")")
+        #expect(refused.error?.contains("only admins may use it") == true)
+        let refusedTransfer = try await sqlpipe.transfers.run(transfer.id)
+        #expect(refusedTransfer.status == .error)
+        #expect(
+            refusedTransfer.error?.contains("sourceID: connection 'open'") == true, "\(refusedTransfer.error ?? "")")
+        // An admin's work still runs.
+        #expect(try await sqlpipe.queries.run(byAdmin.id).status == .complete)
+    }
+
     @Test func aRestrictedConnectionIsForAdminsOnlyInEveryField() async throws {
         let setup = try await Setup()
         #expect(setup.restricted.restricted && !setup.open.restricted)

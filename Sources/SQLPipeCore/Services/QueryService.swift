@@ -42,7 +42,9 @@ public struct QueryService: Sendable {
         guard problems.isEmpty, let (resolved, config) = connection else { throw SQLPipeError.validation(problems) }
         let connectionID = resolved.id
         let row = QueryRow(
-            id: nil, createdAt: Date(), createdBy: caller.username, connectionId: connectionID, query: text,
+            id: nil, createdAt: Date(), createdBy: caller.username, createdByAdmin: caller.admin,
+            connectionId: connectionID,
+            query: text,
             status: RunStatus.queued.rawValue, error: nil, rowsAffected: nil, result: nil, startedAt: nil,
             stoppedAt: nil,
             runnerPid: nil, runnerHost: nil, cancelRequested: false, leaseExpiresAt: nil, runnerToken: nil)
@@ -98,7 +100,8 @@ public struct QueryService: Sendable {
                 guard let connectionID = claimed.connectionId else {
                     throw SQLPipeError.conflict("the connection of query \(claim.id) was deleted")
                 }
-                return try await connections.config(for: String(connectionID))
+                // As its creator may use it now: a connection restricted since it was queued is refused.
+                return try await connections.usable(connectionID, field: "connectionId", by: claimed.creator).1
             },
             work: { [text = claimed.query] config in
                 let session = try Drivers.open(config)

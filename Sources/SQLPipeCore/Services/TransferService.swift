@@ -61,7 +61,8 @@ public struct TransferService: Sendable {
             throw SQLPipeError.validation(problems)
         }
         let row = TransferRow(
-            id: nil, createdAt: Date(), createdBy: caller.username, sourceId: source.id, targetId: target.id,
+            id: nil, createdAt: Date(), createdBy: caller.username, createdByAdmin: caller.admin, sourceId: source.id,
+            targetId: target.id,
             query: query,
             targetSchema: schema, targetTable: table, overwrite: input.overwrite ?? false,
             status: RunStatus.queued.rawValue,
@@ -140,9 +141,10 @@ public struct TransferService: Sendable {
         guard let sourceID = row.sourceId, let targetID = row.targetId else {
             throw SQLPipeError.conflict("the source or target connection of transfer \(row.id ?? 0) was deleted")
         }
-        return Self.request(
-            for: row, source: try await connections.config(for: String(sourceID)),
-            target: try await connections.config(for: String(targetID)), staging: staging)
+        // As its creator may use them now: a connection restricted since it was queued is refused.
+        let (_, source) = try await connections.usable(sourceID, field: "sourceID", by: row.creator)
+        let (_, target) = try await connections.usable(targetID, field: "targetID", by: row.creator)
+        return Self.request(for: row, source: source, target: target, staging: staging)
     }
 
     private static func request(

@@ -82,6 +82,9 @@ extension MetadataStore {
                     table.add(column: "lease_expires_at", .datetime)
                     // Which claim owns the run: a runner whose run was recovered meanwhile must not finish it.
                     table.add(column: "runner_token", .text)
+                    // Whether an admin created it: a connection restricted after a user queued work on it
+                    // is refused when the work runs. Earlier work was made when every user could use all.
+                    table.add(column: "created_by_admin", .boolean).notNull().defaults(to: true)
                 }
             }
             try db.alter(table: "transfers") { table in

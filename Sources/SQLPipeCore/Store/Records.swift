@@ -56,6 +56,7 @@ struct TransferRow: StoreRecord {
     var id: Int64?
     var createdAt: Date
     var createdBy: String
+    var createdByAdmin: Bool
     var sourceId: Int64?
     var targetId: Int64?
     var query: String
@@ -82,6 +83,7 @@ struct QueryRow: StoreRecord {
     var id: Int64?
     var createdAt: Date
     var createdBy: String
+    var createdByAdmin: Bool
     var connectionId: Int64?
     var query: String
     var status: String

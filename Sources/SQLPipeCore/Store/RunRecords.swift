@@ -6,6 +6,8 @@ protocol RunRecord: StoreRecord, TableRecord {
     /// "transfer" or "query", for messages.
     static var noun: String { get }
     static var runTable: RunTable { get }
+    var createdBy: String { get }
+    var createdByAdmin: Bool { get }
     var status: String { get set }
     var error: String? { get set }
     var startedAt: Date? { get set }
@@ -15,6 +17,11 @@ protocol RunRecord: StoreRecord, TableRecord {
     var cancelRequested: Bool { get set }
     var leaseExpiresAt: Date? { get set }
     var runnerToken: String? { get set }
+}
+
+extension RunRecord {
+    /// Who the record was created for, as far as using connections goes.
+    var creator: Caller { Caller(username: createdBy, admin: createdByAdmin) }
 }
 
 /// The proof that this process runs a record: its token in the record, renewed with the lease.

@@ -10,6 +10,7 @@ extension TransferRow {
         id = row["id"]
         createdAt = row["created_at"]
         createdBy = row["created_by"]
+        createdByAdmin = row["created_by_admin"]
         sourceId = row["source_id"]
         targetId = row["target_id"]
         query = row["query"]
