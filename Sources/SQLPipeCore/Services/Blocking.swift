@@ -23,8 +23,8 @@ func runBlocking<T: Sendable>(
         Thread.detachNewThread {
             once.resume(with: Result { try body() })
         }
-        Thread.detachNewThread {
-            Thread.sleep(forTimeInterval: seconds)
+        // A timer, not a sleeping thread: the deadline holds no thread while it waits.
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
             once.resume(with: .failure(timeout))
         }
     }

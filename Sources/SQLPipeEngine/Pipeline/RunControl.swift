@@ -7,16 +7,13 @@ public final class RunControl: @unchecked Sendable {
     public static let defaultAbortGrace: TimeInterval = 3
 
     private let lock = NSLock()
-    private let abortGrace: TimeInterval
     private var rows = 0
     private var cancelled = false
     /// Sessions to stop on cancel (`stops`), and to break if the run has not ended after the grace.
     private var cancellers: [(canceller: any QueryCanceller, stops: Bool)] = []
     private var queue: BatchQueue?
 
-    public init(abortGrace: TimeInterval = RunControl.defaultAbortGrace) {
-        self.abortGrace = abortGrace
-    }
+    public init() {}
 
     public var rowsTransferred: Int { lock.withLock { rows } }
     public var isCancelled: Bool { lock.withLock { cancelled } }
@@ -37,15 +34,15 @@ public final class RunControl: @unchecked Sendable {
         scheduleAbort()
     }
 
-    /// After the grace, breaks the connections of every session still open; closed ones ignore it.
+    /// After the grace, breaks the connections of every session still open; closed ones ignore it. Breaking
+    /// never waits, so a timer does it, without a thread held for the grace.
     private func scheduleAbort() {
-        let grace = abortGrace
-        Thread.detachNewThread { [self] in
-            Thread.sleep(forTimeInterval: grace)
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.defaultAbortGrace) { [self] in
             let all = lock.withLock { cancellers.map(\.canceller) }
             for canceller in all { canceller.abort() }
         }
     }
+
     func add(rows count: Int) {
         lock.withLock { rows += count }
     }
