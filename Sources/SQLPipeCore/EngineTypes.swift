@@ -5,3 +5,4 @@
 @_exported import struct SQLPipeEngine.RowBatch
 @_exported import class SQLPipeEngine.RunControl
 @_exported import protocol SQLPipeEngine.StatementSink
+@_exported import enum SQLPipeEngine.TransferMode

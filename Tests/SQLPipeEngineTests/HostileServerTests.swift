@@ -70,7 +70,7 @@ import Testing
         let before = Int(try counter.query("SHOW GLOBAL STATUS LIKE 'Com_load'", []).first?[1] ?? "") ?? 0
         let request = TransferRequest(
             source: try world.config(.postgresql), target: try world.config(.mariadb),
-            query: "SELECT generate_series(1, 100) AS n", table: TableName(name: table), overwrite: false,
+            query: "SELECT generate_series(1, 100) AS n", table: TableName(name: table), mode: .append,
             stagingName: world.uniqueName("staging"))
         let outcome = try TransferEngine.run(request, control: RunControl())
         defer { try? counter.execute("DROP TABLE `\(table)`") }

@@ -23,7 +23,7 @@ import Testing
         let table = world.uniqueName("t")
         let request = TransferRequest(
             source: source, target: targetConfig, query: query,
-            table: TableName(name: table), overwrite: true, stagingName: world.uniqueName("staging"))
+            table: TableName(name: table), mode: .overwrite, stagingName: world.uniqueName("staging"))
         do {
             _ = try TransferEngine.run(request, control: RunControl())
             let session = try Drivers.open(targetConfig)

@@ -46,7 +46,7 @@ import Testing
             if let existing { try targetSession.execute(fill(existing, for: targetSession)) }
             let request = TransferRequest(
                 source: sourceConfig, target: targetConfig, query: fill(query, for: sourceSession),
-                table: TableName(name: targetTable), overwrite: existing == nil,
+                table: TableName(name: targetTable), mode: existing == nil ? .overwrite : .append,
                 stagingName: world.uniqueName("staging"))
             do {
                 let outcome = try TransferEngine.run(request, control: RunControl())

@@ -33,7 +33,7 @@ import Testing
             source: sourceConfig, target: targetConfig,
             query: "SELECT * FROM \(sourceSession.dialect.quote(sourceTable)) ORDER BY id",
             table: TableName(name: targetTable),
-            overwrite: true, stagingName: world.uniqueName("staging"))
+            mode: .overwrite, stagingName: world.uniqueName("staging"))
         let outcome = try TransferEngine.run(request, control: RunControl())
 
         let targetSession = try Drivers.open(targetConfig)
@@ -90,7 +90,7 @@ import Testing
                 TransferRequest(
                     source: source, target: target,
                     query: "SELECT * FROM \(sourceSession.dialect.quote(sourceTable)) ORDER BY id",
-                    table: TableName(name: targetTable), overwrite: true, stagingName: world.uniqueName("staging")),
+                    table: TableName(name: targetTable), mode: .overwrite, stagingName: world.uniqueName("staging")),
                 control: RunControl())
             let targetSession = try Drivers.open(target)
             defer {
@@ -119,7 +119,7 @@ import Testing
             let outcome = try TransferEngine.run(
                 TransferRequest(
                     source: try world.config(.postgresql), target: target, query: "SHOW TimeZone",
-                    table: TableName(name: "settings"), overwrite: true, stagingName: "sqlpipe_staging_show"),
+                    table: TableName(name: "settings"), mode: .overwrite, stagingName: "sqlpipe_staging_show"),
                 control: RunControl())
             let session = try Drivers.open(target)
             defer { session.close() }
@@ -136,7 +136,7 @@ import Testing
             let outcome = try TransferEngine.run(
                 TransferRequest(
                     source: try world.config(.postgresql), target: target, query: "SHOW TimeZone",
-                    table: TableName(name: table), overwrite: true, stagingName: world.uniqueName("staging")),
+                    table: TableName(name: table), mode: .overwrite, stagingName: world.uniqueName("staging")),
                 control: RunControl())
             let session = try Drivers.open(target)
             defer {

@@ -152,7 +152,8 @@ public struct TransferService: Sendable {
     ) -> TransferRequest {
         TransferRequest(
             source: source, target: target, query: row.query,
-            table: TableName(schema: row.targetSchema, name: row.targetTable), overwrite: row.overwrite,
+            table: TableName(schema: row.targetSchema, name: row.targetTable),
+            mode: row.overwrite ? .overwrite : .append,
             stagingName: staging)
     }
 

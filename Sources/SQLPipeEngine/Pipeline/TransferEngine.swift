@@ -1,31 +1,83 @@
 import Foundation
 
+/// How a transfer changes its target table.
+public enum TransferMode: String, Codable, Sendable, CaseIterable {
+    /// Adds the rows to the table (created when missing), in one transaction.
+    case append
+    /// Replaces the table by a staging table swapped in at the end.
+    case overwrite
+    /// Replaces every row but keeps the table itself: its indexes, constraints, triggers and grants.
+    case truncate
+    /// Updates the rows whose key is in the target and inserts the others, through a staging table.
+    case upsert
+    /// Reads only the source rows past the target's high-water mark in `cursorColumn`.
+    case incremental
+
+    /// Whether the mode merges rows by their key.
+    public func merges(withKey key: [String]) -> Bool {
+        self == .upsert || (self == .incremental && !key.isEmpty)
+    }
+}
+
 /// What to move: the rows of `query` on `source` into `table` on `target`.
 public struct TransferRequest: Sendable {
     public var source: ConnectionConfig
     public var target: ConnectionConfig
     public var query: String
     public var table: TableName
-    public var overwrite: Bool
-    /// The name of the table that `overwrite` loads before swapping it in; unique per transfer.
+    public var mode: TransferMode
+    /// The key columns: what `upsert` matches rows by, and the PRIMARY KEY of a table the transfer creates.
+    public var primaryKey: [String]
+    /// With `upsert`: also delete the target rows whose key the result lacks.
+    public var deleteMissing: Bool
+    /// With `incremental`: the column whose high-water mark in the target says where to go on.
+    public var cursorColumn: String?
+    /// The name of the staging table that `overwrite` swaps in and merges load first; unique per transfer.
     public var stagingName: String
 
     public init(
-        source: ConnectionConfig, target: ConnectionConfig, query: String, table: TableName, overwrite: Bool,
-        stagingName: String
+        source: ConnectionConfig, target: ConnectionConfig, query: String, table: TableName,
+        mode: TransferMode = .append, primaryKey: [String] = [], deleteMissing: Bool = false,
+        cursorColumn: String? = nil, stagingName: String
     ) {
         self.source = source
         self.target = target
         self.query = query
         self.table = table
-        self.overwrite = overwrite
+        self.mode = mode
+        self.primaryKey = primaryKey
+        self.deleteMissing = deleteMissing
+        self.cursorColumn = cursorColumn
         self.stagingName = stagingName
     }
+
+    public var overwrite: Bool { mode == .overwrite }
 }
 
 public struct TransferOutcome: Sendable {
+    /// Rows read from the source.
     public var rows: Int
     public var warnings: [String]
+    /// Rows the target gained, changed and lost; nil where the database cannot tell.
+    public var inserted: Int?
+    public var updated: Int?
+    public var deleted: Int?
+    /// An incremental run's high-water mark before and after, as text; nil for other modes.
+    public var cursorFrom: String?
+    public var cursorTo: String?
+
+    public init(
+        rows: Int, warnings: [String], inserted: Int? = nil, updated: Int? = nil, deleted: Int? = nil,
+        cursorFrom: String? = nil, cursorTo: String? = nil
+    ) {
+        self.rows = rows
+        self.warnings = warnings
+        self.inserted = inserted
+        self.updated = updated
+        self.deleted = deleted
+        self.cursorFrom = cursorFrom
+        self.cursorTo = cursorTo
+    }
 }
 
 /// Runs transfers: the reader and the writer on two threads with a bounded queue between them, the
