@@ -47,12 +47,13 @@ public struct MySQLDialect: Dialect {
         }
     }
 
-    /// InnoDB indexes at most 3,072 bytes of a key: 768 utf8mb4 characters.
+    /// InnoDB indexes at most 3,072 bytes of a key, 768 utf8mb4 characters: 255 a text column leaves
+    /// room for a composite key of several. A longer value fails the load.
     public func keyColumnType(for type: ColumnType) -> String {
         switch type {
-        case .string(let length?) where length <= 768: "varchar(\(length))"
-        case .string, .text, .json: "varchar(768)"
-        case .bytes: "varbinary(3072)"
+        case .string(let length?) where length <= Self.keyTextLength: "varchar(\(length))"
+        case .string, .text, .json: "varchar(\(Self.keyTextLength))"
+        case .bytes: "varbinary(\(Self.keyTextLength * 4))"
         default: columnType(for: type)
         }
     }
@@ -67,6 +68,8 @@ public struct MySQLDialect: Dialect {
         default: literal
         }
     }
+
+    static let keyTextLength = 255
 
     /// DECIMAL holds at most 65 digits, 30 after the point.
     static let maximumDecimalPrecision = 65
