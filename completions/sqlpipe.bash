@@ -209,9 +209,9 @@ _sqlpipe_transfer() {
 
 _sqlpipe_transfer_create() {
     repeating_flags=()
-    non_repeating_flags=(--overwrite --detach --json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--source --target -q --query --query-file --target-schema --target-table --store)
+    non_repeating_flags=(--overwrite --delete-missing --detach --json --version -h --help)
+    repeating_options=(--primary-key)
+    non_repeating_options=(--source --target -q --query --query-file --target-schema --target-table --mode --cursor-column --store)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -233,6 +233,16 @@ _sqlpipe_transfer_create() {
         return
         ;;
     '--target-table')
+        return
+        ;;
+    '--mode')
+        __sqlpipe_add_completions -W 'append'$'\n''overwrite'$'\n''truncate'$'\n''upsert'$'\n''incremental'
+        return
+        ;;
+    '--primary-key')
+        return
+        ;;
+    '--cursor-column')
         return
         ;;
     '--store')

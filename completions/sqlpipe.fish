@@ -26,7 +26,7 @@ function __sqlpipe_parse_tokens -S
             __sqlpipe_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __sqlpipe_parse_subcommand 0 'source=' 'target=' 'q/query=' 'query-file=' 'target-schema=' 'target-table=' 'overwrite' 'detach' 'store=' 'json' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'source=' 'target=' 'q/query=' 'query-file=' 'target-schema=' 'target-table=' 'mode=' 'overwrite' 'primary-key=+' 'delete-missing' 'cursor-column=' 'detach' 'store=' 'json' 'version' 'h/help'
             case 'list'
                 __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'json' 'version' 'h/help'
             case 'show'
@@ -158,7 +158,11 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" query-file' -l 'query-file' -d 'Read the SQL from a file, or - for standard input.' -rF
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" target-schema' -l 'target-schema' -d 'The target schema (default: the connection\'s own; for SQLite an attached database).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" target-table' -l 'target-table' -d 'The target table, created when missing. Taken as a name, whatever it contains.' -rfka ''
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" overwrite' -l 'overwrite' -d 'Replace the table\'s contents (atomically) instead of appending.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" mode' -l 'mode' -d 'How the rows change the table; without it, append' -rfka 'append overwrite truncate upsert incremental'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" overwrite' -l 'overwrite' -d 'The same as --mode overwrite: replace the table (atomically) instead of appending.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create"' -l 'primary-key' -d 'The key columns: what upsert and incremental match rows by, and the PRIMARY KEY of a table the transfer creates. Repeat it or separate the columns with commas; a name that holds a comma cannot be given here (the API takes an array).' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" delete-missing' -l 'delete-missing' -d 'With --mode upsert: also delete the target\'s rows whose key the result lacks.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" cursor-column' -l 'cursor-column' -d 'With --mode incremental: the column whose largest value in the target says where to go on.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" detach' -l 'detach' -d 'Only queue it: a running `sqlpipe serve` on the same store runs it.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'

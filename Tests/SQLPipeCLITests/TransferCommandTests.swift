@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SQLPipeEngine
 import SQLPipeTestSupport
 import Testing
@@ -23,7 +24,7 @@ import Testing
             "transfer", "create", "--source", "pg", "--target", "lite", "--query",
             "SELECT i AS id, 'row ' || i AS label FROM generate_series(1, 2500) AS i", "--target-table", "numbers",
             "--overwrite")
-        #expect(out.contains("transfer 1 complete: 2,500 rows into numbers"))
+        #expect(out.contains("transfer 1 complete: 2,500 rows read into numbers"))
         #expect(out.split(separator: "\n").count == 1)
 
         let shown = try #require(try await cli.json("transfer", "show", "1")["transfer"] as? [String: Any])
@@ -66,6 +67,102 @@ import Testing
         let noQuery = try await cli.fail(
             "transfer", "create", "--source", "pg", "--target", "lite", "--target-table", "t")
         #expect(noQuery.contains("exactly one of --query or --query-file"))
+    }
+
+    /// Options that do not go together are refused before anything is opened (exit 64, usage).
+    @Test(arguments: [
+        (["--mode", "upsert"], "--mode upsert needs --primary-key"),
+        (["--mode", "incremental"], "--mode incremental needs --cursor-column"),
+        (["--delete-missing"], "--delete-missing works only with --mode upsert."),
+        (["--mode", "truncate", "--delete-missing"], "--delete-missing works only with --mode upsert."),
+        (
+            ["--mode", "incremental", "--cursor-column", "id", "--delete-missing"],
+            "--delete-missing cannot be used with --mode incremental"
+        ),
+        (["--overwrite", "--mode", "upsert", "--primary-key", "id"], "--overwrite is --mode overwrite"),
+        (["--mode", "upsert", "--primary-key", "id,"], "--primary-key: a column name is empty (in 'id,')"),
+        (["--mode", "upsert", "--primary-key", " "], "--primary-key: a column name is empty"),
+        (["--cursor-column", "updated_at"], "--cursor-column works only with --mode incremental."),
+        (["--mode", "merge"], "'merge'"),
+    ])
+    func createRefusesOptionsThatDoNotGoTogether(options: [String], message: String) async throws {
+        let cli = try CLI()
+        let result = try await cli.runner.execute(
+            ["transfer", "create", "--source", "a", "--target", "b", "--query", "select 1", "--target-table", "t"]
+                + options, stdin: nil, extraEnvironment: [:])
+        #expect(result.status == 64, "\(options): \(result.stderr)")
+        #expect(result.stderr.contains(message), "\(options): \(result.stderr)")
+    }
+
+    @Test func helpListsTheModes() async throws {
+        let help = try await CLI().run("transfer", "create", "--help")
+        // As one line: the help is wrapped to the terminal's width.
+        let text = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("(values: append, overwrite, truncate, upsert, incremental)"), "\(text)")
+        #expect(text.contains("a name that holds a comma cannot be given here (the API takes an array)"), "\(text)")
+    }
+
+    /// `show` and `list` print the mode and its fields, `-` for what is null.
+    @Test func showPrintsTheModeItsFieldsAndWhatTheRunCounted() async throws {
+        let cli = try CLI()
+        let world = try TestWorld()
+        try await cli.succeed(
+            "connection", "create", "--name", "lite", "--url",
+            "sqlite://" + world.directory.appendingPathComponent("t.db").path)
+        let queued = try #require(
+            try await cli.json(
+                "transfer", "create", "--source", "lite", "--target", "lite", "--query", "select 1 as id",
+                "--target-table", "t", "--mode", "upsert", "--primary-key", "id", "--primary-key", " Region , zone",
+                "--delete-missing", "--detach")["transfer"] as? [String: Any])
+        #expect(queued["mode"] as? String == "upsert")
+        #expect(queued["primaryKey"] as? [String] == ["id", "Region", "zone"])
+        #expect(queued["deleteMissing"] as? Bool == true)
+        #expect(queued["rowsInserted"] is NSNull)
+
+        let upsert = try await cli.succeed("transfer", "show", "1")
+        for line in [
+            "mode             upsert", "primaryKey       id, Region, zone", "deleteMissing    yes",
+            "cursorColumn     -", "rowsTransferred  0", "rowsInserted     -", "rowsUpdated      -",
+            "rowsDeleted      -", "cursorFrom       -", "cursorTo         -",
+        ] {
+            #expect(upsert.contains(line + "\n"), "\(line) in:\n\(upsert)")
+        }
+
+        try await cli.succeed(
+            "transfer", "create", "--source", "lite", "--target", "lite", "--query", "select 1 as id",
+            "--target-table", "t", "--mode", "incremental", "--cursor-column", "updated_at", "--primary-key", "id",
+            "--detach")
+        // What a completed incremental run leaves in the store (the run itself is the engine's to test).
+        let store = try DatabaseQueue(path: cli.storePath)
+        try await store.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE transfers SET status = 'complete', rows_transferred = 1000, rows_inserted = 400,
+                    rows_updated = 600, cursor_from = '2024-01-01 00:00:00', cursor_to = '2024-02-01 00:00:00'
+                    WHERE id = 2
+                    """)
+        }
+        try store.close()
+        let incremental = try await cli.succeed("transfer", "show", "2")
+        for line in [
+            "mode             incremental", "primaryKey       id", "deleteMissing    no",
+            "cursorColumn     updated_at", "rowsTransferred  1000", "rowsInserted     400", "rowsUpdated      600",
+            "rowsDeleted      -", "cursorFrom       2024-01-01 00:00:00", "cursorTo         2024-02-01 00:00:00",
+        ] {
+            #expect(incremental.contains(line + "\n"), "\(line) in:\n\(incremental)")
+        }
+        let shown = try #require(try await cli.json("transfer", "show", "2")["transfer"] as? [String: Any])
+        #expect(shown["rowsUpdated"] as? Int == 600)
+        #expect(shown["cursorTo"] as? String == "2024-02-01 00:00:00")
+
+        let listed = try await cli.succeed("transfer", "list").split(separator: "\n").map {
+            $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        }
+        #expect(listed.first?.prefix(7) == ["ID", "STATUS", "SOURCE", "TARGET", "TABLE", "MODE", "ROWS"])
+        #expect(
+            listed.dropFirst().prefix(2).map { $0.prefix(7) } == [
+                ["1", "queued", "1", "1", "t", "upsert", "0"], ["2", "complete", "1", "1", "t", "incremental", "1000"],
+            ])
     }
 
     @Test func detachOnlyQueues() async throws {

@@ -22,7 +22,52 @@ import Testing
         #expect(
             applied == [
                 "v1: users, connections, transfers, queries", "v2: restricted connections, secret params, run leases",
+                "v3: transfer modes, keys, cursors and row counts",
             ])
+    }
+
+    /// A store last opened by a release with schema v2: its transfers keep what they were, `overwrite`
+    /// ones becoming mode overwrite, and the new fields read as their defaults.
+    @Test func migrationV3GivesTheTransfersOfAV2StoreTheirMode() async throws {
+        let directory = try TemporaryDirectory.make()
+        let path = directory.appendingPathComponent("store/store.db").path
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("store"), withIntermediateDirectories: true)
+        let older = try DatabaseQueue(path: path)
+        try MetadataStore.migrator.migrate(older, upTo: "v2: restricted connections, secret params, run leases")
+        try await older.write { db in
+            for (query, overwrite, status, rows) in [
+                ("SELECT 'replaced'", true, "complete", 7), ("SELECT 'appended'", false, "error", 0),
+                ("SELECT 'waiting'", true, "queued", 0),
+            ] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO transfers (created_at, created_by, query, target_table, overwrite, status, rows_transferred)
+                        VALUES (?, 'old', ?, 't', ?, ?, ?)
+                        """, arguments: [Date(), query, overwrite, status, rows])
+            }
+        }
+        try older.close()
+
+        let sqlpipe = try SQLPipe(storePath: path, environment: [:], hasher: PasswordHasher(cost: 4))
+        let transfers = try await sqlpipe.transfers.list(try PageRequest()).items
+        #expect(transfers.map(\.query) == ["SELECT 'replaced'", "SELECT 'appended'", "SELECT 'waiting'"])
+        #expect(transfers.map(\.mode) == [.overwrite, .append, .overwrite])
+        #expect(transfers.map(\.overwrite) == [true, false, true])
+        #expect(transfers.map(\.rowsTransferred) == [7, 0, 0])
+        for transfer in transfers {
+            #expect(transfer.primaryKey.isEmpty)
+            #expect(!transfer.deleteMissing)
+            #expect(transfer.cursorColumn == nil)
+            #expect(transfer.rowsInserted == nil && transfer.rowsUpdated == nil && transfer.rowsDeleted == nil)
+            #expect(transfer.cursorFrom == nil && transfer.cursorTo == nil)
+        }
+        // The store refuses a mode that is none of the five, whoever writes it.
+        await #expect(throws: (any Error).self) {
+            try await sqlpipe.store.database.write { db in
+                try db.execute(sql: "UPDATE transfers SET mode = 'merge' WHERE id = 1")
+            }
+        }
     }
 
     @Test func storeRunsInWALModeWithForeignKeysAndIsPrivate() async throws {

@@ -253,6 +253,70 @@ import Testing
         }
     }
 
+    @Test func createStoresTheModeAndTheFieldsThatGoWithIt() async throws {
+        let setup = try await Setup(target: .sqlite, source: .sqlite)
+        let service = setup.store.sqlpipe.transfers
+        func input(_ mode: TransferMode?, overwrite: Bool? = nil) -> TransferInput {
+            TransferInput(
+                sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1 AS id", targetTable: "t",
+                overwrite: overwrite, mode: mode)
+        }
+        var upsert = input(.upsert)
+        upsert.primaryKey = ["id", "Region"]
+        upsert.deleteMissing = true
+        var incremental = input(.incremental)
+        incremental.cursorColumn = "updated at"
+        var created: [Transfer] = []
+        for each in [upsert, incremental, input(nil, overwrite: true), input(nil), input(.truncate)] {
+            created.append(try await service.create(each, by: .adminNamed("tester")))
+        }
+        #expect(created.map(\.mode) == [.upsert, .incremental, .overwrite, .append, .truncate])
+        #expect(created.map(\.overwrite) == [false, false, true, false, false])
+        #expect(created[0].primaryKey == ["id", "Region"])
+        #expect(created[0].deleteMissing)
+        #expect(created[1].cursorColumn == "updated at")
+        #expect(created[1].primaryKey.isEmpty)
+        // As another process reads them from the store.
+        let stored = try await setup.store.reopen().transfers.list(try PageRequest()).items
+        #expect(stored == created)
+    }
+
+    @Test func keyColumnsAreCheckedByTheTargetsRules() async throws {
+        func problems(_ input: TransferInput, _ setup: Setup) async -> [String: String] {
+            do {
+                _ = try await setup.store.sqlpipe.transfers.create(input, by: .adminNamed("tester"))
+                return [:]
+            } catch SQLPipeError.validation(let fields) {
+                return fields
+            } catch {
+                return ["unexpected": "\(error)"]
+            }
+        }
+        for (system, foldsCase) in [(DataSystem.postgresql, false), (.mariadb, true), (.sqlite, true)] {
+            let setup = try await Setup(target: system)
+            func upsert(_ key: [String]) -> TransferInput {
+                TransferInput(
+                    sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1 AS id", targetTable: "t",
+                    mode: .upsert, primaryKey: key)
+            }
+            // PostgreSQL keeps quoted names apart by case; the others take them as one name.
+            let twice = await problems(upsert(["id", "ID"]), setup)
+            #expect(
+                (twice["primaryKey"]?.contains(#"names the column "ID" twice"#) ?? false) == foldsCase,
+                "\(system): \(twice)")
+            #expect(twice.isEmpty == !foldsCase, "\(system): \(twice)")
+            #expect(await problems(upsert(["id", "id"]), setup)["primaryKey"]?.contains("twice") == true)
+            let long = await problems(upsert([String(repeating: "k", count: 1001)]), setup)
+            #expect(long["primaryKey"]?.contains("is longer than") == true, "\(system): \(long)")
+            var incremental = upsert([])
+            incremental.mode = .incremental
+            incremental.cursorColumn = String(repeating: "c", count: 1001)
+            let cursor = await problems(incremental, setup)
+            #expect(cursor["cursorColumn"]?.contains("is longer than") == true, "\(system): \(cursor)")
+            #expect(cursor["primaryKey"] == nil, "an incremental run needs no key: \(cursor)")
+        }
+    }
+
     @Test func aTransferWhoseProcessDiedIsMarkedInterruptedAndItsStagingTablesDropped() async throws {
         let setup = try await Setup(target: .mariadb)
         let staging = setup.world.uniqueName("sqlpipe_staging_orphan")

@@ -45,9 +45,15 @@ import Testing
             #expect(transfer["targetID"] as? Int == Int(setup.target.id))
             #expect(transfer["targetTable"] as? String == "t1")
             #expect(transfer["overwrite"] as? Bool == true)
+            #expect(transfer["mode"] as? String == "overwrite", "overwrite: true alone is the mode overwrite")
+            #expect(transfer["primaryKey"] as? [String] == [])
+            #expect(transfer["deleteMissing"] as? Bool == false)
             #expect(transfer["targetSchema"] as? String == "")
             #expect(transfer["rowsTransferred"] as? Int == 0)
-            for key in ["startedAt", "stoppedAt", "error"] {
+            for key in [
+                "startedAt", "stoppedAt", "error", "cursorColumn", "rowsInserted", "rowsUpdated", "rowsDeleted",
+                "cursorFrom", "cursorTo",
+            ] {
                 #expect(transfer.keys.contains(key) && transfer[key] is NSNull, "\(key) is null, not absent")
             }
             #expect(try await setup.harness.sqlpipe.transfers.get(Int64(transfer["id"] as? Int ?? 0)).status == .queued)
@@ -89,6 +95,119 @@ import Testing
         }
     }
 
+    @Test func createStoresTheModeAndTheFieldsThatGoWithIt() async throws {
+        let setup = try await Setup()
+        try await setup.harness.test { (api: APIClient) async throws in
+            var upsert = setup.body
+            upsert["overwrite"] = nil
+            upsert["mode"] = "upsert"
+            upsert["primaryKey"] = ["id", "Region name"]
+            upsert["deleteMissing"] = true
+            let created = try await api.request(.post, "/api/v1/transfers", json: upsert)
+            #expect(created.status == .accepted, "\(created.text)")
+            let transfer = created.object("transfer")
+            #expect(transfer["mode"] as? String == "upsert")
+            #expect(transfer["overwrite"] as? Bool == false)
+            #expect(transfer["primaryKey"] as? [String] == ["id", "Region name"])
+            #expect(transfer["deleteMissing"] as? Bool == true)
+            for key in ["cursorColumn", "rowsInserted", "rowsUpdated", "rowsDeleted", "cursorFrom", "cursorTo"] {
+                #expect(transfer.keys.contains(key) && transfer[key] is NSNull, "\(key) is null while queued")
+            }
+            let id = try #require(transfer["id"] as? Int)
+            let shown = try await api.request(.get, "/api/v1/transfers/\(id)").object("transfer")
+            #expect(shown["primaryKey"] as? [String] == ["id", "Region name"])
+            #expect(shown["deleteMissing"] as? Bool == true)
+
+            var incremental = setup.body
+            incremental["overwrite"] = false
+            incremental["mode"] = "incremental"
+            incremental["cursorColumn"] = "updated_at"
+            let queued = try await api.request(.post, "/api/v1/transfers", json: incremental)
+            #expect(queued.status == .accepted, "\(queued.text)")
+            #expect(queued.object("transfer")["mode"] as? String == "incremental")
+            #expect(queued.object("transfer")["cursorColumn"] as? String == "updated_at")
+            #expect(queued.object("transfer")["primaryKey"] as? [String] == [])
+
+            let listed = try await api.request(.get, "/api/v1/transfers").list("transfers")
+            #expect(listed.map { $0["mode"] as? String } == ["upsert", "incremental"])
+        }
+    }
+
+    @Test func createChecksTheModeAndItsFieldsAnswering422PerField() async throws {
+        let setup = try await Setup()
+        var plain = setup.body
+        plain["overwrite"] = nil
+        func with(_ fields: [String: any Sendable]) -> [String: any Sendable] {
+            plain.merging(fields) { _, new in new }
+        }
+        let cases: [([String: any Sendable], [String: String])] = [
+            (with(["mode": "merge"]), ["mode": "must be one of append, overwrite, truncate, upsert, incremental"]),
+            (
+                with(["mode": "upsert"]),
+                ["primaryKey": "upsert needs the key columns: the columns whose values identify a row"]
+            ),
+            (with(["mode": "upsert", "primaryKey": ["id", ""]]), ["primaryKey": "a key column must not be empty"]),
+            (
+                with(["mode": "upsert", "primaryKey": ["id", "ID"]]),
+                ["primaryKey": #"names the column "ID" twice (SQLite ignores the case of names)"#]
+            ),
+            (
+                with(["mode": "incremental"]),
+                [
+                    "cursorColumn":
+                        "incremental needs the cursor column: the column whose largest value in the target says where to go on"
+                ]
+            ),
+            (
+                with(["mode": "incremental", "cursorColumn": "a\u{0}b"]),
+                ["cursorColumn": "the cursor column must not contain a NUL character"]
+            ),
+            (with(["mode": "append", "cursorColumn": "updated_at"]), ["cursorColumn": "only with mode incremental"]),
+            (with(["deleteMissing": true]), ["deleteMissing": "only with mode upsert"]),
+            (with(["mode": "truncate", "deleteMissing": true]), ["deleteMissing": "only with mode upsert"]),
+            (
+                with(["mode": "incremental", "cursorColumn": "id", "deleteMissing": true]),
+                [
+                    "deleteMissing":
+                        "cannot be used with incremental: a run reads only the new rows, so every other row would look missing"
+                ]
+            ),
+            (
+                with(["mode": "upsert", "primaryKey": ["id"], "overwrite": true]),
+                ["mode": "overwrite: true is the mode overwrite; it cannot be combined with mode upsert"]
+            ),
+            (
+                with(["mode": "overwrite", "overwrite": false]),
+                ["mode": "overwrite: false contradicts mode overwrite; leave overwrite out"]
+            ),
+            // Every problem at once, the mode's among the others.
+            (
+                with(["mode": "merge", "targetTable": "", "deleteMissing": true]),
+                [
+                    "mode": "must be one of append, overwrite, truncate, upsert, incremental",
+                    "targetTable": "must be provided",
+                ]
+            ),
+        ]
+        // A mode is a name, whatever its case; `overwrite: true` with the mode overwrite says it twice.
+        let accepted = [with(["mode": "Truncate"]), with(["mode": "overwrite", "overwrite": true])]
+        try await setup.harness.test { (api: APIClient) async throws in
+            for (body, problems) in cases {
+                let response = try await api.request(.post, "/api/v1/transfers", json: body)
+                #expect(response.status == .unprocessableContent, "\(body): \(response.text)")
+                #expect(response.errorFields == problems, "\(body)")
+            }
+            for body in accepted {
+                let response = try await api.request(.post, "/api/v1/transfers", json: body)
+                #expect(response.status == .accepted, "\(body): \(response.text)")
+            }
+            #expect(
+                try await setup.harness.sqlpipe.transfers.list(try PageRequest()).items.map(\.mode) == [
+                    .truncate, .overwrite,
+                ])
+        }
+    }
+
     @Test func createRefusesMalformedBodiesWith400SayingWhatWasWrong() async throws {
         let setup = try await Setup()
         try await setup.harness.test { (api: APIClient) async throws in
@@ -105,6 +224,17 @@ import Testing
             #expect(
                 wrongType.errorMessage == "field 'sourceID': expected a value of type Int64"
                     || wrongType.errorMessage == "field 'sourceID': expected an integer")
+
+            let keyText = try await api.request(.post, "/api/v1/transfers", body: #"{"primaryKey": "id"}"#)
+            #expect(keyText.status == .badRequest)
+            #expect(keyText.errorMessage == "field 'primaryKey': expected an array", "\(keyText.text)")
+            let keyNumber = try await api.request(.post, "/api/v1/transfers", body: #"{"primaryKey": ["id", 2]}"#)
+            #expect(keyNumber.status == .badRequest)
+            #expect(keyNumber.errorMessage == "field 'primaryKey.[1]': expected a string", "\(keyNumber.text)")
+
+            let modeNumber = try await api.request(.post, "/api/v1/transfers", body: #"{"mode": 2}"#)
+            #expect(modeNumber.status == .badRequest)
+            #expect(modeNumber.errorMessage == "field 'mode': expected a string", "\(modeNumber.text)")
 
             let array = try await api.request(.post, "/api/v1/transfers", body: "[1, 2]")
             #expect(array.status == .badRequest)

@@ -1,4 +1,5 @@
 import Foundation
+import SQLPipeEngine
 
 /// The life of a transfer or a query: queued → running → complete | error | cancelled.
 public enum RunStatus: String, Codable, Sendable, CaseIterable {
@@ -17,17 +18,33 @@ public struct Transfer: Codable, Equatable, Sendable {
     public var query: String
     public var targetSchema: String
     public var targetTable: String
+    /// Whether `mode` is `overwrite`: the field of clients from before `mode`.
     public var overwrite: Bool
+    public var mode: TransferMode
+    /// The key columns; `[]` when none were given.
+    public var primaryKey: [String]
+    public var deleteMissing: Bool
+    public var cursorColumn: String?
     public var status: RunStatus
     public var error: String?
     public var warnings: [String]
+    /// Rows read from the source.
     public var rowsTransferred: Int
+    /// Rows the target gained, changed and lost; null until the run completes, and where the database
+    /// cannot tell.
+    public var rowsInserted: Int?
+    public var rowsUpdated: Int?
+    public var rowsDeleted: Int?
+    /// An incremental run's high-water mark before and after it, as text; null for the other modes.
+    public var cursorFrom: String?
+    public var cursorTo: String?
     public var startedAt: Date?
     public var stoppedAt: Date?
 
-    enum CodingKeys: String, CodingKey {
-        case id, createdAt, createdBy, sourceID, targetID, query, targetSchema, targetTable, overwrite, status, error
-        case warnings, rowsTransferred, startedAt, stoppedAt
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, createdAt, createdBy, sourceID, targetID, query, targetSchema, targetTable, overwrite, mode
+        case primaryKey, deleteMissing, cursorColumn, status, error, warnings, rowsTransferred, rowsInserted
+        case rowsUpdated, rowsDeleted, cursorFrom, cursorTo, startedAt, stoppedAt
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -41,10 +58,19 @@ public struct Transfer: Codable, Equatable, Sendable {
         try container.encode(targetSchema, forKey: .targetSchema)
         try container.encode(targetTable, forKey: .targetTable)
         try container.encode(overwrite, forKey: .overwrite)
+        try container.encode(mode, forKey: .mode)
+        try container.encode(primaryKey, forKey: .primaryKey)
+        try container.encode(deleteMissing, forKey: .deleteMissing)
+        try container.encode(cursorColumn, forKey: .cursorColumn)
         try container.encode(status, forKey: .status)
         try container.encode(error, forKey: .error)
         try container.encode(warnings, forKey: .warnings)
         try container.encode(rowsTransferred, forKey: .rowsTransferred)
+        try container.encode(rowsInserted, forKey: .rowsInserted)
+        try container.encode(rowsUpdated, forKey: .rowsUpdated)
+        try container.encode(rowsDeleted, forKey: .rowsDeleted)
+        try container.encode(cursorFrom, forKey: .cursorFrom)
+        try container.encode(cursorTo, forKey: .cursorTo)
         try container.encode(startedAt, forKey: .startedAt)
         try container.encode(stoppedAt, forKey: .stoppedAt)
     }
@@ -57,11 +83,21 @@ public struct TransferInput: Codable, Equatable, Sendable {
     public var query: String?
     public var targetSchema: String?
     public var targetTable: String?
+    /// `true` is `mode: overwrite`, from before `mode`.
     public var overwrite: Bool?
+    /// Nil: `overwrite` when `overwrite` is true, else `append`.
+    public var mode: TransferMode?
+    public var primaryKey: [String]?
+    public var deleteMissing: Bool?
+    public var cursorColumn: String?
+    /// A `mode` in a request body that names no mode. Kept to be refused with the other problems of the
+    /// input (422 naming `mode`), rather than as a body that cannot be read (400).
+    var unknownMode: String?
 
     public init(
         sourceID: Int64? = nil, targetID: Int64? = nil, query: String? = nil, targetSchema: String? = nil,
-        targetTable: String? = nil, overwrite: Bool? = nil
+        targetTable: String? = nil, overwrite: Bool? = nil, mode: TransferMode? = nil, primaryKey: [String]? = nil,
+        deleteMissing: Bool? = nil, cursorColumn: String? = nil
     ) {
         self.sourceID = sourceID
         self.targetID = targetID
@@ -69,5 +105,44 @@ public struct TransferInput: Codable, Equatable, Sendable {
         self.targetSchema = targetSchema
         self.targetTable = targetTable
         self.overwrite = overwrite
+        self.mode = mode
+        self.primaryKey = primaryKey
+        self.deleteMissing = deleteMissing
+        self.cursorColumn = cursorColumn
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sourceID, targetID, query, targetSchema, targetTable, overwrite, mode, primaryKey, deleteMissing
+        case cursorColumn
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sourceID = try container.decodeIfPresent(Int64.self, forKey: .sourceID)
+        targetID = try container.decodeIfPresent(Int64.self, forKey: .targetID)
+        query = try container.decodeIfPresent(String.self, forKey: .query)
+        targetSchema = try container.decodeIfPresent(String.self, forKey: .targetSchema)
+        targetTable = try container.decodeIfPresent(String.self, forKey: .targetTable)
+        overwrite = try container.decodeIfPresent(Bool.self, forKey: .overwrite)
+        let modeName = try container.decodeIfPresent(String.self, forKey: .mode)
+        mode = modeName.flatMap { TransferMode(rawValue: $0.lowercased()) }
+        unknownMode = mode == nil ? modeName : nil
+        primaryKey = try container.decodeIfPresent([String].self, forKey: .primaryKey)
+        deleteMissing = try container.decodeIfPresent(Bool.self, forKey: .deleteMissing)
+        cursorColumn = try container.decodeIfPresent(String.self, forKey: .cursorColumn)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(sourceID, forKey: .sourceID)
+        try container.encodeIfPresent(targetID, forKey: .targetID)
+        try container.encodeIfPresent(query, forKey: .query)
+        try container.encodeIfPresent(targetSchema, forKey: .targetSchema)
+        try container.encodeIfPresent(targetTable, forKey: .targetTable)
+        try container.encodeIfPresent(overwrite, forKey: .overwrite)
+        try container.encodeIfPresent(mode?.rawValue ?? unknownMode, forKey: .mode)
+        try container.encodeIfPresent(primaryKey, forKey: .primaryKey)
+        try container.encodeIfPresent(deleteMissing, forKey: .deleteMissing)
+        try container.encodeIfPresent(cursorColumn, forKey: .cursorColumn)
     }
 }

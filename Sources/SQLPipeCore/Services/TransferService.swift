@@ -28,7 +28,7 @@ public struct TransferService: Sendable {
             throw SQLPipeError.store("a stored transfer has no claim")
         }
         // The connections were just read and checked: the run uses them as they were.
-        let request = Self.request(for: claimed, source: valid.source, target: valid.target, staging: staging)
+        let request = try Self.request(for: claimed, source: valid.source, target: valid.target, staging: staging)
         return try await execute(claimed, claim: claim, staging: staging, control: control, request: request)
     }
 
@@ -44,8 +44,8 @@ public struct TransferService: Sendable {
             input.sourceID, field: "sourceID", by: caller, in: connections, into: &problems)
         let target = try await RunRules.connection(
             input.targetID, field: "targetID", by: caller, in: connections, into: &problems)
-        if let (target, _) = target {
-            let dialect = Drivers.dialect(for: target.dsType)
+        let dialect = target.map { Drivers.dialect(for: $0.0.dsType) }
+        if let dialect {
             if !table.isEmpty {
                 do { try dialect.validate(identifier: table, role: "name") } catch let error as DriverError {
                     problems["targetTable"] = error.message
@@ -57,6 +57,7 @@ public struct TransferService: Sendable {
                 }
             }
         }
+        let sync = TransferRules.sync(input, dialect: dialect, into: &problems)
         guard problems.isEmpty, let (source, sourceConfig) = source, let (target, targetConfig) = target else {
             throw SQLPipeError.validation(problems)
         }
@@ -64,9 +65,11 @@ public struct TransferService: Sendable {
             id: nil, createdAt: Date(), createdBy: caller.username, createdByAdmin: caller.admin, sourceId: source.id,
             targetId: target.id,
             query: query,
-            targetSchema: schema, targetTable: table, overwrite: input.overwrite ?? false,
+            targetSchema: schema, targetTable: table, overwrite: sync.mode == .overwrite, mode: sync.mode.rawValue,
+            primaryKey: sync.primaryKey, deleteMissing: sync.deleteMissing, cursorColumn: sync.cursorColumn,
             status: RunStatus.queued.rawValue,
-            error: nil, warnings: [], rowsTransferred: 0, startedAt: nil, stoppedAt: nil, runnerPid: nil,
+            error: nil, warnings: [], rowsTransferred: 0, rowsInserted: nil, rowsUpdated: nil, rowsDeleted: nil,
+            cursorFrom: nil, cursorTo: nil, startedAt: nil, stoppedAt: nil, runnerPid: nil,
             runnerHost: nil, cancelRequested: false, stagingTable: nil, cleanupPending: false, leaseExpiresAt: nil,
             runnerToken: nil)
         return (row, sourceConfig, targetConfig)
@@ -125,10 +128,15 @@ public struct TransferService: Sendable {
                 if let outcome {
                     row.rowsTransferred = outcome.rows
                     row.warnings = outcome.warnings
+                    row.rowsInserted = outcome.inserted
+                    row.rowsUpdated = outcome.updated
+                    row.rowsDeleted = outcome.deleted
+                    row.cursorFrom = outcome.cursorFrom
+                    row.cursorTo = outcome.cursorTo
                 } else {
                     // Nothing reached the target: a failed or cancelled transfer leaves it as it was. A
                     // table it made was dropped, unless the target's connection died first (where DDL
-                    // commits at once): checked later.
+                    // commits at once): checked later. The counts and cursor marks stay null.
                     row.rowsTransferred = 0
                     row.cleanupPending =
                         request.map { !Drivers.dialect(for: $0.target.system).transactionalDDL } ?? false
@@ -144,17 +152,24 @@ public struct TransferService: Sendable {
         // As its creator may use them now: a connection restricted since it was queued is refused.
         let (_, source) = try await connections.usable(sourceID, field: "sourceID", by: row.creator)
         let (_, target) = try await connections.usable(targetID, field: "targetID", by: row.creator)
-        return Self.request(for: row, source: source, target: target, staging: staging)
+        return try Self.request(for: row, source: source, target: target, staging: staging)
     }
 
     private static func request(
         for row: TransferRow, source: ConnectionConfig, target: ConnectionConfig, staging: String
-    ) -> TransferRequest {
+    ) throws -> TransferRequest {
         TransferRequest(
             source: source, target: target, query: row.query,
-            table: TableName(schema: row.targetSchema, name: row.targetTable),
-            mode: row.overwrite ? .overwrite : .append,
+            table: TableName(schema: row.targetSchema, name: row.targetTable), mode: try mode(of: row),
+            primaryKey: row.primaryKey, deleteMissing: row.deleteMissing, cursorColumn: row.cursorColumn,
             stagingName: staging)
+    }
+
+    private static func mode(of row: TransferRow) throws -> TransferMode {
+        guard let mode = TransferMode(rawValue: row.mode) else {
+            throw SQLPipeError.store("transfer \(row.id ?? 0) has an unknown mode '\(row.mode)'")
+        }
+        return mode
     }
 
     /// Marks the running transfers whose runner is gone as failed ("interrupted"). Only the store is
@@ -197,10 +212,14 @@ public struct TransferService: Sendable {
         guard let id = row.id, let status = RunStatus(rawValue: row.status) else {
             throw SQLPipeError.store("a stored transfer is incomplete")
         }
+        let mode = try mode(of: row)
         return Transfer(
             id: id, createdAt: row.createdAt, createdBy: row.createdBy, sourceID: row.sourceId, targetID: row.targetId,
-            query: row.query, targetSchema: row.targetSchema, targetTable: row.targetTable, overwrite: row.overwrite,
-            status: status, error: row.error, warnings: row.warnings, rowsTransferred: row.rowsTransferred,
+            query: row.query, targetSchema: row.targetSchema, targetTable: row.targetTable,
+            overwrite: mode == .overwrite, mode: mode, primaryKey: row.primaryKey, deleteMissing: row.deleteMissing,
+            cursorColumn: row.cursorColumn, status: status, error: row.error, warnings: row.warnings,
+            rowsTransferred: row.rowsTransferred, rowsInserted: row.rowsInserted, rowsUpdated: row.rowsUpdated,
+            rowsDeleted: row.rowsDeleted, cursorFrom: row.cursorFrom, cursorTo: row.cursorTo,
             startedAt: row.startedAt, stoppedAt: row.stoppedAt)
     }
 }

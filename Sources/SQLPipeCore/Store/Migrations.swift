@@ -95,6 +95,25 @@ extension MetadataStore {
             try db.create(index: "transfers_created_by", on: "transfers", columns: ["created_by", "status"])
             try db.create(index: "queries_created_by", on: "queries", columns: ["created_by", "status"])
         }
+        migrator.registerMigration("v3: transfer modes, keys, cursors and row counts") { db in
+            // Written out rather than taken from TransferMode: a mode added later is a migration of its own.
+            let modes = ["append", "overwrite", "truncate", "upsert", "incremental"]
+            try db.alter(table: "transfers") { table in
+                table.add(column: "mode", .text).notNull().defaults(to: "append").check { modes.contains($0) }
+                table.add(column: "primary_key", .jsonText).notNull().defaults(to: "[]")
+                table.add(column: "delete_missing", .boolean).notNull().defaults(to: false)
+                table.add(column: "cursor_column", .text)
+                // An incremental run's high-water mark before and after it, as text.
+                table.add(column: "cursor_from", .text)
+                table.add(column: "cursor_to", .text)
+                // Null where the target database cannot tell, and for runs from before these columns.
+                table.add(column: "rows_inserted", .integer)
+                table.add(column: "rows_updated", .integer)
+                table.add(column: "rows_deleted", .integer)
+            }
+            // `overwrite` stays, written along with `mode`, for anything that reads the store directly.
+            try db.execute(sql: "UPDATE transfers SET mode = 'overwrite' WHERE overwrite")
+        }
         return migrator
     }
 }

@@ -62,11 +62,21 @@ struct TransferRow: StoreRecord {
     var query: String
     var targetSchema: String
     var targetTable: String
+    /// Kept equal to `mode == "overwrite"`: the column of stores from before `mode`.
     var overwrite: Bool
+    var mode: String
+    var primaryKey: [String]
+    var deleteMissing: Bool
+    var cursorColumn: String?
     var status: String
     var error: String?
     var warnings: [String]
     var rowsTransferred: Int
+    var rowsInserted: Int?
+    var rowsUpdated: Int?
+    var rowsDeleted: Int?
+    var cursorFrom: String?
+    var cursorTo: String?
     var startedAt: Date?
     var stoppedAt: Date?
     var runnerPid: Int?

@@ -17,14 +17,19 @@ extension TransferRow {
         targetSchema = row["target_schema"]
         targetTable = row["target_table"]
         overwrite = row["overwrite"]
+        mode = row["mode"]
+        primaryKey = try Self.strings(row["primary_key"])
+        deleteMissing = row["delete_missing"]
+        cursorColumn = row["cursor_column"]
         status = row["status"]
         error = row["error"]
-        let warningsText: String? = row["warnings"]
-        switch warningsText {
-        case nil, "[]": warnings = []
-        case let text?: warnings = try JSONDecoder().decode([String].self, from: Data(text.utf8))
-        }
+        warnings = try Self.strings(row["warnings"])
         rowsTransferred = row["rows_transferred"]
+        rowsInserted = row["rows_inserted"]
+        rowsUpdated = row["rows_updated"]
+        rowsDeleted = row["rows_deleted"]
+        cursorFrom = row["cursor_from"]
+        cursorTo = row["cursor_to"]
         startedAt = row["started_at"]
         stoppedAt = row["stopped_at"]
         runnerPid = row["runner_pid"]
@@ -34,5 +39,13 @@ extension TransferRow {
         cleanupPending = row["cleanup_pending"]
         leaseExpiresAt = row["lease_expires_at"]
         runnerToken = row["runner_token"]
+    }
+
+    /// A JSON array of strings as the Codable path stores it; most are empty.
+    private static func strings(_ text: String?) throws -> [String] {
+        switch text {
+        case nil, "[]": []
+        case let text?: try JSONDecoder().decode([String].self, from: Data(text.utf8))
+        }
     }
 }

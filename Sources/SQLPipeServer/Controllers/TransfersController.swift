@@ -3,7 +3,10 @@ import SQLPipeCore
 
 /// `/api/v1/transfers` and `/api/v1/cancel-transfer/{id}`.
 struct TransfersController {
-    static let createFields = ["sourceID", "targetID", "query", "targetSchema", "targetTable", "overwrite"]
+    static let createFields = [
+        "sourceID", "targetID", "query", "targetSchema", "targetTable", "overwrite", "mode", "primaryKey",
+        "deleteMissing", "cursorColumn",
+    ]
 
     let transfers: TransferService
     let workers: WorkerPool?

@@ -33,6 +33,11 @@ struct JSONBytes {
         bytes.append(contentsOf: String(value).utf8)
     }
 
+    mutating func integer<Number: BinaryInteger>(_ value: Number?) {
+        guard let value else { return null() }
+        integer(value)
+    }
+
     mutating func bool(_ value: Bool) {
         if value { raw("true") } else { raw("false") }
     }
@@ -66,6 +71,15 @@ struct JSONBytes {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    mutating func strings(_ values: [String]) {
+        bytes.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { comma() }
+            string(value)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 }
 
@@ -79,23 +93,50 @@ extension Transfer: FastJSONEncodable {
         output.key("createdBy")
         output.string(createdBy)
         output.comma()
+        output.key("cursorColumn")
+        output.string(cursorColumn)
+        output.comma()
+        output.key("cursorFrom")
+        output.string(cursorFrom)
+        output.comma()
+        output.key("cursorTo")
+        output.string(cursorTo)
+        output.comma()
+        output.key("deleteMissing")
+        output.bool(deleteMissing)
+        output.comma()
         output.key("error")
         output.string(error)
         output.comma()
         output.key("id")
         output.integer(id)
         output.comma()
+        output.key("mode")
+        output.string(mode.rawValue)
+        output.comma()
         output.key("overwrite")
         output.bool(overwrite)
+        output.comma()
+        output.key("primaryKey")
+        output.strings(primaryKey)
         output.comma()
         output.key("query")
         output.string(query)
         output.comma()
+        output.key("rowsDeleted")
+        output.integer(rowsDeleted)
+        output.comma()
+        output.key("rowsInserted")
+        output.integer(rowsInserted)
+        output.comma()
         output.key("rowsTransferred")
         output.integer(rowsTransferred)
         output.comma()
+        output.key("rowsUpdated")
+        output.integer(rowsUpdated)
+        output.comma()
         output.key("sourceID")
-        if let sourceID { output.integer(sourceID) } else { output.null() }
+        output.integer(sourceID)
         output.comma()
         output.key("startedAt")
         output.date(startedAt)
@@ -107,7 +148,7 @@ extension Transfer: FastJSONEncodable {
         output.date(stoppedAt)
         output.comma()
         output.key("targetID")
-        if let targetID { output.integer(targetID) } else { output.null() }
+        output.integer(targetID)
         output.comma()
         output.key("targetSchema")
         output.string(targetSchema)
@@ -116,12 +157,8 @@ extension Transfer: FastJSONEncodable {
         output.string(targetTable)
         output.comma()
         output.key("warnings")
-        output.raw("[")
-        for (index, warning) in warnings.enumerated() {
-            if index > 0 { output.comma() }
-            output.string(warning)
-        }
-        output.raw("]}")
+        output.strings(warnings)
+        output.raw("}")
     }
 }
 

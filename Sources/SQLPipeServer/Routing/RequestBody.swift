@@ -85,6 +85,7 @@ enum RequestBody {
         case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
         case is Double.Type: "a number"
         case is [String: String].Type, is [String: Any].Type: "an object of strings"
+        case is [Any].Type: "an array"
         default: "a value of type \(type)"
         }
     }

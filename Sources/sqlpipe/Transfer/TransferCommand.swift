@@ -11,14 +11,21 @@ struct TransferCommand: AsyncParsableCommand {
 }
 
 extension Transfer {
+    var qualifiedTable: String { targetSchema.isEmpty ? targetTable : "\(targetSchema).\(targetTable)" }
+
     var detailFields: [(String, String)] {
+        func count(_ value: Int?) -> String { value.map(String.init) ?? "-" }
         var fields: [(String, String)] = [
             ("id", String(id)), ("status", status.rawValue),
             ("sourceID", sourceID.map(String.init) ?? "(deleted)"),
             ("targetID", targetID.map(String.init) ?? "(deleted)"),
-            ("target", targetSchema.isEmpty ? targetTable : "\(targetSchema).\(targetTable)"),
-            ("overwrite", overwrite ? "yes" : "no"), ("rowsTransferred", String(rowsTransferred)),
-            ("createdBy", createdBy), ("createdAt", Formatting.timestamp(createdAt)),
+            ("target", qualifiedTable), ("mode", mode.rawValue),
+            ("primaryKey", primaryKey.isEmpty ? "-" : primaryKey.joined(separator: ", ")),
+            ("deleteMissing", deleteMissing ? "yes" : "no"), ("cursorColumn", cursorColumn ?? "-"),
+            ("rowsTransferred", String(rowsTransferred)), ("rowsInserted", count(rowsInserted)),
+            ("rowsUpdated", count(rowsUpdated)), ("rowsDeleted", count(rowsDeleted)),
+            ("cursorFrom", cursorFrom ?? "-"), ("cursorTo", cursorTo ?? "-"), ("createdBy", createdBy),
+            ("createdAt", Formatting.timestamp(createdAt)),
             ("startedAt", Formatting.timestamp(startedAt)), ("stoppedAt", Formatting.timestamp(stoppedAt)),
             ("query", query),
         ]

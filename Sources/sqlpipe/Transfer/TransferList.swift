@@ -12,14 +12,14 @@ extension TransferCommand {
             let request = try paging.request()
             let page = try await global.open().transfers.list(request)
             try Output(json: global.json).page(
-                "transfers", page, columns: ["ID", "STATUS", "SOURCE", "TARGET", "TABLE", "ROWS", "CREATED", "BY"]
+                "transfers", page,
+                columns: ["ID", "STATUS", "SOURCE", "TARGET", "TABLE", "MODE", "ROWS", "CREATED", "BY"]
             ) { transfer in
                 [
                     String(transfer.id), transfer.status.rawValue, transfer.sourceID.map(String.init) ?? "-",
                     transfer.targetID.map(String.init) ?? "-",
-                    transfer.targetSchema.isEmpty
-                        ? transfer.targetTable : "\(transfer.targetSchema).\(transfer.targetTable)",
-                    String(transfer.rowsTransferred), Formatting.timestamp(transfer.createdAt), transfer.createdBy,
+                    transfer.qualifiedTable, transfer.mode.rawValue, String(transfer.rowsTransferred),
+                    Formatting.timestamp(transfer.createdAt), transfer.createdBy,
                 ]
             }
         }
