@@ -105,6 +105,23 @@ import Testing
         }
     }
 
+    @Test(arguments: systems)
+    func aCreatedTableGetsTheKeyInEveryMode(target: DataSystem) async throws {
+        let keys = try await offPool { () -> [[[String]]] in
+            let bench = try SyncBench(from: .sqlite, to: target)
+            defer { bench.close() }
+            try bench.createSource(rows: 2)
+            var keys: [[[String]]] = []
+            for mode in [TransferMode.append, .overwrite, .truncate] {
+                _ = try bench.run(mode, key: ["amount", "id"])
+                keys.append(try bench.target.uniqueKeys(of: TableName(name: bench.targetTable)))
+                try bench.target.execute("DROP TABLE \(bench.targetQuoted)")
+            }
+            return keys
+        }
+        #expect(keys == Array(repeating: [["amount", "id"]], count: 3))
+    }
+
     // MARK: upsert
 
     struct Merged: Sendable {
