@@ -241,28 +241,34 @@ struct TargetPlan {
         )
     }
 
-    /// Before the merge: no key column is NULL, and no key comes twice.
+    /// Before the merge: no key column is NULL, and no key comes twice. One pass finds either; a second,
+    /// only on failure, finds the whole row of a NULL key.
     private func checkKeys(in staging: TableName, key: [String], columns: [ColumnDescription]) throws {
         let dialect = target.dialect
         let table = dialect.qualified(staging)
         let keyList = key.map(dialect.quote).joined(separator: ", ")
         let anyNull = key.map { "\(dialect.quote($0)) IS NULL" }.joined(separator: " OR ")
+        guard
+            let found = try target.query(
+                "SELECT \(keyList), count(*) FROM \(table) GROUP BY \(keyList) HAVING count(*) > 1 OR \(anyNull) LIMIT 1",
+                []
+            ).first
+        else { return }
+        let keyValues = Array(found.dropLast())
+        guard keyValues.contains(where: { $0 == nil }) else {
+            throw DriverError(
+                "the query returns the key (\(key.joined(separator: ", "))) = \(Self.values(keyValues)) \(found.last.flatMap { $0 } ?? "2") times; upsert needs each key once"
+            )
+        }
         let shown = Array(columns.prefix(8).map(\.name))
-        if let row = try target.query(
-            "SELECT \(shown.map(dialect.quote).joined(separator: ", ")) FROM \(table) WHERE \(anyNull) LIMIT 1", []
-        ).first {
-            let nullColumn = key.first { name in row[shown.firstIndex(of: name) ?? 0] == nil } ?? key[0]
-            throw DriverError(
-                "the query returns a row whose key column \"\(nullColumn)\" is NULL: (\(shown.joined(separator: ", "))\(columns.count > shown.count ? ", …" : "")) = \(Self.values(row))"
-            )
-        }
-        if let row = try target.query(
-            "SELECT \(keyList), count(*) FROM \(table) GROUP BY \(keyList) HAVING count(*) > 1 LIMIT 1", []
-        ).first {
-            throw DriverError(
-                "the query returns the key (\(key.joined(separator: ", "))) = \(Self.values(Array(row.dropLast()))) \(row.last.flatMap { $0 } ?? "2") times; upsert needs each key once"
-            )
-        }
+        let row =
+            try target.query(
+                "SELECT \(shown.map(dialect.quote).joined(separator: ", ")) FROM \(table) WHERE \(anyNull) LIMIT 1", []
+            ).first ?? []
+        let nullColumn = zip(key, keyValues).first { $0.1 == nil }?.0 ?? key[0]
+        throw DriverError(
+            "the query returns a row whose key column \"\(nullColumn)\" is NULL: (\(shown.joined(separator: ", "))\(columns.count > shown.count ? ", …" : "")) = \(Self.values(row))"
+        )
     }
 
     /// The largest non-NULL value of `column`, in its canonical text, and its type. Read as a row rather
