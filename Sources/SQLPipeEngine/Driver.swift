@@ -115,6 +115,19 @@ public protocol DatabaseSession: AnyObject {
     ) throws -> (any SameSystemRoute)?
     /// A writer of rows with these columns into `table`, inside the current transaction.
     func bulkWriter(into table: TableName, columns: [ColumnDescription]) throws -> any RowWriter
+    /// The column sets of the table's PRIMARY KEY (first) and UNIQUE indexes, each in index order; only
+    /// indexes that an upsert can match on (not partial, not on expressions or prefixes).
+    func uniqueKeys(of table: TableName) throws -> [[String]]
+    /// Deletes every row of `table` inside the current transaction, keeping the table itself; returns how
+    /// many rows it deleted, nil where the database does not say (PostgreSQL's TRUNCATE).
+    func deleteAllRows(of table: TableName) throws -> Int?
+    /// A merge by `key` of rows loaded into a staging table named `stagingName` into `table`, whose
+    /// `existing` columns give the staging table its types; `columns` are the result's, in its order.
+    func keyedMerge(
+        into table: TableName, existing: [TableColumn], columns: [String], key: [String], stagingName: String
+    ) -> any KeyedMerge
+    /// `text` as a string literal of this database, made by its client library's own escaping.
+    func literal(_ text: String) throws -> String
     func canceller() -> any QueryCanceller
     func close()
 }
@@ -139,10 +152,41 @@ public protocol SameSystemRoute: AnyObject {
     func openReader() throws -> any RowReader
     /// Whether the target keeps the source's own column types, so that no type warning applies.
     var keepsSourceTypes: Bool { get }
-    /// The CREATE TABLE of a new target table, or nil for the target dialect's own.
-    func createStatement(_ table: TableName, columns: [ColumnDescription]) -> String?
+    /// The CREATE TABLE of a new target table, with `primaryKey` as its PRIMARY KEY, or nil for the target
+    /// dialect's own.
+    func createStatement(_ table: TableName, columns: [ColumnDescription], primaryKey: [String]) -> String?
     /// The writer into `table`, or nil for the target's bulk writer.
     func writer(into table: TableName, columns: [ColumnDescription]) throws -> (any RowWriter)?
+}
+
+/// What a keyed merge changed in the target; nil where the database cannot tell.
+public struct MergeCounts: Sendable, Equatable {
+    public var inserted: Int?
+    public var updated: Int?
+    public var deleted: Int?
+
+    public init(inserted: Int?, updated: Int?, deleted: Int?) {
+        self.inserted = inserted
+        self.updated = updated
+        self.deleted = deleted
+    }
+}
+
+/// Moves rows loaded into a staging table into the target by their key, inside the caller's transaction:
+/// an upsert (rows whose key is there are updated, the others inserted), optionally deleting the target's
+/// rows whose key the staging table lacks. The staging table is the session's own (temporary): it is
+/// never seen by others and goes with the session.
+public protocol KeyedMerge: AnyObject {
+    /// Where the rows are loaded.
+    var staging: TableName { get }
+    /// Creates the staging table, with the target's types for the result's columns.
+    func createStaging() throws
+    /// Once the rows are loaded: what the checks and the merge need to be fast (an index, statistics).
+    func prepare() throws
+    /// Deletes the missing rows when asked, then merges; changes only rows whose values differ.
+    func apply(deleteMissing: Bool) throws -> MergeCounts
+    /// Drops the staging table, once the transaction ended (either way).
+    func dropStaging()
 }
 
 extension DatabaseDriver {

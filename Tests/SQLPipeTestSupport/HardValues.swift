@@ -316,7 +316,7 @@ public enum HardValues {
         }
     }
 
-    static func trimFraction(_ text: String) -> String {
+    public static func trimFraction(_ text: String) -> String {
         guard text.contains(".") else { return text }
         var trimmed = text
         while trimmed.hasSuffix("0") { trimmed.removeLast() }

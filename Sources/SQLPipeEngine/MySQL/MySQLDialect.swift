@@ -47,6 +47,30 @@ public struct MySQLDialect: Dialect {
         }
     }
 
+    /// InnoDB indexes at most 3,072 bytes of a key, 768 utf8mb4 characters: 255 a text column leaves
+    /// room for a composite key of several. A longer value fails the load.
+    public func keyColumnType(for type: ColumnType) -> String {
+        switch type {
+        case .string(let length?) where length <= Self.keyTextLength: "varchar(\(length))"
+        case .string, .text, .json: "varchar(\(Self.keyTextLength))"
+        case .bytes: "varbinary(\(Self.keyTextLength * 4))"
+        default: columnType(for: type)
+        }
+    }
+
+    /// MySQL compares a number with a string as two doubles, which rounds past 2^53: the mark is cast.
+    public func cursorLiteral(_ literal: String, type: ColumnType) -> String {
+        switch type {
+        case .int16, .int32, .int64: "CAST(\(literal) AS SIGNED)"
+        case .uint64: "CAST(\(literal) AS UNSIGNED)"
+        case .decimal(_, let scale): "CAST(\(literal) AS DECIMAL(65,\(min(scale ?? 30, Self.maximumDecimalScale))))"
+        case .float32, .float64: "CAST(\(literal) AS DOUBLE)"
+        default: literal
+        }
+    }
+
+    static let keyTextLength = 255
+
     /// DECIMAL holds at most 65 digits, 30 after the point.
     static let maximumDecimalPrecision = 65
     static let maximumDecimalScale = 30

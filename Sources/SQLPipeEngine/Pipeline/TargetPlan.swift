@@ -1,31 +1,84 @@
 import Foundation
 
-/// How the rows reach the target table: into a new table, a staging table swapped in at the end, or the
-/// existing table; by the route of the source's own kind when the target is of that kind too.
+/// What a load did to the target.
+struct LoadResult {
+    var rows: Int
+    var counts: MergeCounts
+    var cursorTo: String?
+}
+
+/// How the rows reach the target table, by the transfer's mode: into a new table or the existing one
+/// (append, truncate), a staging table swapped in at the end (overwrite), or a temporary staging table
+/// merged by key (upsert); by the route of the source's own kind when the target is of that kind too.
 struct TargetPlan {
     let request: TransferRequest
     let source: any DatabaseSession
     let target: any DatabaseSession
     let existing: [TableColumn]?
+    /// The query as it runs on the source: an incremental run's reads only the rows past the mark.
+    let query: String
+    /// An incremental run's mark when it started, as text; nil for a full load.
+    let cursorFrom: String?
+    /// What the plan found before reading a row (source rows an incremental run cannot see).
+    let warnings: [String]
     private let route: (any SameSystemRoute)?
 
     init(request: TransferRequest, source: any DatabaseSession, target: any DatabaseSession) throws {
         self.request = request
         self.source = source
         self.target = target
-        existing = try target.tableColumns(request.table)
+        let existing = try target.tableColumns(request.table)
+        self.existing = existing
         // Before the source runs: nothing is read that could not be written safely.
-        if !request.overwrite, existing != nil, let reason = try target.appendCannotRollBack(request.table) {
+        if request.mode != .overwrite, existing != nil, let reason = try target.appendCannotRollBack(request.table) {
             throw DriverError(
-                "cannot append to \(request.table): \(reason); convert it to a transactional engine (e.g. ALTER TABLE … ENGINE=InnoDB) or use overwrite"
+                "cannot write into \(request.table): \(reason); convert it to a transactional engine (e.g. ALTER TABLE … ENGINE=InnoDB) or use overwrite"
             )
         }
+        if request.mode.merges(withKey: request.primaryKey), let existing {
+            try Self.checkUniqueIndex(request, existing: existing, target: target)
+        }
+        var query = request.query
+        var cursorFrom: String?
+        var warnings: [String] = []
+        if request.mode == .incremental, let cursor = request.cursorColumn, let existing {
+            let dialect = target.dialect
+            guard let column = existing.first(where: { dialect.sameName($0.name, cursor) }) else {
+                throw DriverError(
+                    "cannot load \(request.table) incrementally: it has no column \"\(cursor)\" (the cursor column)")
+            }
+            if let mark = try Self.highWaterMark(of: column.name, in: request.table, on: target) {
+                cursorFrom = mark.text
+                let base = Self.subquery(request.query)
+                let quoted = source.dialect.quote(cursor)
+                let nulls: String?
+                do {
+                    nulls = try source.scalar("SELECT count(*) FROM (\n\(base)\n) AS src WHERE \(quoted) IS NULL")
+                } catch let error as DriverError {
+                    throw DriverError(
+                        "the query must return the cursor column \"\(cursor)\": \(error.message)", code: error.code)
+                }
+                if let nulls, let count = Int(nulls), count > 0 {
+                    warnings.append(
+                        "\(count) source \(count == 1 ? "row has" : "rows have") a NULL in the cursor column \"\(cursor)\" and \(count == 1 ? "was" : "were") skipped: only a full load reads them"
+                    )
+                }
+                let literal = source.dialect.cursorLiteral(try source.literal(mark.text), type: mark.type)
+                // With a key the rows sharing the mark are read again and upserted: rows that arrived later
+                // with that same value are not lost.
+                let comparison = request.primaryKey.isEmpty ? ">" : ">="
+                query = "SELECT * FROM (\n\(base)\n) AS src WHERE \(quoted) \(comparison) \(literal)"
+            }
+        }
+        self.query = query
+        self.cursorFrom = cursorFrom
+        self.warnings = warnings
         route = try source.sameSystemRoute(
-            for: request.query, into: target, existing: request.overwrite ? nil : existing)
+            for: query, into: target, existing: request.overwrite ? nil : existing)
     }
 
     func openReader() throws -> any RowReader {
-        try route?.openReader() ?? source.openReader(request.query)
+        try route?.openReader() ?? source.openReader(query)
     }
 
     func typeWarnings(_ columns: [ColumnDescription]) -> [String] {
@@ -33,8 +86,9 @@ struct TargetPlan {
         return columns.compactMap { target.dialect.typeWarning(for: $0) }
     }
 
-    private func createStatement(_ table: TableName, columns: [ColumnDescription]) -> String {
-        route?.createStatement(table, columns: columns) ?? target.dialect.createTableStatement(table, columns: columns)
+    private func createStatement(_ table: TableName, columns: [ColumnDescription], primaryKey: [String]) -> String {
+        route?.createStatement(table, columns: columns, primaryKey: primaryKey)
+            ?? target.dialect.createTableStatement(table, columns: columns, primaryKey: primaryKey)
     }
 
     private func writer(into table: TableName, columns: [ColumnDescription]) throws -> any RowWriter {
@@ -43,66 +97,94 @@ struct TargetPlan {
 
     /// Prepares the table, runs `body` with a writer into it, and makes the result visible only if all
     /// went well; otherwise the target is left as it was.
-    func load(columns: [ColumnDescription], control: RunControl, _ body: (any RowWriter) throws -> Int) throws -> Int {
+    func load(
+        columns: [ColumnDescription], control: RunControl, _ body: (any RowWriter) throws -> Int
+    ) throws -> LoadResult {
         let dialect = target.dialect
-        let staging = TableName(schema: request.table.schema, name: request.stagingName)
-        if !request.overwrite, let existing {
+        let key = try resultKey(columns)
+        if request.mode != .overwrite, let existing {
             try checkAppend(columns: columns, into: existing)
         }
-        let intoStaging = request.overwrite
-        let destination = intoStaging ? staging : request.table
-        let creates = intoStaging || existing == nil
-
-        if intoStaging, try target.tableColumns(staging) != nil {
+        if request.mode == .incremental, let cursor = request.cursorColumn,
+            !columns.contains(where: { source.dialect.sameName($0.name, cursor) })
+        {
+            throw DriverError(
+                "the query returns no column \"\(cursor)\" to be the cursor column (its columns: \(Self.list(columns.map(\.name))))"
+            )
+        }
+        let staging = TableName(schema: request.table.schema, name: request.stagingName)
+        let created: TableName? = request.overwrite ? staging : (existing == nil ? request.table : nil)
+        if request.overwrite, try target.tableColumns(staging) != nil {
             // Left by a run whose process died before it could clean up.
             try target.execute("DROP TABLE \(dialect.qualified(staging))")
         }
 
-        if dialect.transactionalDDL {
-            try target.execute(dialect.beginStatement)
-            do {
-                if creates { try target.execute(createStatement(destination, columns: columns)) }
-                let rows = try body(try writer(into: destination, columns: columns))
+        // Where DDL commits at once, a table made here is dropped again when the load fails.
+        var createdOutsideTransaction: TableName?
+        var merge: (any KeyedMerge)?
+        var inTransaction = false
+        do {
+            if dialect.transactionalDDL {
+                try target.execute(dialect.beginStatement)
+                inTransaction = true
+            }
+            if let created {
+                try target.execute(createStatement(created, columns: columns, primaryKey: key))
+                if !dialect.transactionalDDL { createdOutsideTransaction = created }
+            }
+            if request.mode.merges(withKey: key) {
+                let targetColumns = try existing ?? target.tableColumns(request.table) ?? []
+                let keyed = target.keyedMerge(
+                    into: request.table, existing: targetColumns, columns: columns.map(\.name), key: key,
+                    stagingName: request.stagingName)
+                merge = keyed
+                try keyed.createStaging()
+            }
+            if !dialect.transactionalDDL {
+                try target.execute(dialect.beginStatement)
+                inTransaction = true
+            }
+            var deleted: Int? = request.overwrite ? nil : 0
+            if request.mode == .truncate, existing != nil {
+                deleted = try target.deleteAllRows(of: request.table)
+            }
+
+            let rows = try body(try writer(into: merge?.staging ?? created ?? request.table, columns: columns))
+            try control.checkCancelled()
+            var counts = MergeCounts(inserted: rows, updated: 0, deleted: deleted)
+            if let merge {
+                try merge.prepare()
+                try checkKeys(in: merge.staging, key: key, columns: columns)
                 try control.checkCancelled()
-                let replace = dialect.replaceStatements(
-                    target: request.table, staging: staging, targetExists: existing != nil)
-                if intoStaging {
+                counts = try merge.apply(deleteMissing: request.deleteMissing)
+                try control.checkCancelled()
+            }
+            var cursorTo: String?
+            if request.mode == .incremental, let cursor = request.cursorColumn {
+                let column = columns.first { source.dialect.sameName($0.name, cursor) }?.name ?? cursor
+                cursorTo = try Self.highWaterMark(of: column, in: request.table, on: target)?.text ?? cursorFrom
+            }
+
+            let replace = dialect.replaceStatements(
+                target: request.table, staging: staging, targetExists: existing != nil)
+            if request.overwrite, dialect.transactionalDDL {
+                for statement in replace.swap { try target.execute(statement) }
+            }
+            try target.execute("COMMIT")
+            inTransaction = false
+            merge?.dropStaging()
+            if request.overwrite {
+                if !dialect.transactionalDDL {
                     for statement in replace.swap { try target.execute(statement) }
                 }
-                try target.execute("COMMIT")
-                if intoStaging {
-                    for statement in replace.cleanup { try? target.execute(statement) }
-                }
-                return rows
-            } catch {
-                try? target.execute("ROLLBACK")
-                throw error
-            }
-        }
-
-        // DDL that commits at once: a table made here is dropped again when the load fails.
-        if creates { try target.execute(createStatement(destination, columns: columns)) }
-        do {
-            try target.execute(dialect.beginStatement)
-            let rows: Int
-            do {
-                rows = try body(try writer(into: destination, columns: columns))
-                try control.checkCancelled()
-                try target.execute("COMMIT")
-            } catch {
-                try? target.execute("ROLLBACK")
-                throw error
-            }
-            if intoStaging {
-                let replace = dialect.replaceStatements(
-                    target: request.table, staging: staging, targetExists: existing != nil)
-                for statement in replace.swap { try target.execute(statement) }
                 // The target is replaced: a failed clean-up must not turn the transfer into a failure.
                 for statement in replace.cleanup { try? target.execute(statement) }
             }
-            return rows
+            return LoadResult(rows: rows, counts: counts, cursorTo: cursorTo)
         } catch {
-            if creates { dropCreated(destination) }
+            if inTransaction { try? target.execute("ROLLBACK") }
+            merge?.dropStaging()
+            if let createdOutsideTransaction { dropCreated(createdOutsideTransaction) }
             throw error
         }
     }
@@ -121,15 +203,113 @@ struct TargetPlan {
 
     /// Appending needs a table column for every result column (matched by name).
     private func checkAppend(columns: [ColumnDescription], into existing: [TableColumn]) throws {
-        let caseSensitive = target.dialect.caseSensitiveNames
-        let names = Set(existing.map { caseSensitive ? $0.name : $0.name.lowercased() })
-        let missing = columns.filter { !names.contains(caseSensitive ? $0.name : $0.name.lowercased()) }
+        let dialect = target.dialect
+        let missing = columns.filter { column in !existing.contains { dialect.sameName($0.name, column.name) } }
         guard missing.isEmpty else {
-            let list = missing.map { "\"\($0.name)\"" }.joined(separator: ", ")
-            let have = existing.map { "\"\($0.name)\"" }.joined(separator: ", ")
             throw DriverError(
-                "cannot append to \(request.table): it has no column \(list) (its columns: \(have)); use overwrite to replace the table"
+                "cannot write into \(request.table): it has no column \(Self.list(missing.map(\.name))) (its columns: \(Self.list(existing.map(\.name)))); use overwrite to replace the table"
             )
         }
+    }
+
+    /// The key columns as the result names them; each must be one of its columns.
+    private func resultKey(_ columns: [ColumnDescription]) throws -> [String] {
+        try request.primaryKey.map { name in
+            guard let column = columns.first(where: { target.dialect.sameName($0.name, name) }) else {
+                throw DriverError(
+                    "the primary key column \"\(name)\" is not a column of the query's result (its columns: \(Self.list(columns.map(\.name))))"
+                )
+            }
+            return column.name
+        }
+    }
+
+    /// An upsert needs the target to say which row a key is: a PRIMARY KEY or UNIQUE index on exactly
+    /// those columns.
+    private static func checkUniqueIndex(
+        _ request: TransferRequest, existing: [TableColumn], target: any DatabaseSession
+    ) throws {
+        let dialect = target.dialect
+        let normalized = { (name: String) in dialect.caseSensitiveNames ? name : name.lowercased() }
+        let wanted = Set(request.primaryKey.map(normalized))
+        let keys = try target.uniqueKeys(of: request.table)
+        guard !keys.contains(where: { Set($0.map(normalized)) == wanted }) else { return }
+        let columns = request.primaryKey.map(dialect.quote).joined(separator: ", ")
+        let have = keys.isEmpty ? "it has none" : "it has them on " + keys.map { "(\($0.joined(separator: ", ")))" }.joined(separator: ", ")
+        throw DriverError(
+            "cannot upsert into \(request.table): it has no PRIMARY KEY or UNIQUE index on exactly (\(request.primaryKey.joined(separator: ", "))) (\(have)); add one, e.g. CREATE UNIQUE INDEX ON \(dialect.qualified(request.table)) (\(columns)), or use another mode"
+        )
+    }
+
+    /// Before the merge: no key column is NULL, and no key comes twice.
+    private func checkKeys(in staging: TableName, key: [String], columns: [ColumnDescription]) throws {
+        let dialect = target.dialect
+        let table = dialect.qualified(staging)
+        let keyList = key.map(dialect.quote).joined(separator: ", ")
+        let anyNull = key.map { "\(dialect.quote($0)) IS NULL" }.joined(separator: " OR ")
+        let shown = Array(columns.prefix(8).map(\.name))
+        if let row = try target.query(
+            "SELECT \(shown.map(dialect.quote).joined(separator: ", ")) FROM \(table) WHERE \(anyNull) LIMIT 1", []
+        ).first {
+            let nullColumn = key.first { name in row[shown.firstIndex(of: name) ?? 0] == nil } ?? key[0]
+            throw DriverError(
+                "the query returns a row whose key column \"\(nullColumn)\" is NULL: (\(shown.joined(separator: ", "))\(columns.count > shown.count ? ", …" : "")) = \(Self.values(row))"
+            )
+        }
+        if let row = try target.query(
+            "SELECT \(keyList), count(*) FROM \(table) GROUP BY \(keyList) HAVING count(*) > 1 LIMIT 1", []
+        ).first {
+            throw DriverError(
+                "the query returns the key (\(key.joined(separator: ", "))) = \(Self.values(Array(row.dropLast()))) \(row.last.flatMap { $0 } ?? "2") times; upsert needs each key once"
+            )
+        }
+    }
+
+    /// The largest non-NULL value of `column`, in its canonical text, and its type. Read as a row rather
+    /// than as MAX(), which would lose the column's declared type on SQLite.
+    static func highWaterMark(
+        of column: String, in table: TableName, on session: any DatabaseSession
+    ) throws -> (text: String, type: ColumnType)? {
+        let dialect = session.dialect
+        let quoted = dialect.quote(column)
+        let reader = try session.openReader(
+            "SELECT \(quoted) FROM \(dialect.qualified(table)) WHERE \(quoted) IS NOT NULL ORDER BY \(quoted) DESC LIMIT 1"
+        )
+        defer { reader.close() }
+        var batch = RowBatch(columnCount: reader.batchColumnCount)
+        while batch.isEmpty, try reader.read(into: &batch) {}
+        guard !batch.isEmpty, let text = batch.string(row: 0, column: 0), let type = reader.columns.first?.type else {
+            return nil
+        }
+        return (text, type)
+    }
+
+    /// A query as the inside of a subquery: without a final semicolon, on lines of its own so that a
+    /// trailing comment ends before the closing parenthesis.
+    static func subquery(_ query: String) -> String {
+        var text = Substring(query)
+        while let last = text.last, last == ";" || last.isWhitespace { text = text.dropLast() }
+        return String(text)
+    }
+
+    static func list(_ names: [String]) -> String {
+        names.map { "\"\($0)\"" }.joined(separator: ", ")
+    }
+
+    /// Values as an error shows them: quoted, NULL as NULL, long ones cut.
+    static func values(_ row: [String?]) -> String {
+        let shown = row.map { value -> String in
+            guard let value else { return "NULL" }
+            let cut = value.count > 60 ? String(value.prefix(60)) + "…" : value
+            return "'" + cut.replacingOccurrences(of: "'", with: "''") + "'"
+        }
+        return "(" + shown.joined(separator: ", ") + ")"
+    }
+}
+
+extension Dialect {
+    /// Whether two column names name the same column here.
+    func sameName(_ first: String, _ second: String) -> Bool {
+        caseSensitiveNames ? first == second : first.lowercased() == second.lowercased()
     }
 }

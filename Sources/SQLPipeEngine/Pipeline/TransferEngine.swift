@@ -103,18 +103,47 @@ public enum TransferEngine {
             try dialect.validate(identifier: request.table.schema, role: "targetSchema")
         }
         try dialect.validate(identifier: request.stagingName, role: "the staging table's name")
+        try checkMode(request, dialect: dialect)
 
         let plan = try TargetPlan(request: request, source: source, target: target)
         let reader = try plan.openReader()
         defer { reader.close() }
         try checkColumnNames(reader.columns, dialect: dialect)
 
-        let warnings = reader.warnings + plan.typeWarnings(reader.columns)
-        let rows = try plan.load(columns: reader.columns, control: control) { writer in
+        let warnings = plan.warnings + reader.warnings + plan.typeWarnings(reader.columns)
+        let loaded = try plan.load(columns: reader.columns, control: control) { writer in
             try pump(reader: reader, into: writer, control: control)
         }
-        control.set(rows: rows)
-        return TransferOutcome(rows: rows, warnings: warnings)
+        control.set(rows: loaded.rows)
+        return TransferOutcome(
+            rows: loaded.rows, warnings: warnings, inserted: loaded.counts.inserted, updated: loaded.counts.updated,
+            deleted: loaded.counts.deleted, cursorFrom: request.mode == .incremental ? plan.cursorFrom : nil,
+            cursorTo: loaded.cursorTo)
+    }
+
+    /// What each mode needs: the service checks the same before a transfer is stored.
+    static func checkMode(_ request: TransferRequest, dialect: any Dialect) throws {
+        for column in request.primaryKey {
+            try dialect.validate(identifier: column, role: "a primary key column")
+        }
+        if Set(request.primaryKey.map { dialect.caseSensitiveNames ? $0 : $0.lowercased() }).count
+            != request.primaryKey.count
+        {
+            throw DriverError("the primary key names a column twice")
+        }
+        switch request.mode {
+        case .upsert where request.primaryKey.isEmpty:
+            throw DriverError("upsert needs the key columns (primaryKey)")
+        case .incremental where request.cursorColumn == nil:
+            throw DriverError("incremental needs a cursor column (cursorColumn)")
+        default: break
+        }
+        if let cursor = request.cursorColumn {
+            try dialect.validate(identifier: cursor, role: "the cursor column")
+        }
+        if request.deleteMissing, request.mode != .upsert {
+            throw DriverError("deleteMissing works with upsert only")
+        }
     }
 
     /// Reads on a thread of its own while `writer` writes on this one.

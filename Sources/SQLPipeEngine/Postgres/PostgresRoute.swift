@@ -45,13 +45,14 @@ final class PostgresRoute: SameSystemRoute {
 
     /// The source's own type names, from format_type: PostgreSQL to PostgreSQL keeps every type.
     /// `passthrough(of:)` made every column one that has a DDL name.
-    func createStatement(_ table: TableName, columns: [ColumnDescription]) -> String? {
+    func createStatement(_ table: TableName, columns: [ColumnDescription], primaryKey: [String]) -> String? {
         guard let binary else { return nil }
         let dialect = target.dialect
         let definitions = binary.description.fields.map {
             dialect.quote($0.name) + " " + (PostgresDialect.ddlTypeName($0.typeName) ?? "text")
         }
-        return "CREATE TABLE \(dialect.qualified(table)) (\(definitions.joined(separator: ", ")))"
+        return
+            "CREATE TABLE \(dialect.qualified(table)) (\(definitions.joined(separator: ", "))\(dialect.primaryKeyClause(primaryKey)))"
     }
 
     func writer(into table: TableName, columns: [ColumnDescription]) throws -> (any RowWriter)? {

@@ -48,12 +48,14 @@ public struct SQLiteDialect: Dialect {
     /// A CREATE TABLE whose columns have the declared types of a SQLite source (and so their affinities),
     /// for values that keep their storage classes; a column without one, or with a name this does not
     /// repeat safely, gets none and keeps every value as it is bound.
-    func createTableKeepingDeclaredTypes(_ table: TableName, columns: [ColumnDescription]) -> String {
+    func createTableKeepingDeclaredTypes(
+        _ table: TableName, columns: [ColumnDescription], primaryKey: [String] = []
+    ) -> String {
         let definitions = columns.map { column in
             let declared = column.sourceType != SQLiteReader.undeclared && Self.isPlainDeclaredType(column.sourceType)
             return quote(column.name) + (declared ? " " + column.sourceType : "")
         }
-        return "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", ")))"
+        return "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", "))\(primaryKeyClause(primaryKey)))"
     }
 
     /// Names and numbers as SQLite's grammar takes a type: `VARCHAR(10)`, `UNSIGNED BIG INT`, `DECIMAL(12, 2)`.

@@ -18,8 +18,8 @@ final class SQLiteRoute: SameSystemRoute {
 
     var keepsSourceTypes: Bool { true }
 
-    func createStatement(_ table: TableName, columns: [ColumnDescription]) -> String? {
-        SQLiteDialect().createTableKeepingDeclaredTypes(table, columns: columns)
+    func createStatement(_ table: TableName, columns: [ColumnDescription], primaryKey: [String]) -> String? {
+        SQLiteDialect().createTableKeepingDeclaredTypes(table, columns: columns, primaryKey: primaryKey)
     }
 
     func writer(into table: TableName, columns: [ColumnDescription]) throws -> (any RowWriter)? {

@@ -29,6 +29,11 @@ public protocol Dialect: Sendable {
     var caseSensitiveNames: Bool { get }
     /// A warning about a column whose values this database may not hold (e.g. too wide a decimal).
     func typeWarning(for column: ColumnDescription) -> String?
+    /// The column type to create for a neutral type in a PRIMARY KEY (MySQL cannot index a longtext).
+    func keyColumnType(for type: ColumnType) -> String
+    /// How a cursor mark, as the escaped literal of its canonical text, is compared with a column of `type`
+    /// (where comparing with a string literal would not be exact).
+    func cursorLiteral(_ literal: String, type: ColumnType) -> String
 }
 
 extension Dialect {
@@ -42,6 +47,8 @@ extension Dialect {
     public func leftovers(ofStaging staging: TableName) -> [TableName] { [staging] }
     public var caseSensitiveNames: Bool { false }
     public func typeWarning(for column: ColumnDescription) -> String? { nil }
+    public func keyColumnType(for type: ColumnType) -> String { columnType(for: type) }
+    public func cursorLiteral(_ literal: String, type: ColumnType) -> String { literal }
 
     /// Checks a user-given identifier: it must be non-empty, free of NUL and short enough to be kept whole.
     public func validate(identifier: String, role: String) throws {
@@ -54,9 +61,26 @@ extension Dialect {
         }
     }
 
-    public func createTableStatement(_ table: TableName, columns: [ColumnDescription]) -> String {
-        let definitions = columns.map { quote($0.name) + " " + columnType(for: $0.type) }
-        return "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", ")))" + tableOptions
+    /// A CREATE TABLE for these columns, with `primaryKey` (names among them) as its PRIMARY KEY.
+    public func createTableStatement(
+        _ table: TableName, columns: [ColumnDescription], primaryKey: [String] = []
+    ) -> String {
+        let definitions = columns.map { column in
+            let type = primaryKey.contains(column.name) ? keyColumnType(for: column.type) : columnType(for: column.type)
+            return quote(column.name) + " " + type
+        }
+        return "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", "))\(primaryKeyClause(primaryKey)))"
+            + tableOptions
+    }
+
+    /// `, PRIMARY KEY (…)` to close a column list, or nothing without a key.
+    public func primaryKeyClause(_ key: [String]) -> String {
+        key.isEmpty ? "" : ", PRIMARY KEY (" + key.map(quote).joined(separator: ", ") + ")"
+    }
+
+    /// `a = b AND …` over the key columns of two tables (or aliases) already quoted.
+    func keyMatch(_ key: [String], _ left: String, _ right: String) -> String {
+        key.map { "\(left).\(quote($0)) = \(right).\(quote($0))" }.joined(separator: " AND ")
     }
 }
 
