@@ -165,6 +165,67 @@ import Testing
             ])
     }
 
+    /// The modes end to end on SQLite: what each run prints, and what `show` then says.
+    @Test func syncModesReportWhatTheyChanged() async throws {
+        let cli = try CLI()
+        let world = try TestWorld()
+        for name in ["src", "dst"] {
+            try await cli.succeed(
+                "connection", "create", "--name", name, "--url",
+                "sqlite://" + world.directory.appendingPathComponent("\(name).db").path)
+        }
+        try await cli.succeed(
+            "query", "create", "-c", "src", "-q",
+            """
+            CREATE TABLE orders (id integer PRIMARY KEY, amount integer);
+            INSERT INTO orders VALUES (1, 10), (2, 20), (3, 30);
+            CREATE TABLE events (id integer PRIMARY KEY, kind text, updated_at text);
+            INSERT INTO events VALUES (1, 'a', '2024-01-01 00:00:00'), (2, 'b', '2024-01-02 00:00:00'), (3, 'c', NULL);
+            """)
+        let upsert = [
+            "transfer", "create", "--source", "src", "--target", "dst", "--query", "SELECT * FROM orders",
+            "--target-table", "orders", "--mode", "upsert", "--primary-key", "id", "--delete-missing",
+        ]
+        let first = try await cli.runner.execute(upsert)
+        #expect(first.stdout.hasPrefix("transfer 1 complete: 3 rows read into orders in "), "\(first.output)")
+        #expect(first.stdout.hasSuffix("rows/s): 3 inserted, 0 updated, 0 deleted\n"), "\(first.output)")
+        try await cli.succeed(
+            "query", "create", "-c", "src", "-q",
+            "UPDATE orders SET amount = 11 WHERE id = 1; DELETE FROM orders WHERE id = 3; INSERT INTO orders VALUES (4, 40)"
+        )
+        let second = try await cli.runner.execute(upsert)
+        #expect(second.stdout.hasSuffix("rows/s): 1 inserted, 1 updated, 1 deleted\n"), "\(second.output)")
+
+        let incremental = [
+            "transfer", "create", "--source", "src", "--target", "dst", "--query",
+            "SELECT * FROM events", "--target-table", "events", "--mode", "incremental", "--cursor-column",
+            "updated_at", "--primary-key", "id",
+        ]
+        let full = try await cli.runner.execute(incremental)
+        #expect(
+            full.stdout.hasSuffix("3 inserted, 0 updated, 0 deleted; cursor none → 2024-01-02 00:00:00\n"),
+            "\(full.output)")
+        try await cli.succeed(
+            "query", "create", "-c", "src", "-q",
+            "INSERT INTO events VALUES (4, 'd', '2024-02-01 06:12:40'); UPDATE events SET kind = 'bb', updated_at = '2024-01-03 00:00:00' WHERE id = 2"
+        )
+        let next = try await cli.runner.execute(incremental)
+        #expect(next.stdout.hasPrefix("transfer 4 complete: 2 rows read into events in "), "\(next.output)")
+        #expect(
+            next.stdout.hasSuffix(
+                "1 inserted, 1 updated, 0 deleted; cursor 2024-01-02 00:00:00 → 2024-02-01 06:12:40\n"),
+            "\(next.output)")
+        #expect(next.stderr.contains("warning: 1 source row has a NULL in the cursor column"), "\(next.output)")
+
+        let shown = try await cli.succeed("transfer", "show", "4")
+        for line in [
+            "mode             incremental", "rowsInserted     1", "rowsUpdated      1", "rowsDeleted      0",
+            "cursorFrom       2024-01-02 00:00:00", "cursorTo         2024-02-01 06:12:40",
+        ] {
+            #expect(shown.contains(line + "\n"), "\(line) in:\n\(shown)")
+        }
+    }
+
     @Test func detachOnlyQueues() async throws {
         let (cli, _) = try await Self.setUp()
         let queued = try #require(

@@ -1,8 +1,8 @@
 import Foundation
-import SQLPipeCore
 import SQLPipeTestSupport
 import Testing
 
+@testable import SQLPipeCore
 @testable import SQLPipeServer
 
 /// docs/openapi.yaml must describe exactly the routes the server registers.
@@ -69,6 +69,33 @@ import Testing
         #expect(missing.isEmpty, "registered but not documented (or with other access): \(missing)")
         #expect(extra.isEmpty, "documented but not registered (or with other access): \(extra)")
         #expect(registered.count == 23)
+    }
+
+    /// The property names of a schema under `components: schemas:` (four-space-indented names, their
+    /// properties eight spaces in).
+    static func schemaProperties(_ schema: String) throws -> [String] {
+        let lines = try String(contentsOf: documentURL, encoding: .utf8).split(separator: "\n").map(String.init)
+        guard let start = lines.firstIndex(of: "    \(schema):") else { return [] }
+        var names: [String] = []
+        var inProperties = false
+        for line in lines[(start + 1)...] {
+            if line.hasPrefix("    "), !line.hasPrefix("     ") { break }
+            if line.hasPrefix("      "), !line.hasPrefix("       ") {
+                inProperties = line == "      properties:"
+            } else if inProperties, line.hasPrefix("        "), !line.hasPrefix("         "),
+                let colon = line.firstIndex(of: ":")
+            {
+                names.append(line[..<colon].trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return names
+    }
+
+    @Test func theTransferSchemasHaveTheFieldsOfTheModel() throws {
+        let documented = try Self.schemaProperties("Transfer")
+        #expect(documented.sorted() == Transfer.CodingKeys.allCases.map(\.rawValue).sorted())
+        let input = try Self.schemaProperties("TransferInput")
+        #expect(input.sorted() == TransfersController.createFields.sorted())
     }
 
     @Test func theDocumentIsOpenAPI31() throws {
