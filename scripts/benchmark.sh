@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
 # Measures sqlpipe's transfer throughput and peak memory on every route between PostgreSQL,
 # MariaDB/MySQL and SQLite, next to the native bulk pipes (psql COPY binary, mariadb | LOAD DATA).
+# With --suite sync, measures the sync modes instead (upsert, incremental), next to sling.
 # See docs/benchmarks.md.
 #
-#   scripts/benchmark.sh [--rows-narrow N] [--rows-mixed N] [--routes pg-pg,mysql-sqlite,...]
-#                        [--datasets narrow,mixed] [--repeat N] [--out FILE] [--keep-data]
+#   scripts/benchmark.sh [--suite transfer|sync|transfer,sync] [--rows-narrow N] [--rows-mixed N]
+#                        [--routes pg-pg,mysql-sqlite,...] [--datasets narrow,mixed] [--repeat N]
+#                        [--rows-sync N] [--sync-new N] [--no-sling] [--out FILE] [--keep-data]
+#
+# The sync suite (routes pg-pg,mysql-mysql,pg-sqlite unless --routes says otherwise) upserts N/2 rows
+# (--rows-sync N, default 2000000: half of them new keys, half updates) into an N-row keyed table, and
+# runs incremental transfers that find --sync-new rows (default 10000) and none, with and without a
+# key. sling runs the same cases unless --no-sling; it is installed with pip into
+# ~/.cache/sqlpipe-bench/sling (SQLPIPE_BENCH_SLING=/path/to/sling uses that binary instead).
 #
 # Uses the servers named by SQLPIPE_TEST_POSTGRES_URL / SQLPIPE_TEST_MARIADB_URL when set (e.g.
 # `source <dir>/env.sh` from scripts/dev-databases.sh), else starts throwaway ones and stops them at
 # exit. Builds sqlpipe in release mode; SQLPIPE_BENCH_SCRATCH sets the build's --scratch-path, and
 # SQLPIPE_BENCH_BIN=/path/to/sqlpipe measures that binary instead of building.
 # The results table (Markdown) goes to stdout, and to --out FILE; progress goes to stderr.
-# Exit status: 0 when every run worked and every row count matched, 1 otherwise.
+# Exit status: 0 when every run worked and every row count matched, 1 otherwise (sling's failures
+# are reported in the table, and do not count).
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib/databases.sh
 source "$repo_root/scripts/lib/databases.sh"
+# shellcheck source=scripts/lib/sling.sh
+source "$repo_root/scripts/lib/sling.sh"
 
 all_routes=(pg-pg pg-mysql pg-sqlite mysql-pg mysql-mysql mysql-sqlite sqlite-pg sqlite-mysql sqlite-sqlite)
 rows_narrow=2000000
@@ -29,9 +40,14 @@ datasets_arg=narrow,mixed
 repeat=1
 out_file=""
 keep_data=0
+suite_arg=transfer
+routes_given=0
+sync_rows=2000000
+sync_new=10000
+use_sling=1
 
 usage() {
-    sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,/^[^#]/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 die() {
@@ -49,12 +65,15 @@ positive() {
 
 while (($#)); do
     case $1 in
-    --rows-narrow | --rows-mixed | --routes | --datasets | --repeat | --out)
+    --rows-narrow | --rows-mixed | --routes | --datasets | --repeat | --out | --suite | --rows-sync | --sync-new)
         (($# >= 2)) || die "$1 needs a value"
         case $1 in
         --rows-narrow) positive "$1" "$2" && rows_narrow=$2 ;;
         --rows-mixed) positive "$1" "$2" && rows_mixed=$2 ;;
-        --routes) routes_arg=$2 ;;
+        --routes) routes_arg=$2 routes_given=1 ;;
+        --suite) suite_arg=$2 ;;
+        --rows-sync) positive "$1" "$2" && sync_rows=$2 ;;
+        --sync-new) positive "$1" "$2" && sync_new=$2 ;;
         --datasets) datasets_arg=$2 ;;
         --repeat) positive "$1" "$2" && repeat=$2 ;;
         --out) out_file=$2 ;;
@@ -63,6 +82,10 @@ while (($#)); do
         ;;
     --keep-data)
         keep_data=1
+        shift
+        ;;
+    --no-sling)
+        use_sling=0
         shift
         ;;
     -h | --help)

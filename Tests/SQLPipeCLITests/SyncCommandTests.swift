@@ -84,8 +84,10 @@ import Testing
         let table = setup.world.uniqueName("orders_copy")
         defer { Self.dropTarget(setup, table: table) }
         let line =
-            ["transfer", "create", "--source", "pg", "--target", "dst", "--query", "SELECT * FROM \(setup.source)",
-            "--target-table", table] + Self.options(mode)
+            [
+                "transfer", "create", "--source", "pg", "--target", "dst", "--query", "SELECT * FROM \(setup.source)",
+                "--target-table", table,
+            ] + Self.options(mode)
         let first = try await setup.cli.runner.execute(line, stdin: nil, extraEnvironment: [:])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("5 rows read into \(table)"), "\(first.stdout)")
@@ -106,7 +108,8 @@ import Testing
         case .overwrite, .truncate, .upsert:
             #expect(rows == now)
         case .append:
-            #expect(rows == (before + now).sorted { Int($0[0]!)! < Int($1[0]!)! || ($0[0] == $1[0] && $0[2]! < $1[2]!) })
+            #expect(
+                rows == (before + now).sorted { Int($0[0]!)! < Int($1[0]!)! || ($0[0] == $1[0] && $0[2]! < $1[2]!) })
         case .incremental:
             // It cannot see the delete; it updates 3 and inserts 6.
             #expect(rows == [before[0]] + now)

@@ -64,7 +64,8 @@ import Testing
             switch target {
             case .postgresql:
                 indexes = try bench.target.scalar(
-                    "SELECT count(*) FROM pg_indexes WHERE tablename = '\(bench.targetTable)' AND indexname = '\(index)'")
+                    "SELECT count(*) FROM pg_indexes WHERE tablename = '\(bench.targetTable)' AND indexname = '\(index)'"
+                )
                 if try bench.target.scalar("SELECT count(*) FROM \(bench.target.dialect.quote(other))") == "4" {
                     kept.append("view")
                 }
@@ -189,7 +190,8 @@ import Testing
                 try bench.insert(id: 4)
             },
             second: { bench in _ = try bench.run(.upsert, key: ["id"]) })
-        #expect(refused.error?.contains("key (id) = ('4') 2 times") == true, Comment(rawValue: refused.error ?? "no error"))
+        #expect(
+            refused.error?.contains("key (id) = ('4') 2 times") == true, Comment(rawValue: refused.error ?? "no error"))
         #expect(refused.rows.isEmpty, "the target changed: \(refused.rows)")
         #expect(!refused.stagingLeft)
     }
@@ -263,7 +265,8 @@ import Testing
                         "INSERT INTO \(bench.targetQuoted) SELECT id, name, score, amount, seen, note FROM (SELECT 1 AS id, 'O''Brien ☃ 1' AS name, 0.3333333333333333 AS score, '1.1250' AS amount, '2024-01-01 00:00:01.000001' AS seen, 'note 1' AS note)"
                     )
                 } else {
-                    try bench.target.execute("ALTER TABLE \(bench.targetQuoted) ADD CONSTRAINT positive CHECK (score < 100)")
+                    try bench.target.execute(
+                        "ALTER TABLE \(bench.targetQuoted) ADD CONSTRAINT positive CHECK (score < 100)")
                 }
                 try bench.update(target == .sqlite ? "name = NULL" : "score = 1000", id: 1)
                 try bench.insert(id: 6)
@@ -358,7 +361,8 @@ import Testing
             let missing = Self.failure { _ = try bench.run(.incremental, cursor: "updated_at") }
             return [first, later, missing]
         }
-        #expect(errors[0]?.contains("the query returns no column \"seen\" to be the cursor column") == true, "\(errors)")
+        #expect(
+            errors[0]?.contains("the query returns no column \"seen\" to be the cursor column") == true, "\(errors)")
         #expect(errors[1]?.contains("the query must return the cursor column \"seen\"") == true, "\(errors)")
         #expect(errors[2]?.contains("it has no column \"updated_at\" (the cursor column)") == true, "\(errors)")
     }

@@ -215,7 +215,8 @@ struct SyncBench {
     @Test(arguments: cases)
     func modeKeepsTheTargetInStep(mode: TransferMode, source: DataSystem, target: DataSystem) async throws {
         let runs = try await offPool { try Self.exercise(mode, from: source, to: target) }
-        #expect(runs.problems.isEmpty, "\(mode) \(source)→\(target): \(runs.problems.prefix(8).joined(separator: "; "))")
+        #expect(
+            runs.problems.isEmpty, "\(mode) \(source)→\(target): \(runs.problems.prefix(8).joined(separator: "; "))")
         #expect(!runs.stagingLeft)
         let (first, second, third) = (runs.outcomes[0], runs.outcomes[1], runs.outcomes[2])
         #expect(first.rows == 20)
@@ -234,7 +235,8 @@ struct SyncBench {
             #expect(second.inserted == 2 && second.updated == 4 && second.deleted == 1, "\(second)")
             #expect(third.inserted == 0 && third.updated == 1 && third.deleted == 0, "\(third)")
         case .incremental:
-            #expect(first.cursorFrom == nil && first.cursorTo.map(HardValues.trimFraction) == "2024-01-01 00:00:20.000001")
+            #expect(
+                first.cursorFrom == nil && first.cursorTo.map(HardValues.trimFraction) == "2024-01-01 00:00:20.000001")
             // Rows at or past the mark: 3, 4, 5, 20 (moved by a microsecond), 21, 22, and none at the old mark.
             #expect(second.rows == 6 && second.inserted == 2 && second.updated == 4, "\(second)")
             #expect(second.cursorFrom.map(HardValues.trimFraction) == "2024-01-01 00:00:20.000001")

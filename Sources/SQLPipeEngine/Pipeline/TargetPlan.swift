@@ -235,7 +235,9 @@ struct TargetPlan {
         let keys = try target.uniqueKeys(of: request.table)
         guard !keys.contains(where: { Set($0.map(normalized)) == wanted }) else { return }
         let columns = request.primaryKey.map(dialect.quote).joined(separator: ", ")
-        let have = keys.isEmpty ? "it has none" : "it has them on " + keys.map { "(\($0.joined(separator: ", ")))" }.joined(separator: ", ")
+        let have =
+            keys.isEmpty
+            ? "it has none" : "it has them on " + keys.map { "(\($0.joined(separator: ", ")))" }.joined(separator: ", ")
         throw DriverError(
             "cannot upsert into \(request.table): it has no PRIMARY KEY or UNIQUE index on exactly (\(request.primaryKey.joined(separator: ", "))) (\(have)); add one, e.g. CREATE UNIQUE INDEX ON \(dialect.qualified(request.table)) (\(columns)), or use another mode"
         )

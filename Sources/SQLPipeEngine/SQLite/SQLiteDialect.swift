@@ -55,7 +55,8 @@ public struct SQLiteDialect: Dialect {
             let declared = column.sourceType != SQLiteReader.undeclared && Self.isPlainDeclaredType(column.sourceType)
             return quote(column.name) + (declared ? " " + column.sourceType : "")
         }
-        return "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", "))\(primaryKeyClause(primaryKey)))"
+        return
+            "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", "))\(primaryKeyClause(primaryKey)))"
     }
 
     /// Names and numbers as SQLite's grammar takes a type: `VARCHAR(10)`, `UNSIGNED BIG INT`, `DECIMAL(12, 2)`.

@@ -69,7 +69,8 @@ extension Dialect {
             let type = primaryKey.contains(column.name) ? keyColumnType(for: column.type) : columnType(for: column.type)
             return quote(column.name) + " " + type
         }
-        return "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", "))\(primaryKeyClause(primaryKey)))"
+        return
+            "CREATE TABLE \(qualified(table)) (\(definitions.joined(separator: ", "))\(primaryKeyClause(primaryKey)))"
             + tableOptions
     }
 
