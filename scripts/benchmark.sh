@@ -96,6 +96,16 @@ while (($#)); do
     esac
 done
 
+run_transfer=0 run_sync=0
+IFS=, read -r -a suites <<<"$suite_arg"
+((${#suites[@]})) || die "--suite is empty"
+for suite in "${suites[@]}"; do
+    case $suite in
+    transfer) run_transfer=1 ;;
+    sync) run_sync=1 ;;
+    *) die "unknown suite '$suite' (use transfer, sync)" ;;
+    esac
+done
 IFS=, read -r -a routes <<<"$routes_arg"
 IFS=, read -r -a datasets <<<"$datasets_arg"
 ((${#routes[@]})) || die "--routes is empty"
@@ -103,6 +113,14 @@ IFS=, read -r -a datasets <<<"$datasets_arg"
 for route in "${routes[@]}"; do
     [[ " ${all_routes[*]} " == *" $route "* ]] || die "unknown route '$route' (use: ${all_routes[*]})"
 done
+# The sync suite's routes: those of --routes, else one of each kind (server to itself, to SQLite).
+sync_routes=()
+if ((run_sync)); then
+    if ((routes_given)); then sync_routes=("${routes[@]}"); else sync_routes=(pg-pg mysql-mysql pg-sqlite); fi
+    ((sync_rows % 4 == 0)) || die "--rows-sync needs a multiple of 4, not $sync_rows"
+    ((sync_new < sync_rows)) || die "--sync-new must be smaller than --rows-sync"
+fi
+((run_transfer)) || routes=()
 for dataset in "${datasets[@]}"; do
     [[ $dataset == narrow || $dataset == mixed ]] || die "unknown dataset '$dataset' (use narrow, mixed)"
 done
@@ -111,10 +129,12 @@ if [[ -n $out_file ]]; then
 fi
 
 # Which systems are read from and written to, and which reference pipes run.
-uses() { # uses SYSTEM source|target
-    local route
-    for route in "${routes[@]}"; do
-        if [[ $2 == source && ${route%-*} == "$1" ]] || [[ $2 == target && ${route#*-} == "$1" ]]; then
+uses() { # uses SYSTEM source|target [ROUTE...]: in those routes, by default the transfer suite's
+    local system=$1 role=$2 route
+    shift 2
+    (($#)) || set -- "${routes[@]}"
+    for route in "$@"; do
+        if [[ $role == source && ${route%-*} == "$system" ]] || [[ $role == target && ${route#*-} == "$system" ]]; then
             return 0
         fi
     done
@@ -122,9 +142,11 @@ uses() { # uses SYSTEM source|target
 }
 need_pg=0 need_mysql=0 need_sqlite=0 ref_pg=0 ref_mysql=0
 for system in pg mysql sqlite; do
-    if uses "$system" source || uses "$system" target; then
-        declare "need_$system=1"
-    fi
+    for role in source target; do
+        if uses "$system" "$role" "${routes[@]}" "${sync_routes[@]}"; then
+            declare "need_$system=1"
+        fi
+    done
 done
 [[ " ${routes[*]} " == *" pg-pg "* ]] && ref_pg=1
 uses mysql target && ref_mysql=1
@@ -156,6 +178,11 @@ if [[ ! -x /usr/bin/time ]]; then
     log "installing GNU time"
     _sqlpipe_as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
         install --no-install-recommends time >&2
+fi
+if ((run_sync)) && ! command -v jq >/dev/null 2>&1; then
+    log "installing jq"
+    _sqlpipe_as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
+        install --no-install-recommends jq >&2
 fi
 sqlpipe_start_databases
 
@@ -206,6 +233,7 @@ fi
 if ((need_mysql)); then
     split_url "$SQLPIPE_TEST_MARIADB_URL" MariaDB
     mysql_url=$url_bare
+    mysql_db=$url_db
     export MYSQL_PWD=$url_password
     mysql_conn=(--no-defaults -h "$url_host" -P "${url_port:-3306}" -u "$url_user" -D "$url_db")
 fi
@@ -222,6 +250,9 @@ drop_tables() {
         tables+=("bench_${dataset}_out" "bench_${dataset}_ref")
         ((keep_data)) || tables+=("bench_$dataset")
     done
+    # The sync suite's: targets always, sources unless --keep-data, and what sling may leave behind.
+    tables+=(sync_dst sync_inc_dst sync_dst_tmp sync_inc_dst_tmp)
+    ((keep_data)) || tables+=(sync_src sync_inc)
     if ((${#pg_conn[@]})); then
         pg_sql -c "DROP TABLE IF EXISTS $(
             IFS=,
@@ -582,23 +613,426 @@ run_route() { # run_route DATASET ROUTE
     add_result "$dataset" "$route" "$rows" "$best" "$best_rss" "$ratio" "$goal" "$verdict"
 }
 
+# --- the sync suite ----------------------------------------------------------------------------
+
+# Every sync table has the same columns: id bigint PRIMARY KEY, a text, b double, c numeric(12,2),
+# updated_at timestamp. KIND old is what the targets hold at first; KIND new has other values in
+# every column, so that an upserted row differs from the one it replaces (a = 'new-<id>').
+# In SQLite the table is the one sqlpipe itself would create, with values in the forms it writes.
+sync_make() { # sync_make SYSTEM TABLE FIRST LAST STEP old|new [index]
+    local system=$1 table=$2 first=$3 last=$4 step=$5 kind=$6 index=${7:-}
+    local year=2024 epoch=1704067200 bmul=0.37 cmul=137
+    if [[ $kind == new ]]; then year=2025 epoch=1735689600 bmul=0.41 cmul=139; fi
+    case $system in
+    pg)
+        pg_sql <<SQL
+DROP TABLE IF EXISTS $table;
+CREATE TABLE $table (id bigint PRIMARY KEY, a text, b double precision, c numeric(12,2), updated_at timestamp);
+INSERT INTO $table
+SELECT i, '$kind-' || i, i * ${bmul}::double precision, (i * $cmul % 10000000) / 100.0,
+    timestamp '$year-01-01' + i * interval '1 second'
+FROM generate_series($first::bigint, $last, $step) AS i;
+${index:+CREATE INDEX ${table}_updated_at ON $table (updated_at);}
+VACUUM (FREEZE, ANALYZE) $table;
+SQL
+        ;;
+    mysql)
+        mysql_sql <<SQL
+DROP TABLE IF EXISTS $table;
+CREATE TABLE $table (id bigint PRIMARY KEY, a text, b double, c decimal(12,2), updated_at datetime(6)) ENGINE=InnoDB;
+INSERT INTO $table
+SELECT seq, concat('$kind-', seq), seq * ${bmul}e0, (seq * $cmul % 10000000) / 100,
+    timestamp '$year-01-01 00:00:00' + INTERVAL seq SECOND
+FROM seq_${first}_to_${last}_step_$step;
+${index:+CREATE INDEX ${table}_updated_at ON $table (updated_at);}
+ANALYZE TABLE $table;
+SQL
+        ;;
+    sqlite)
+        local file=$sqlite_target
+        [[ $table == sync_src || $table == sync_inc ]] && file=$sqlite_source
+        sqlite_sql "$file" <<SQL
+PRAGMA journal_mode = OFF;
+PRAGMA synchronous = OFF;
+DROP TABLE IF EXISTS "$table";
+CREATE TABLE "$table" ("id" BIGINT, "a" TEXT, "b" DOUBLE, "c" DECIMAL TEXT(12,2), "updated_at" DATETIME, PRIMARY KEY ("id"));
+INSERT INTO "$table"
+WITH RECURSIVE g(i) AS (SELECT $first UNION ALL SELECT i + $step FROM g WHERE i + $step <= $last)
+SELECT i, '$kind-' || i, i * $bmul, printf('%.2f', (i * $cmul % 10000000) / 100.0),
+    strftime('%Y-%m-%d %H:%M:%S', $epoch + i, 'unixepoch')
+FROM g;
+${index:+CREATE INDEX "${table}_updated_at" ON "$table" ("updated_at");}
+SQL
+        ;;
+    esac
+}
+
+# The sizes: the upsert reads ids N/2+1, N/2+3, … 3N/2-1 (N/2 rows) into a table of ids 1..N, so that
+# N/4 of them update a row and N/4 are new; the incremental source holds ids 1..N and its target the
+# first N - new rows.
+sync_up_rows=$((sync_rows / 2))
+sync_up_half=$((sync_rows / 4))
+sync_inc_have=$((sync_rows - sync_new))
+
+# With --keep-data, a source that already holds the wanted rows is reused.
+sync_source() { # sync_source SYSTEM TABLE FIRST LAST STEP KIND [index]
+    local system=$1 table=$2 rows have file=$sqlite_source started=$SECONDS
+    rows=$((($4 - $3) / $5 + 1))
+    if ((keep_data)) && have=$(count_rows "$system" "$table" "$file" 2>/dev/null) && [[ $have == "$rows" ]]; then
+        log "sync: reusing $table in $system ($rows rows)"
+        return 0
+    fi
+    log "sync: creating $table in $system ($rows rows)"
+    sync_make "$@" >/dev/null
+    have=$(count_rows "$system" "$table" "$file")
+    [[ $have == "$rows" ]] || die "sync: $table in $system has $have rows, not $rows"
+    log "sync: $table in $system ready in $((SECONDS - started)) s"
+}
+
+sync_target() { # sync_target SYSTEM upsert|incremental: a fresh target table
+    local system=$1 rows have started=$SECONDS table
+    if [[ $2 == upsert ]]; then
+        table=sync_dst rows=$sync_rows
+    else
+        table=sync_inc_dst rows=$sync_inc_have
+    fi
+    sync_make "$system" "$table" 1 "$rows" 1 old >/dev/null
+    have=$(count_rows "$system" "$table" "$sqlite_target")
+    [[ $have == "$rows" ]] || die "sync: $table in $system has $have rows, not $rows"
+    log "sync: a fresh $table in $system ($rows rows) in $((SECONDS - started)) s"
+}
+
+# Like measure, but the standard output (sqlpipe's --json) goes to $work/last.json.
+measure_json() {
+    local rc=0
+    /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >"$work/last.json" 2>"$work/last.log" || rc=$?
+    if ((rc != 0)); then
+        return "$rc"
+    fi
+    read -r wall rss_kb <"$work/time.txt"
+}
+
+json_field() { jq -r ".transfer.$1" "$work/last.json"; }
+
+# sling: found or installed once, when the suite runs; its connections are environment variables
+# holding the URLs (with the passwords, which thus stay off every command line).
+sling=""
+sling_version=""
+sling_state="not used (--no-sling)"
+setup_sling() {
+    ((use_sling)) || return 0
+    if ! sling=$(sqlpipe_find_sling "${XDG_CACHE_HOME:-$HOME/.cache}/sqlpipe-bench/sling"); then
+        sling=""
+        sling_state="not installed"
+        log "sling not installed: the sync suite runs without it"
+        return 0
+    fi
+    sling_version=$("$sling" --version 2>/dev/null | awk '{ print $NF }' | tail -n 1)
+    sling_state="sling $sling_version"
+    log "sling $sling_version at $sling"
+    export SLING_DISABLE_TELEMETRY=true SLING_HOME_DIR="$work/sling"
+    mkdir -p "$SLING_HOME_DIR"
+    if ((need_pg)); then
+        local sep='?'
+        [[ $SQLPIPE_TEST_POSTGRES_URL == *\?* ]] && sep='&'
+        export SQLPIPE_BENCH_SLING_PG="$SQLPIPE_TEST_POSTGRES_URL${sep}sslmode=disable"
+    fi
+    if ((need_mysql)); then
+        export SQLPIPE_BENCH_SLING_MYSQL="mysql://${SQLPIPE_TEST_MARIADB_URL#*://}"
+    fi
+    if ((need_sqlite)); then
+        export SQLPIPE_BENCH_SLING_SQLITE="sqlite://$sqlite_source" SQLPIPE_BENCH_SLING_SQLITE_OUT="sqlite://$sqlite_target"
+    fi
+}
+
+sling_conn() { # sling_conn SYSTEM source|target
+    case $1 in
+    pg) echo SQLPIPE_BENCH_SLING_PG ;;
+    mysql) echo SQLPIPE_BENCH_SLING_MYSQL ;;
+    sqlite) [[ $2 == source ]] && echo SQLPIPE_BENCH_SLING_SQLITE || echo SQLPIPE_BENCH_SLING_SQLITE_OUT ;;
+    esac
+}
+sling_table() { # sling_table SYSTEM TABLE: schema.table
+    case $1 in
+    pg) echo "public.$2" ;;
+    mysql) echo "$mysql_db.$2" ;;
+    sqlite) echo "main.$2" ;;
+    esac
+}
+
+# Runs sling once; sets wall and rss_kb, or sling_error (the reason) and returns 1.
+sling_error=""
+sling_run() { # sling_run ROUTE SOURCE_TABLE TARGET_TABLE SLING_OPTION...
+    local route=$1 source=${1%-*} target=${1#*-} rc=0
+    local args=(run --src-conn "$(sling_conn "$source" source)" --src-stream "$(sling_table "$source" "$2")"
+        --tgt-conn "$(sling_conn "$target" target)" --tgt-object "$(sling_table "$target" "$3")" "${@:4}")
+    log "$route: sling ${args[*]}"
+    /usr/bin/time -f '%e %M' -o "$work/time.txt" "$sling" "${args[@]}" >"$work/sling.log" 2>&1 || rc=$?
+    if ((rc != 0)); then
+        # Its log is coloured; the last error lines tell why.
+        sling_error="exit status $rc: $(sed 's/\x1b\[[0-9;]*m//g' "$work/sling.log" | grep -v '^\s*$' | grep -i -m 3 -A 2 'err\|fatal\|panic' | tr -s ' \n' ' ' | cut -c 1-400)"
+        [[ $sling_error == "exit status $rc: " ]] && sling_error+=$(sed 's/\x1b\[[0-9;]*m//g' "$work/sling.log" | tail -n 3 | tr -s ' \n' ' ' | cut -c 1-400)
+        return 1
+    fi
+    read -r wall rss_kb <"$work/time.txt"
+}
+
+# One row per (case, route). The sling cells are set by the sling part of each case.
+sync_results=()
+sling_notes=()
+add_sync_result() { # add_sync_result CASE ROUTE ROWS SECONDS RSS_KB CHECKED SLING_CELL SLING_RSS_KB SLING_SECONDS
+    local rate="-" mb="-" sling_mb="" ratio=""
+    if [[ $4 != "-" ]]; then
+        rate=$(group "$(awk -v r="$3" -v s="$4" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')")
+        mb=$(awk -v k="$5" 'BEGIN { printf "%.1f", k / 1024 }')
+    fi
+    if [[ -n $8 && $8 != 0 ]]; then sling_mb=$(awk -v k="$8" 'BEGIN { printf "%.1f", k / 1024 }'); fi
+    if [[ -n $9 && $4 != "-" ]]; then
+        ratio=$(awk -v a="$9" -v b="$4" 'BEGIN { printf "%.2f×", (b > 0 ? a / b : 0) }')
+    fi
+    sync_results+=("$1"$'\x1f'"$2"$'\x1f'"$(group "$3")"$'\x1f'"$4"$'\x1f'"$rate"$'\x1f'"$mb"$'\x1f'"$7"$'\x1f'"$sling_mb"$'\x1f'"$ratio"$'\x1f'"$6")
+    log "$1 $2: $3 rows in $4 s, peak RSS $mb MB; sling: $7"
+}
+
+# The sling cell of a case: its best time, or why there is none (the reason goes below the table).
+sling_cell=""
+sling_best=""
+sling_best_rss=0
+sling_fail() { # sling_fail CASE ROUTE REASON
+    sling_notes+=("$1, $2: $3")
+    sling_cell="failed (note ${#sling_notes[@]})"
+    sling_best=""
+    log "sling failed on $1 $2: $3"
+}
+sling_keep() { # after a sling run that checked out: keep the best time and largest RSS
+    if [[ -z $sling_best ]] || awk -v a="$wall" -v b="$sling_best" 'BEGIN { exit !(a < b) }'; then sling_best=$wall; fi
+    if ((rss_kb > sling_best_rss)); then sling_best_rss=$rss_kb; fi
+}
+sling_reset() {
+    sling_best="" sling_best_rss=0
+    if [[ -z $sling ]]; then sling_cell=$sling_state; else sling_cell=""; fi
+}
+
+# Checks a sqlpipe run's --json against what it must say; prints what differs, nothing if all match.
+check_json() { # check_json FIELD=VALUE...
+    local pair field want have out=()
+    for pair in "$@"; do
+        field=${pair%%=*} want=${pair#*=}
+        have=$(json_field "$field" 2>/dev/null) || have="(no JSON)"
+        [[ $have == "$want" ]] || out+=("$field $have, not $want")
+    done
+    if ((${#out[@]})); then
+        local IFS=';'
+        printf '%s' "${out[*]}"
+    fi
+}
+
+sync_upsert() { # sync_upsert ROUTE
+    local route=$1 source=${1%-*} target=${1#*-} i best="" best_rss=0 have changed problem="" name
+    local case_name
+    case_name="upsert $(group "$sync_up_rows") into $(group "$sync_rows")"
+    local want_rows=$((sync_rows + sync_up_half)) target_name=$target
+    [[ $target == sqlite ]] && target_name=sqlite_out
+    for ((i = 1; i <= repeat; i++)); do
+        sync_target "$target" upsert
+        log "$route: sqlpipe upsert (run $i/$repeat)"
+        if ! measure_json "$sqlpipe" transfer create --source "$source" --target "$target_name" \
+            --query "SELECT * FROM sync_src" --target-table sync_dst --mode upsert --primary-key id --json; then
+            fail "$case_name $route: $(grep -v '^$' "$work/last.log" | tail -n 5)"
+            problem="**error**"
+            break
+        fi
+        have=$(count_rows "$target" sync_dst "$sqlite_target")
+        changed=$(query_value "$target" "SELECT count(*) FROM sync_dst WHERE a LIKE 'new-%'" "$sqlite_target")
+        problem=$(check_json rowsTransferred="$sync_up_rows" rowsInserted="$sync_up_half" rowsUpdated="$sync_up_half" rowsDeleted=0)
+        [[ $have == "$want_rows" ]] || problem+="${problem:+; }$have rows in the target, not $want_rows"
+        [[ $changed == "$sync_up_rows" ]] || problem+="${problem:+; }$changed rows with the new values, not $sync_up_rows"
+        if [[ -n $problem ]]; then
+            fail "$case_name $route: $problem"
+            problem="**wrong: $problem**"
+            break
+        fi
+        if [[ -z $best ]] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
+        if ((rss_kb > best_rss)); then best_rss=$rss_kb; fi
+    done
+    sling_reset
+    if [[ -n $sling ]]; then
+        # sling's "full data upsert": incremental with a primary key and no update key.
+        for ((i = 1; i <= repeat; i++)); do
+            sync_target "$target" upsert
+            if ! sling_run "$route" sync_src sync_dst --mode incremental --primary-key id; then
+                sling_fail "$case_name" "$route" "$sling_error"
+                break
+            fi
+            have=$(count_rows "$target" sync_dst "$sqlite_target")
+            changed=$(query_value "$target" "SELECT count(*) FROM sync_dst WHERE a LIKE 'new-%'" "$sqlite_target")
+            if [[ $have != "$want_rows" || $changed != "$sync_up_rows" ]]; then
+                sling_fail "$case_name" "$route" "$have rows in the target (not $want_rows), $changed with the new values (not $sync_up_rows)"
+                sling_cell="wrong count (note ${#sling_notes[@]})"
+                break
+            fi
+            sling_keep
+        done
+        [[ -n $sling_best ]] && sling_cell=$sling_best
+    fi
+    if [[ -z $problem && -z $best ]]; then problem="**error**"; fi
+    name=$route
+    if [[ -n $best ]]; then
+        add_sync_result "$case_name" "$name" "$sync_up_rows" "$best" "$best_rss" "${problem:-counts ok}" "$sling_cell" "$sling_best_rss" "$sling_best"
+    else
+        add_sync_result "$case_name" "$name" "$sync_up_rows" "-" 0 "$problem" "$sling_cell" "$sling_best_rss" ""
+    fi
+}
+
+# The incremental cases: a run that finds --sync-new rows, then one that finds none, with or without
+# the key. With the key, sqlpipe reads from the largest cursor value on (>=) and upserts, so it
+# reads the boundary row again and leaves it alone: rowsInserted tells the new rows.
+sync_incremental() { # sync_incremental ROUTE key|nokey
+    local route=$1 keyed=$2 source=${1%-*} target=${1#*-} i have problem="" rows_read
+    local target_name=$target key_args=() sling_args=(--mode incremental --update-key updated_at)
+    [[ $target == sqlite ]] && target_name=sqlite_out
+    if [[ $keyed == key ]]; then
+        key_args=(--primary-key id) sling_args+=(--primary-key id)
+    fi
+    local label="with key"
+    [[ $keyed == key ]] || label="no key"
+    local case_new case_none
+    case_new="incremental +$(group "$sync_new") of $(group "$sync_rows"), $label"
+    case_none="incremental +0 of $(group "$sync_rows"), $label"
+    local best_new="" rss_new=0 best_none="" rss_none=0 read_new="" read_none="" problem_none=""
+    for ((i = 1; i <= repeat; i++)); do
+        sync_target "$target" incremental
+        local step want
+        for step in new none; do
+            want=$sync_new
+            [[ $step == none ]] && want=0
+            log "$route: sqlpipe incremental, $label, $step (run $i/$repeat)"
+            if ! measure_json "$sqlpipe" transfer create --source "$source" --target "$target_name" \
+                --query "SELECT * FROM sync_inc" --target-table sync_inc_dst --mode incremental \
+                --cursor-column updated_at "${key_args[@]}" --json; then
+                fail "incremental $label, $step, $route: $(grep -v '^$' "$work/last.log" | tail -n 5)"
+                if [[ $step == new ]]; then problem="**error**"; else problem_none="**error**"; fi
+                break 2
+            fi
+            have=$(count_rows "$target" sync_inc_dst "$sqlite_target")
+            local p
+            p=$(check_json rowsInserted="$want" rowsUpdated=0 rowsDeleted=0)
+            [[ $have == "$((sync_inc_have + sync_new))" ]] || p+="${p:+; }$have rows in the target, not $((sync_inc_have + sync_new))"
+            rows_read=$(json_field rowsTransferred)
+            if [[ -n $p ]]; then
+                fail "incremental $label, $step, $route: $p"
+                if [[ $step == new ]]; then problem="**wrong: $p**"; else problem_none="**wrong: $p**"; fi
+                break 2
+            fi
+            if [[ $step == new ]]; then
+                read_new=$rows_read
+                if [[ -z $best_new ]] || awk -v a="$wall" -v b="$best_new" 'BEGIN { exit !(a < b) }'; then best_new=$wall; fi
+                if ((rss_kb > rss_new)); then rss_new=$rss_kb; fi
+            else
+                read_none=$rows_read
+                if [[ -z $best_none ]] || awk -v a="$wall" -v b="$best_none" 'BEGIN { exit !(a < b) }'; then best_none=$wall; fi
+                if ((rss_kb > rss_none)); then rss_none=$rss_kb; fi
+            fi
+        done
+    done
+    # sling, the same two steps.
+    local cell_new cell_none sbest_new="" srss_new=0 sbest_none="" srss_none=0
+    sling_reset
+    cell_new=$sling_cell cell_none=$sling_cell
+    if [[ -n $sling ]]; then
+        for ((i = 1; i <= repeat; i++)); do
+            sync_target "$target" incremental
+            for step in new none; do
+                local case_name=$case_new
+                [[ $step == none ]] && case_name=$case_none
+                if ! sling_run "$route" sync_inc sync_inc_dst "${sling_args[@]}"; then
+                    sling_fail "$case_name" "$route" "$sling_error"
+                    [[ $step == new ]] && cell_new=$sling_cell
+                    cell_none=$sling_cell
+                    break 2
+                fi
+                have=$(count_rows "$target" sync_inc_dst "$sqlite_target")
+                if [[ $have != "$((sync_inc_have + sync_new))" ]]; then
+                    sling_fail "$case_name" "$route" "$have rows in the target, not $((sync_inc_have + sync_new))"
+                    [[ $step == new ]] && cell_new="wrong count (note ${#sling_notes[@]})"
+                    cell_none="wrong count (note ${#sling_notes[@]})"
+                    break 2
+                fi
+                if [[ $step == new ]]; then
+                    if [[ -z $sbest_new ]] || awk -v a="$wall" -v b="$sbest_new" 'BEGIN { exit !(a < b) }'; then sbest_new=$wall; fi
+                    if ((rss_kb > srss_new)); then srss_new=$rss_kb; fi
+                    cell_new=$sbest_new
+                else
+                    if [[ -z $sbest_none ]] || awk -v a="$wall" -v b="$sbest_none" 'BEGIN { exit !(a < b) }'; then sbest_none=$wall; fi
+                    if ((rss_kb > srss_none)); then srss_none=$rss_kb; fi
+                    cell_none=$sbest_none
+                fi
+            done
+        done
+        # A failure in a later repeat leaves no best time to compare.
+        [[ $cell_new == "$sbest_new" ]] || sbest_new=""
+        [[ $cell_none == "$sbest_none" ]] || sbest_none=""
+    fi
+    local checked
+    if [[ -n $best_new && -z $problem ]]; then
+        checked="counts ok (read $(group "$read_new")), < 1 s: $(awk -v s="$best_new" 'BEGIN { print (s < 1 ? "yes" : "no") }')"
+        add_sync_result "$case_new" "$route" "$sync_new" "$best_new" "$rss_new" "$checked" "$cell_new" "$srss_new" "$sbest_new"
+    else
+        add_sync_result "$case_new" "$route" "$sync_new" "-" 0 "${problem:-**error**}" "$cell_new" "$srss_new" "$sbest_new"
+    fi
+    if [[ -n $best_none && -z $problem_none ]]; then
+        add_sync_result "$case_none" "$route" 0 "$best_none" "$rss_none" "counts ok (read $(group "$read_none"))" "$cell_none" "$srss_none" "$sbest_none"
+    else
+        add_sync_result "$case_none" "$route" 0 "-" 0 "${problem_none:-${problem:+not run}}" "$cell_none" "$srss_none" "$sbest_none"
+    fi
+}
+
+run_sync_suite() {
+    local route system done_sources=" "
+    setup_sling
+    for route in "${sync_routes[@]}"; do
+        system=${route%-*}
+        if [[ $done_sources != *" $system "* ]]; then
+            sync_source "$system" sync_src $((sync_rows / 2 + 1)) $((sync_rows * 3 / 2)) 2 new
+            sync_source "$system" sync_inc 1 "$sync_rows" 1 old index
+            done_sources+="$system "
+        fi
+    done
+    for route in "${sync_routes[@]}"; do
+        sync_upsert "$route"
+        sync_incremental "$route" key
+        sync_incremental "$route" nokey
+        # The targets are not needed any more: a SQLite file or a server with less to hold.
+        case ${route#*-} in
+        pg) pg_sql -c "DROP TABLE IF EXISTS sync_dst, sync_inc_dst" >/dev/null ;;
+        mysql) mysql_sql -e "DROP TABLE IF EXISTS sync_dst, sync_inc_dst" >/dev/null ;;
+        sqlite) sqlite_sql "$sqlite_target" 'DROP TABLE IF EXISTS sync_dst; DROP TABLE IF EXISTS sync_inc_dst; VACUUM' ;;
+        esac
+    done
+}
+
 # --- the run -----------------------------------------------------------------------------------
 
 started_all=$SECONDS
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
-for dataset in "${datasets[@]}"; do
-    if ((need_pg)) && { uses pg source || ((ref_pg)); }; then ensure_dataset pg "$dataset"; fi
-    if ((need_mysql)) && { uses mysql source || ((ref_mysql)); }; then ensure_dataset mysql "$dataset"; fi
-    if ((need_sqlite)) && uses sqlite source; then ensure_dataset sqlite "$dataset"; fi
-done
-
-for dataset in "${datasets[@]}"; do
-    if ((ref_pg)); then run_reference pg "$dataset"; fi
-    if ((ref_mysql)); then run_reference mysql "$dataset"; fi
-    for route in "${routes[@]}"; do
-        run_route "$dataset" "$route"
+if ((run_transfer)); then
+    for dataset in "${datasets[@]}"; do
+        if ((need_pg)) && { uses pg source || ((ref_pg)); }; then ensure_dataset pg "$dataset"; fi
+        if ((need_mysql)) && { uses mysql source || ((ref_mysql)); }; then ensure_dataset mysql "$dataset"; fi
+        if ((need_sqlite)) && uses sqlite source; then ensure_dataset sqlite "$dataset"; fi
     done
-done
+
+    for dataset in "${datasets[@]}"; do
+        if ((ref_pg)); then run_reference pg "$dataset"; fi
+        if ((ref_mysql)); then run_reference mysql "$dataset"; fi
+        for route in "${routes[@]}"; do
+            run_route "$dataset" "$route"
+        done
+    done
+fi
+if ((run_sync)); then
+    run_sync_suite
+fi
 
 # --- the table ---------------------------------------------------------------------------------
 
@@ -606,13 +1040,33 @@ sqlpipe_version=$(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo
 git -C "$repo_root" diff --quiet HEAD -- Sources 2>/dev/null || sqlpipe_version+=" + uncommitted changes"
 {
     printf '%s\n\n' "sqlpipe benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $sqlpipe_version, release build, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), best of $repeat, load average $load_at_start at the start and $(cut -d' ' -f1-3 /proc/loadavg) at the end"
-    printf '| Dataset | Route | Rows | Seconds | Rows/s | Peak RSS MB | vs reference | Goal | Met |\n'
-    printf '|---|---|--:|--:|--:|--:|--:|---|---|\n'
-    for line in "${result_rows[@]}"; do
-        IFS=$'\x1f' read -r d r n s rate mb ratio goal verdict <<<"$line"
-        [[ $s == "-" ]] && rate="-" mb="-" || rate=$(group "$rate")
-        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$d" "$r" "$(group "$n")" "$s" "$rate" "$mb" "$ratio" "$goal" "$verdict"
-    done
+    if ((run_transfer)); then
+        printf '| Dataset | Route | Rows | Seconds | Rows/s | Peak RSS MB | vs reference | Goal | Met |\n'
+        printf '|---|---|--:|--:|--:|--:|--:|---|---|\n'
+        for line in "${result_rows[@]}"; do
+            IFS=$'\x1f' read -r d r n s rate mb ratio goal verdict <<<"$line"
+            [[ $s == "-" ]] && rate="-" mb="-" || rate=$(group "$rate")
+            printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$d" "$r" "$(group "$n")" "$s" "$rate" "$mb" "$ratio" "$goal" "$verdict"
+        done
+    fi
+    if ((run_sync)); then
+        ((run_transfer)) && printf '\n'
+        printf 'Sync modes: %s; sqlpipe checked by its --json counts and the target'"'"'s rows.\n\n' "$sling_state"
+        printf '| Case | Route | Rows | Seconds | Rows/s | Peak RSS MB | sling s | sling peak RSS MB | sling s ÷ sqlpipe s | Checked |\n'
+        printf '|---|---|--:|--:|--:|--:|--:|--:|--:|---|\n'
+        for line in "${sync_results[@]}"; do
+            IFS=$'\x1f' read -r c r n s rate mb sling_s sling_mb ratio checked <<<"$line"
+            printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$r" "$n" "$s" "$rate" "$mb" "$sling_s" "$sling_mb" "$ratio" "$checked"
+        done
+        if ((${#sling_notes[@]})); then
+            printf '\nsling:\n\n'
+            local_n=0
+            for line in "${sling_notes[@]}"; do
+                local_n=$((local_n + 1))
+                printf '%s. %s\n' "$local_n" "${line//$'\n'/ }"
+            done
+        fi
+    fi
     if ((${#failures[@]})); then
         printf '\nFailures:\n\n'
         for line in "${failures[@]}"; do

@@ -29,7 +29,7 @@ import Testing
 
     @Test(arguments: systems)
     func truncateKeepsTheTableItsIndexesAndWhatDependsOnIt(target: DataSystem) async throws {
-        let kept = try await offPool { () -> Kept in
+        let kept = try await offPoolSharingServers { () -> Kept in
             let bench = try SyncBench(from: .postgresql, to: target)
             defer { bench.close() }
             try bench.createSource(rows: 5)
@@ -108,7 +108,7 @@ import Testing
 
     @Test(arguments: systems)
     func aCreatedTableGetsTheKeyInEveryMode(target: DataSystem) async throws {
-        let keys = try await offPool { () -> [[[String]]] in
+        let keys = try await offPoolSharingServers { () -> [[[String]]] in
             let bench = try SyncBench(from: .sqlite, to: target)
             defer { bench.close() }
             try bench.createSource(rows: 2)
@@ -132,7 +132,7 @@ import Testing
 
     @Test(arguments: systems)
     func upsertMatchesACompositeKeyWithANameThatNeedsQuoting(target: DataSystem) async throws {
-        let merged = try await offPool { () -> Merged in
+        let merged = try await offPoolSharingServers { () -> Merged in
             let bench = try SyncBench(from: .postgresql, to: target)
             defer { bench.close() }
             try bench.source.execute(
@@ -167,7 +167,7 @@ import Testing
         into target: DataSystem, change: @escaping @Sendable (SyncBench) throws -> Void,
         second: @escaping @Sendable (SyncBench) throws -> Void
     ) async throws -> Refused {
-        try await offPool {
+        try await offPoolSharingServers {
             let bench = try SyncBench(from: .postgresql, to: target)
             defer { bench.close() }
             try bench.createSource(rows: 5)
@@ -217,7 +217,7 @@ import Testing
 
     @Test(arguments: systems)
     func aTargetWithoutAUniqueIndexOnTheKeyIsRefusedBeforeReading(target: DataSystem) async throws {
-        let refused = try await offPool { () -> Refused in
+        let refused = try await offPoolSharingServers { () -> Refused in
             let bench = try SyncBench(from: .postgresql, to: target)
             defer { bench.close() }
             try bench.createSource(rows: 3)
@@ -236,7 +236,7 @@ import Testing
 
     @Test(arguments: systems)
     func upsertWithoutDeleteMissingKeepsRowsTheSourceLost(target: DataSystem) async throws {
-        let merged = try await offPool { () -> Merged in
+        let merged = try await offPoolSharingServers { () -> Merged in
             let bench = try SyncBench(from: .mariadb, to: target)
             defer { bench.close() }
             try bench.createSource(rows: 4)
@@ -288,7 +288,7 @@ import Testing
     /// Rows sharing the mark's value, and more with that value arriving between two runs.
     @Test(arguments: systems)
     func rowsSharingTheMarkAreNeitherLostNorDoubledWithAKey(target: DataSystem) async throws {
-        let boundary = try await offPool { () -> Boundary in
+        let boundary = try await offPoolSharingServers { () -> Boundary in
             let keyed = try SyncBench(from: .postgresql, to: target)
             defer { keyed.close() }
             let mark = "2024-03-01 12:00:00.5"
@@ -326,7 +326,7 @@ import Testing
 
     @Test(arguments: systems)
     func anIntegerCursorReadsOnlyNewRows(target: DataSystem) async throws {
-        let marks = try await offPool { () -> Marks in
+        let marks = try await offPoolSharingServers { () -> Marks in
             let bench = try SyncBench(from: .sqlite, to: target)
             defer { bench.close() }
             try bench.createSource(rows: 10)
@@ -347,7 +347,7 @@ import Testing
 
     @Test(arguments: systems)
     func aCursorTheQueryDoesNotReturnIsAClearError(target: DataSystem) async throws {
-        let errors = try await offPool { () -> [String?] in
+        let errors = try await offPoolSharingServers { () -> [String?] in
             let bench = try SyncBench(from: .postgresql, to: target)
             defer { bench.close() }
             try bench.createSource(rows: 3)
@@ -368,7 +368,7 @@ import Testing
     }
 
     @Test func rowsWithANullCursorAreSkippedWithAWarning() async throws {
-        let outcome = try await offPool { () -> TransferOutcome in
+        let outcome = try await offPoolSharingServers { () -> TransferOutcome in
             let bench = try SyncBench(from: .postgresql, to: .sqlite)
             defer { bench.close() }
             try bench.createSource(rows: 3)
@@ -385,7 +385,7 @@ import Testing
     /// The source fails at row 5,000 (a division by zero): in every mode, the target is as it was.
     @Test(arguments: modes)
     func aSourceFailingMidStreamLeavesTheTargetAsItWas(mode: TransferMode, target: DataSystem) async throws {
-        let refused = try await offPool { () -> Refused in
+        let refused = try await offPoolSharingServers { () -> Refused in
             let bench = try SyncBench(from: .postgresql, to: target)
             defer { bench.close() }
             try bench.createSource(rows: 5)
@@ -412,7 +412,7 @@ import Testing
     /// Cancelled while rows stream: in every mode, the target is as it was.
     @Test(arguments: modes)
     func aCancelledRunLeavesTheTargetAsItWas(mode: TransferMode, target: DataSystem) async throws {
-        let refused = try await offPool { () -> Refused in
+        let refused = try await offPoolSharingServers { () -> Refused in
             let bench = try SyncBench(from: .postgresql, to: target)
             defer { bench.close() }
             try bench.createSource(rows: 5)

@@ -214,7 +214,7 @@ struct SyncBench {
 
     @Test(arguments: cases)
     func modeKeepsTheTargetInStep(mode: TransferMode, source: DataSystem, target: DataSystem) async throws {
-        let runs = try await offPool { try Self.exercise(mode, from: source, to: target) }
+        let runs = try await offPoolSharingServers { try Self.exercise(mode, from: source, to: target) }
         #expect(
             runs.problems.isEmpty, "\(mode) \(source)→\(target): \(runs.problems.prefix(8).joined(separator: "; "))")
         #expect(!runs.stagingLeft)
