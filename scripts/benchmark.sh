@@ -1036,8 +1036,18 @@ fi
 
 # --- the table ---------------------------------------------------------------------------------
 
-sqlpipe_version=$(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)
-git -C "$repo_root" diff --quiet HEAD -- Sources 2>/dev/null || sqlpipe_version+=" + uncommitted changes"
+# The commit of the checkout the binary was built in: this one, or the worktree that holds
+# SQLPIPE_BENCH_BIN (e.g. <worktree>/.build/release/sqlpipe).
+built_in=$repo_root
+if [[ -n ${SQLPIPE_BENCH_BIN:-} ]]; then
+    built_in=$(git -C "$(dirname "$sqlpipe")" rev-parse --show-toplevel 2>/dev/null) || built_in=""
+fi
+if [[ -n $built_in ]]; then
+    sqlpipe_version=$(git -C "$built_in" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    git -C "$built_in" diff --quiet HEAD -- Sources 2>/dev/null || sqlpipe_version+=" + uncommitted changes"
+else
+    sqlpipe_version="unknown (SQLPIPE_BENCH_BIN outside a checkout)"
+fi
 {
     printf '%s\n\n' "sqlpipe benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $sqlpipe_version, release build, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), best of $repeat, load average $load_at_start at the start and $(cut -d' ' -f1-3 /proc/loadavg) at the end"
     if ((run_transfer)); then

@@ -13,7 +13,7 @@
 _sqlpipe_sling_in() { # _sqlpipe_sling_in DIR: the binary inside the wheel of that venv, if any
     local candidate
     for candidate in "$1"/lib/python3*/site-packages/sling_linux_*/bin/sling-linux-*; do
-        if [[ -x $candidate && $candidate != *.* ]]; then
+        if [[ -x $candidate && -f $candidate && ${candidate##*/} != *.* ]]; then
             printf '%s\n' "$candidate"
             return 0
         fi
