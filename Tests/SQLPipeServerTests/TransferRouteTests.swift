@@ -373,4 +373,43 @@ import Testing
         defer { session.close() }
         #expect(try session.query("SELECT count(*), sum(i) FROM t1", []) == [["500", "125250"]])
     }
+
+    @Test func anUpsertAndAnIncrementalRunThroughTheAPIRecordTheirCounts() async throws {
+        let setup = try await Setup(runWorkers: true)
+        try await setup.harness.test { (api: APIClient) async throws in
+            func run(_ fields: [String: any Sendable], rows: Int) async throws -> [String: Any] {
+                var body = setup.body
+                body["query"] =
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(rows)) SELECT i, i * 2 AS double FROM n"
+                body["overwrite"] = nil
+                for (key, value) in fields { body[key] = value }
+                let created = try await api.request(.post, "/api/v1/transfers", json: body)
+                let id = try #require(created.object("transfer")["id"] as? Int)
+                var last: [String: Any] = [:]
+                try await eventually("transfer \(id) to complete") {
+                    last = try await api.request(.get, "/api/v1/transfers/\(id)").object("transfer")
+                    return last["status"] as? String == "complete"
+                }
+                return last
+            }
+            let upsert: [String: any Sendable] = ["mode": "upsert", "primaryKey": ["i"], "deleteMissing": true]
+            _ = try await run(upsert, rows: 10)
+            let merged = try await run(upsert, rows: 12)
+            #expect(merged["mode"] as? String == "upsert")
+            #expect(merged["overwrite"] as? Bool == false)
+            #expect(merged["rowsInserted"] as? Int == 2)
+            #expect(merged["rowsUpdated"] as? Int == 0)
+            #expect(merged["rowsDeleted"] as? Int == 0)
+            #expect(merged["cursorFrom"] is NSNull)
+            let incremental = try await run(
+                ["mode": "incremental", "cursorColumn": "i", "primaryKey": ["i"]], rows: 15)
+            #expect(incremental["rowsTransferred"] as? Int == 4)
+            #expect(incremental["rowsInserted"] as? Int == 3)
+            #expect(incremental["cursorFrom"] as? String == "12")
+            #expect(incremental["cursorTo"] as? String == "15")
+        }
+        let session = try Drivers.open(try setup.world.config(.sqlite, file: "target.db"))
+        defer { session.close() }
+        #expect(try session.query("SELECT count(*), sum(i), sum(double) FROM t1", []) == [["15", "120", "240"]])
+    }
 }

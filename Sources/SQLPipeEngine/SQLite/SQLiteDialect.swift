@@ -36,6 +36,16 @@ public struct SQLiteDialect: Dialect {
         }
     }
 
+    /// A column without affinity (an expression of a subquery) compares an integer with a text as
+    /// unequal kinds, every integer less than every text: numeric marks are made numbers.
+    public func cursorLiteral(_ literal: String, type: ColumnType) -> String {
+        switch type {
+        case .int16, .int32, .int64: "CAST(\(literal) AS INTEGER)"
+        case .float32, .float64: "CAST(\(literal) AS REAL)"
+        default: literal
+        }
+    }
+
     public func replaceStatements(target: TableName, staging: TableName, targetExists: Bool) -> (
         swap: [String], cleanup: [String]
     ) {
