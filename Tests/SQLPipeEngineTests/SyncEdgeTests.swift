@@ -367,6 +367,35 @@ import Testing
         #expect(errors[2]?.contains("it has no column \"updated_at\" (the cursor column)") == true, "\(errors)")
     }
 
+    /// Later runs find the mark through the index, not by reading the whole table.
+    @Test(arguments: systems)
+    func aTableAnIncrementalRunCreatesHasItsCursorIndexed(target: DataSystem) async throws {
+        let indexed = try await offPoolSharingServers { () -> String? in
+            let bench = try SyncBench(from: .postgresql, to: target)
+            defer { bench.close() }
+            try bench.createSource(rows: 3)
+            _ = try bench.run(.incremental, key: ["id"], cursor: "seen")
+            switch target {
+            case .postgresql:
+                return try bench.target.query(
+                    "SELECT count(*) FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%(seen)'",
+                    [bench.targetTable]
+                ).first?.first ?? nil
+            case .mariadb, .mysql:
+                return try bench.target.query(
+                    "SELECT count(*) FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? AND column_name = 'seen'",
+                    [bench.targetTable]
+                ).first?.first ?? nil
+            case .sqlite:
+                return try bench.target.query(
+                    "SELECT count(*) FROM pragma_index_list(?1) AS l, pragma_index_info(l.name) AS i WHERE i.name = 'seen'",
+                    [bench.targetTable]
+                ).first?.first ?? nil
+            }
+        }
+        #expect(indexed == "1")
+    }
+
     @Test func rowsWithANullCursorAreSkippedWithAWarning() async throws {
         let outcome = try await offPoolSharingServers { () -> TransferOutcome in
             let bench = try SyncBench(from: .postgresql, to: .sqlite)

@@ -71,6 +71,15 @@ public struct MySQLDialect: Dialect {
 
     static let keyTextLength = 255
 
+    /// A longtext or longblob has no index without a prefix, which could not find the largest value.
+    public func cursorIndexStatements(_ table: TableName, column: ColumnDescription) -> [String] {
+        switch column.type {
+        case .text, .json, .bytes: []
+        case .string(let length) where (length ?? Int.max) > 768: []
+        default: ["ALTER TABLE \(qualified(table)) ADD INDEX (\(quote(column.name)))"]
+        }
+    }
+
     /// DECIMAL holds at most 65 digits, 30 after the point.
     static let maximumDecimalPrecision = 65
     static let maximumDecimalScale = 30

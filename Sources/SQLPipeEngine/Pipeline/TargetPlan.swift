@@ -131,6 +131,13 @@ struct TargetPlan {
             if let created {
                 try target.execute(createStatement(created, columns: columns, primaryKey: key))
                 if !dialect.transactionalDDL { createdOutsideTransaction = created }
+                if request.mode == .incremental, let cursor = request.cursorColumn,
+                    let column = columns.first(where: { source.dialect.sameName($0.name, cursor) })
+                {
+                    for statement in dialect.cursorIndexStatements(created, column: column) {
+                        try target.execute(statement)
+                    }
+                }
             }
             if request.mode.merges(withKey: key) {
                 let targetColumns = try existing ?? target.tableColumns(request.table) ?? []

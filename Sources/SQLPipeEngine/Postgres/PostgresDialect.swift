@@ -7,6 +7,20 @@ public struct PostgresDialect: Dialect {
 
     public func quote(_ identifier: String) -> String { quoteIdentifier(identifier, with: "\"") }
 
+    /// Only for types with a B-tree order: a column of another type passed through from a PostgreSQL
+    /// source (json, point, a type of an extension) may have none.
+    public func cursorIndexStatements(_ table: TableName, column: ColumnDescription) -> [String] {
+        switch column.type {
+        case .int16, .int32, .int64, .float32, .float64, .decimal, .date, .time, .timestamp, .timestamptz, .uuid:
+            break
+        case .string, .text:
+            guard column.sourceType == "text" || column.sourceType.hasPrefix("character") else { return [] }
+        case .bool, .uint64, .bytes, .json:
+            return []
+        }
+        return ["CREATE INDEX ON \(qualified(table)) (\(quote(column.name)))"]
+    }
+
     public func columnType(for type: ColumnType) -> String {
         switch type {
         case .bool: "boolean"

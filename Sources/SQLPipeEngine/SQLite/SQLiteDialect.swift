@@ -36,6 +36,12 @@ public struct SQLiteDialect: Dialect {
         }
     }
 
+    /// SQLite's CREATE INDEX needs a name: the table's and the column's, in the table's schema.
+    public func cursorIndexStatements(_ table: TableName, column: ColumnDescription) -> [String] {
+        let index = TableName(schema: table.schema, name: "\(table.name)_\(column.name)_cursor")
+        return ["CREATE INDEX \(qualified(index)) ON \(quote(table.name)) (\(quote(column.name)))"]
+    }
+
     /// A column without affinity (an expression of a subquery) compares an integer with a text as
     /// unequal kinds, every integer less than every text: numeric marks are made numbers.
     public func cursorLiteral(_ literal: String, type: ColumnType) -> String {

@@ -34,6 +34,9 @@ public protocol Dialect: Sendable {
     /// How a cursor mark, as the escaped literal of its canonical text, is compared with a column of `type`
     /// (where comparing with a string literal would not be exact).
     func cursorLiteral(_ literal: String, type: ColumnType) -> String
+    /// The index an incremental transfer gives the cursor column of a table it creates, so that later runs
+    /// find the mark without reading the table; none for a type the database cannot index whole.
+    func cursorIndexStatements(_ table: TableName, column: ColumnDescription) -> [String]
 }
 
 extension Dialect {
@@ -49,6 +52,9 @@ extension Dialect {
     public func typeWarning(for column: ColumnDescription) -> String? { nil }
     public func keyColumnType(for type: ColumnType) -> String { columnType(for: type) }
     public func cursorLiteral(_ literal: String, type: ColumnType) -> String { literal }
+    public func cursorIndexStatements(_ table: TableName, column: ColumnDescription) -> [String] {
+        ["CREATE INDEX ON \(qualified(table)) (\(quote(column.name)))"]
+    }
 
     /// Checks a user-given identifier: it must be non-empty, free of NUL and short enough to be kept whole.
     public func validate(identifier: String, role: String) throws {
