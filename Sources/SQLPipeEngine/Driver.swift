@@ -121,11 +121,8 @@ public protocol DatabaseSession: AnyObject {
     /// Deletes every row of `table` inside the current transaction, keeping the table itself; returns how
     /// many rows it deleted, nil where the database does not say (PostgreSQL's TRUNCATE).
     func deleteAllRows(of table: TableName) throws -> Int?
-    /// A merge by `key` of rows loaded into a staging table named `stagingName` into `table`, whose
-    /// `existing` columns give the staging table its types; `columns` are the result's, in its order.
-    func keyedMerge(
-        into table: TableName, existing: [TableColumn], columns: [String], key: [String], stagingName: String
-    ) -> any KeyedMerge
+    /// A merge by key of rows loaded into a staging table of this session into `target.table`.
+    func keyedMerge(_ target: MergeTarget) -> any KeyedMerge
     /// `text` as a string literal of this database, made by its client library's own escaping.
     func literal(_ text: String) throws -> String
     func canceller() -> any QueryCanceller
@@ -157,6 +154,34 @@ public protocol SameSystemRoute: AnyObject {
     func createStatement(_ table: TableName, columns: [ColumnDescription], primaryKey: [String]) -> String?
     /// The writer into `table`, or nil for the target's bulk writer.
     func writer(into table: TableName, columns: [ColumnDescription]) throws -> (any RowWriter)?
+}
+
+/// What a keyed merge works on: the table, whose `existing` columns give the staging table its types; the
+/// result's `columns`, in its order; the `key` among them; the staging table's name.
+public struct MergeTarget: Sendable {
+    public var table: TableName
+    public var existing: [TableColumn]
+    public var columns: [String]
+    public var key: [String]
+    public var stagingName: String
+
+    public init(table: TableName, existing: [TableColumn], columns: [String], key: [String], stagingName: String) {
+        self.table = table
+        self.existing = existing
+        self.columns = columns
+        self.key = key
+        self.stagingName = stagingName
+    }
+
+    /// The columns a merge updates: the result's, but the key.
+    public var updatedColumns: [String] { columns.filter { !key.contains($0) } }
+
+    /// The target's type name of a result column, matched without regard to case (PostgreSQL's names
+    /// match exactly already).
+    public func existingType(of column: String) -> String {
+        (existing.first { $0.name == column } ?? existing.first { $0.name.lowercased() == column.lowercased() })?
+            .typeName ?? ""
+    }
 }
 
 /// What a keyed merge changed in the target; nil where the database cannot tell.

@@ -61,6 +61,35 @@ struct CLI {
     }
 }
 
+extension CLI {
+    /// Starts `sqlpipe <arguments>` (a transfer that runs in the foreground), and returns its process and
+    /// stderr once transfer `id` runs and has moved rows.
+    func startTransfer(_ arguments: [String], id: Int) async throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = CommandRunner.executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["SQLPIPE_STORE"] = storePath
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        try process.run()
+        for _ in 0..<300 {
+            let result = try await run("transfer", "show", String(id), "--json")
+            if result.status == 0,
+                let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
+                let shown = object["transfer"] as? [String: Any],
+                shown["status"] as? String == "running", (shown["rowsTransferred"] as? Int ?? 0) > 0
+            {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return (process, errors)
+    }
+}
+
 struct CLITestError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }

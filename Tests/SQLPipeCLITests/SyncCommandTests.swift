@@ -132,31 +132,13 @@ import Testing
 
     /// Starts an upsert that reads slowly, and waits until it has moved rows.
     static func startLongUpsert(_ setup: Setup, table: String, marker: String, id: Int) async throws -> Process {
-        let process = Process()
-        process.executableURL = CommandRunner.executable
-        process.arguments = [
-            "transfer", "create", "--source", "pg", "--target", "dst", "--target-table", table, "--mode", "upsert",
-            "--primary-key", "id", "--delete-missing", "--query",
-            "SELECT i::bigint AS id, 'item ' || i || pg_sleep(0.0005)::text AS item, i AS qty, '\(marker)' AS marker FROM generate_series(1, 2000000) AS i",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["SQLPIPE_STORE"] = setup.cli.storePath
-        process.environment = environment
-        process.standardError = Pipe()
-        process.standardOutput = Pipe()
-        try process.run()
-        for _ in 0..<300 {
-            let result = try await setup.cli.run("transfer", "show", String(id), "--json")
-            if result.status == 0,
-                let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
-                let shown = object["transfer"] as? [String: Any],
-                shown["status"] as? String == "running", (shown["rowsTransferred"] as? Int ?? 0) > 0
-            {
-                break
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return process
+        try await setup.cli.startTransfer(
+            [
+                "transfer", "create", "--source", "pg", "--target", "dst", "--target-table", table, "--mode", "upsert",
+                "--primary-key", "id", "--delete-missing", "--query",
+                "SELECT i::bigint AS id, 'item ' || i || pg_sleep(0.0005)::text AS item, i AS qty, '\(marker)' AS marker FROM generate_series(1, 2000000) AS i",
+            ], id: id
+        ).0
     }
 
     enum Stop: String, CaseIterable, Sendable { case cancel, interrupt, kill }

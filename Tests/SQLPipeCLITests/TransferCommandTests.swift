@@ -241,33 +241,12 @@ import Testing
 
     /// A long transfer, its process and its id once it runs.
     static func startLongTransfer(_ cli: CLI, marker: String, id: Int) async throws -> (Process, Pipe) {
-        let process = Process()
-        process.executableURL = CommandRunner.executable
-        process.arguments = [
-            "transfer", "create", "--source", "pg", "--target", "lite", "--target-table", "numbers", "--overwrite",
-            "--query",
-            "SELECT i AS id, pg_sleep(0.0005) AS pause, '\(marker)' AS marker FROM generate_series(1, 2000000) AS i",
-        ]
-        var environment = ProcessInfo.processInfo.environment
-        environment["SQLPIPE_STORE"] = cli.storePath
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
-        // Wait until it runs and has moved rows.
-        for _ in 0..<200 {
-            let result = try await cli.run("transfer", "show", String(id), "--json")
-            if result.status == 0,
-                let object = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
-                let shown = object["transfer"] as? [String: Any],
-                shown["status"] as? String == "running", (shown["rowsTransferred"] as? Int ?? 0) > 0
-            {
-                break
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return (process, errors)
+        try await cli.startTransfer(
+            [
+                "transfer", "create", "--source", "pg", "--target", "lite", "--target-table", "numbers", "--overwrite",
+                "--query",
+                "SELECT i AS id, pg_sleep(0.0005) AS pause, '\(marker)' AS marker FROM generate_series(1, 2000000) AS i",
+            ], id: id)
     }
 
     static func sourceQueryStillRuns(_ marker: String) throws -> Bool {

@@ -411,28 +411,27 @@ import Testing
 
     // MARK: failures mid-stream
 
+    /// A request in `mode` with the fields the mode needs: the key `id`, deletes with upsert, the cursor
+    /// `seen`.
+    static func request(_ mode: TransferMode, on bench: SyncBench, query: String) -> TransferRequest {
+        bench.request(
+            mode, key: mode == .upsert || mode == .incremental ? ["id"] : [], deleteMissing: mode == .upsert,
+            cursor: mode == .incremental ? "seen" : nil, query: query)
+    }
+
     /// The source fails at row 5,000 (a division by zero): in every mode, the target is as it was.
     @Test(arguments: modes)
     func aSourceFailingMidStreamLeavesTheTargetAsItWas(mode: TransferMode, target: DataSystem) async throws {
-        let refused = try await offPoolSharingServers { () -> Refused in
-            let bench = try SyncBench(from: .postgresql, to: target)
-            defer { bench.close() }
-            try bench.createSource(rows: 5)
-            _ = try bench.run(.upsert, key: ["id"])
-            let before = try bench.targetRows()
-            let query = """
-                SELECT g::bigint + 100 AS id, 'n' || g AS name, g / 3.0::float8 AS score, 1.5::numeric(12,4) AS amount,
-                  timestamp '2025-01-01' + g * interval '1 microsecond' AS seen, (1 / (5000 - g))::text AS note
-                FROM generate_series(1, 10000) AS g
-                """
-            let error = Self.failure {
-                _ = try bench.run(
-                    mode, key: mode == .upsert || mode == .incremental ? ["id"] : [], deleteMissing: mode == .upsert,
-                    cursor: mode == .incremental ? "seen" : nil, query: query)
-            }
-            let after = try bench.targetRows()
-            return Refused(error: error, rows: after == before ? [] : after, stagingLeft: try bench.stagingLeft())
-        }
+        let refused = try await Self.refusal(
+            into: target, change: { _ in },
+            second: { bench in
+                let query = """
+                    SELECT g::bigint + 100 AS id, 'n' || g AS name, g / 3.0::float8 AS score, 1.5::numeric(12,4) AS amount,
+                      timestamp '2025-01-01' + g * interval '1 microsecond' AS seen, (1 / (5000 - g))::text AS note
+                    FROM generate_series(1, 10000) AS g
+                    """
+                _ = try TransferEngine.run(Self.request(mode, on: bench, query: query), control: RunControl())
+            })
         #expect(refused.error?.contains("division by zero") == true, Comment(rawValue: refused.error ?? "no error"))
         #expect(refused.rows.isEmpty, "the target changed: \(refused.rows.count) rows")
         #expect(!refused.stagingLeft)
@@ -441,30 +440,22 @@ import Testing
     /// Cancelled while rows stream: in every mode, the target is as it was.
     @Test(arguments: modes)
     func aCancelledRunLeavesTheTargetAsItWas(mode: TransferMode, target: DataSystem) async throws {
-        let refused = try await offPoolSharingServers { () -> Refused in
-            let bench = try SyncBench(from: .postgresql, to: target)
-            defer { bench.close() }
-            try bench.createSource(rows: 5)
-            _ = try bench.run(.upsert, key: ["id"])
-            let before = try bench.targetRows()
-            let query = """
-                SELECT g::bigint + 100 AS id, 'n' || g AS name, pg_sleep(0.0002)::text AS note,
-                  timestamp '2025-01-01' + g * interval '1 microsecond' AS seen
-                FROM generate_series(1, 1000000) AS g
-                """
-            let control = RunControl()
-            let request = bench.request(
-                mode, key: mode == .upsert || mode == .incremental ? ["id"] : [], deleteMissing: mode == .upsert,
-                cursor: mode == .incremental ? "seen" : nil, query: query)
-            let canceller = Thread {
-                while control.rowsTransferred < 5000 { Thread.sleep(forTimeInterval: 0.01) }
-                control.cancel()
-            }
-            canceller.start()
-            let error = Self.failure { _ = try TransferEngine.run(request, control: control) }
-            let after = try bench.targetRows()
-            return Refused(error: error, rows: after == before ? [] : after, stagingLeft: try bench.stagingLeft())
-        }
+        let refused = try await Self.refusal(
+            into: target, change: { _ in },
+            second: { bench in
+                let query = """
+                    SELECT g::bigint + 100 AS id, 'n' || g AS name, pg_sleep(0.0002)::text AS note,
+                      timestamp '2025-01-01' + g * interval '1 microsecond' AS seen
+                    FROM generate_series(1, 1000000) AS g
+                    """
+                let control = RunControl()
+                let canceller = Thread {
+                    while control.rowsTransferred < 5000 { Thread.sleep(forTimeInterval: 0.01) }
+                    control.cancel()
+                }
+                canceller.start()
+                _ = try TransferEngine.run(Self.request(mode, on: bench, query: query), control: control)
+            })
         #expect(refused.error == "cancelled", Comment(rawValue: refused.error ?? "no error"))
         #expect(refused.rows.isEmpty, "the target changed: \(refused.rows.count) rows")
         #expect(!refused.stagingLeft)

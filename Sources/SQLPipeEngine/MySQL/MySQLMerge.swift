@@ -19,11 +19,8 @@ extension MySQLSession {
         try executeCounting("DELETE FROM \(dialect.qualified(table))")
     }
 
-    func keyedMerge(
-        into table: TableName, existing: [TableColumn], columns: [String], key: [String], stagingName: String
-    ) -> any KeyedMerge {
-        MySQLMerge(
-            session: self, target: table, existing: existing, columns: columns, key: key, stagingName: stagingName)
+    func keyedMerge(_ target: MergeTarget) -> any KeyedMerge {
+        MySQLMerge(session: self, target: target)
     }
 
     func literal(_ text: String) throws -> String {
@@ -82,53 +79,46 @@ extension MySQLSession {
 /// and each of them counts twice in the affected rows, an inserted row once, an unchanged one not at all.
 final class MySQLMerge: KeyedMerge {
     private let session: MySQLSession
-    private let target: TableName
-    private let existing: [TableColumn]
-    private let columns: [String]
-    private let key: [String]
+    private let target: MergeTarget
     let staging: TableName
 
-    init(
-        session: MySQLSession, target: TableName, existing: [TableColumn], columns: [String], key: [String],
-        stagingName: String
-    ) {
+    init(session: MySQLSession, target: MergeTarget) {
         self.session = session
         self.target = target
-        self.existing = existing
-        self.columns = columns
-        self.key = key
-        staging = TableName(schema: target.schema, name: stagingName)
+        staging = TableName(schema: target.table.schema, name: target.stagingName)
     }
 
     private var dialect: any Dialect { session.dialect }
 
     func createStaging() throws {
-        let list = columns.map(dialect.quote).joined(separator: ", ")
+        let list = target.columns.map(dialect.quote).joined(separator: ", ")
         // Text and blob columns are indexed by a prefix: enough to find the row, which is then compared whole.
-        let indexed = key.map { column in
-            let type = existing.first { $0.name.lowercased() == column.lowercased() }?.typeName.lowercased() ?? ""
+        let indexed = target.key.map { column in
+            let type = target.existingType(of: column).lowercased()
             return dialect.quote(column) + (type.hasSuffix("text") || type.hasSuffix("blob") ? "(255)" : "")
         }
         // Column types, character sets and collations as the target has them.
         try session.execute(
-            "CREATE TEMPORARY TABLE \(dialect.qualified(staging)) (INDEX (\(indexed.joined(separator: ", ")))) ENGINE=InnoDB SELECT \(list) FROM \(dialect.qualified(target)) LIMIT 0"
+            "CREATE TEMPORARY TABLE \(dialect.qualified(staging)) (INDEX (\(indexed.joined(separator: ", ")))) ENGINE=InnoDB SELECT \(list) FROM \(dialect.qualified(target.table)) LIMIT 0"
         )
     }
 
     func prepare() throws {}
 
     func apply(deleteMissing: Bool) throws -> MergeCounts {
-        let into = dialect.qualified(target)
+        let into = dialect.qualified(target.table)
         let from = dialect.qualified(staging)
         var deleted = 0
         if deleteMissing {
             deleted = try session.executeCounting(
-                "DELETE t FROM \(into) AS t WHERE NOT EXISTS (SELECT 1 FROM \(from) AS s WHERE \(dialect.keyMatch(key, "s", "t")))"
+                "DELETE t FROM \(into) AS t WHERE NOT EXISTS (SELECT 1 FROM \(from) AS s WHERE \(dialect.keyMatch(target.key, "s", "t")))"
             )
         }
-        let list = columns.map(dialect.quote).joined(separator: ", ")
-        let others = columns.filter { !key.contains($0) }
-        let update = (others.isEmpty ? [key[0]] : others).map { "\(dialect.quote($0)) = VALUES(\(dialect.quote($0)))" }
+        let list = target.columns.map(dialect.quote).joined(separator: ", ")
+        let others = target.updatedColumns
+        let update = (others.isEmpty ? [target.key[0]] : others).map {
+            "\(dialect.quote($0)) = VALUES(\(dialect.quote($0)))"
+        }
         let result = try session.executeInsert(
             "INSERT INTO \(into) (\(list)) SELECT \(list) FROM \(from) ON DUPLICATE KEY UPDATE \(update.joined(separator: ", "))"
         )

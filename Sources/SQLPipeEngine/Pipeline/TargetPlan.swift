@@ -142,8 +142,9 @@ struct TargetPlan {
             if request.mode.merges(withKey: key) {
                 let targetColumns = try existing ?? target.tableColumns(request.table) ?? []
                 let keyed = target.keyedMerge(
-                    into: request.table, existing: targetColumns, columns: columns.map(\.name), key: key,
-                    stagingName: request.stagingName)
+                    MergeTarget(
+                        table: request.table, existing: targetColumns, columns: columns.map(\.name), key: key,
+                        stagingName: request.stagingName))
                 merge = keyed
                 try keyed.createStaging()
             }

@@ -30,11 +30,8 @@ extension PostgresSession {
         return try executeCounting("DELETE FROM \(dialect.qualified(table))")
     }
 
-    func keyedMerge(
-        into table: TableName, existing: [TableColumn], columns: [String], key: [String], stagingName: String
-    ) -> any KeyedMerge {
-        PostgresMerge(
-            session: self, target: table, existing: existing, columns: columns, key: key, stagingName: stagingName)
+    func keyedMerge(_ target: MergeTarget) -> any KeyedMerge {
+        PostgresMerge(session: self, target: target)
     }
 
     func literal(_ text: String) throws -> String {
@@ -72,32 +69,23 @@ func groupedKeys(_ rows: [[String?]]) -> [[String]] {
 /// only the rows whose values changed and reports which rows it inserted (`xmax = 0`).
 final class PostgresMerge: KeyedMerge {
     private let session: PostgresSession
-    private let target: TableName
-    private let existing: [TableColumn]
-    private let columns: [String]
-    private let key: [String]
+    private let target: MergeTarget
     let staging: TableName
 
-    init(
-        session: PostgresSession, target: TableName, existing: [TableColumn], columns: [String], key: [String],
-        stagingName: String
-    ) {
+    init(session: PostgresSession, target: MergeTarget) {
         self.session = session
         self.target = target
-        self.existing = existing
-        self.columns = columns
-        self.key = key
         // A temporary table lives in the session's own schema, first on its search path.
-        staging = TableName(name: stagingName)
+        staging = TableName(name: target.stagingName)
     }
 
     private var dialect: any Dialect { session.dialect }
 
     func createStaging() throws {
-        let list = columns.map(dialect.quote).joined(separator: ", ")
+        let list = target.columns.map(dialect.quote).joined(separator: ", ")
         // The target's own types and collations, column for column.
         try session.execute(
-            "CREATE TEMPORARY TABLE \(dialect.qualified(staging)) ON COMMIT DROP AS SELECT \(list) FROM \(dialect.qualified(target)) WITH NO DATA"
+            "CREATE TEMPORARY TABLE \(dialect.qualified(staging)) ON COMMIT DROP AS SELECT \(list) FROM \(dialect.qualified(target.table)) WITH NO DATA"
         )
     }
 
@@ -107,17 +95,17 @@ final class PostgresMerge: KeyedMerge {
     }
 
     func apply(deleteMissing: Bool) throws -> MergeCounts {
-        let into = dialect.qualified(target)
+        let into = dialect.qualified(target.table)
         let from = dialect.qualified(staging)
         var deleted = 0
         if deleteMissing {
             deleted = try session.executeCounting(
-                "DELETE FROM \(into) AS t WHERE NOT EXISTS (SELECT 1 FROM \(from) AS s WHERE \(dialect.keyMatch(key, "s", "t")))"
+                "DELETE FROM \(into) AS t WHERE NOT EXISTS (SELECT 1 FROM \(from) AS s WHERE \(dialect.keyMatch(target.key, "s", "t")))"
             )
         }
-        let list = columns.map(dialect.quote).joined(separator: ", ")
-        let keyList = key.map(dialect.quote).joined(separator: ", ")
-        let others = columns.filter { !key.contains($0) }
+        let list = target.columns.map(dialect.quote).joined(separator: ", ")
+        let keyList = target.key.map(dialect.quote).joined(separator: ", ")
+        let others = target.updatedColumns
         let action: String
         if others.isEmpty {
             action = "DO NOTHING"
@@ -148,7 +136,7 @@ final class PostgresMerge: KeyedMerge {
     /// `=` would call 0 and -0, 1.0 and 1.00, '1 day' and '24 hours' the same, and json has no `=` at all.
     private func changedCondition(_ column: String) -> String {
         let quoted = dialect.quote(column)
-        let typeName = existing.first { $0.name == column }?.typeName ?? ""
+        let typeName = target.existingType(of: column)
         if Self.exactEquality(typeName) {
             return "t.\(quoted) IS DISTINCT FROM EXCLUDED.\(quoted)"
         }

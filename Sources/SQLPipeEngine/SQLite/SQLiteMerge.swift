@@ -26,11 +26,8 @@ extension SQLiteSession {
         return Int(sqlite3_changes64(handle))
     }
 
-    func keyedMerge(
-        into table: TableName, existing: [TableColumn], columns: [String], key: [String], stagingName: String
-    ) -> any KeyedMerge {
-        SQLiteMerge(
-            session: self, target: table, existing: existing, columns: columns, key: key, stagingName: stagingName)
+    func keyedMerge(_ target: MergeTarget) -> any KeyedMerge {
+        SQLiteMerge(session: self, target: target)
     }
 
     func literal(_ text: String) throws -> String {
@@ -53,29 +50,20 @@ extension SQLiteSession {
 /// which rows an upsert inserted: the target's row count before and after tells.
 final class SQLiteMerge: KeyedMerge {
     private let session: SQLiteSession
-    private let target: TableName
-    private let existing: [TableColumn]
-    private let columns: [String]
-    private let key: [String]
+    private let target: MergeTarget
     let staging: TableName
 
-    init(
-        session: SQLiteSession, target: TableName, existing: [TableColumn], columns: [String], key: [String],
-        stagingName: String
-    ) {
+    init(session: SQLiteSession, target: MergeTarget) {
         self.session = session
         self.target = target
-        self.existing = existing
-        self.columns = columns
-        self.key = key
-        staging = TableName(schema: "temp", name: stagingName)
+        staging = TableName(schema: "temp", name: target.stagingName)
     }
 
     private var dialect: any Dialect { session.dialect }
 
     func createStaging() throws {
-        let definitions = columns.map { column in
-            let declared = existing.first { $0.name.lowercased() == column.lowercased() }?.typeName ?? ""
+        let definitions = target.columns.map { column in
+            let declared = target.existingType(of: column)
             return dialect.quote(column) + (SQLiteDialect.isPlainDeclaredType(declared) ? " " + declared : "")
         }
         try session.execute(
@@ -85,25 +73,25 @@ final class SQLiteMerge: KeyedMerge {
     func prepare() throws {
         let index = TableName(schema: "temp", name: staging.name + "_key")
         try session.execute(
-            "CREATE INDEX \(dialect.qualified(index)) ON \(dialect.quote(staging.name)) (\(key.map(dialect.quote).joined(separator: ", ")))"
+            "CREATE INDEX \(dialect.qualified(index)) ON \(dialect.quote(staging.name)) (\(target.key.map(dialect.quote).joined(separator: ", ")))"
         )
     }
 
     func apply(deleteMissing: Bool) throws -> MergeCounts {
-        let into = dialect.qualified(target)
+        let into = dialect.qualified(target.table)
         let from = dialect.qualified(staging)
-        let targetName = dialect.quote(target.name)
+        let targetName = dialect.quote(target.table.name)
         var deleted = 0
         if deleteMissing {
             try session.execute(
-                "DELETE FROM \(into) WHERE NOT EXISTS (SELECT 1 FROM \(from) AS s WHERE \(dialect.keyMatch(key, "s", targetName)))"
+                "DELETE FROM \(into) WHERE NOT EXISTS (SELECT 1 FROM \(from) AS s WHERE \(dialect.keyMatch(target.key, "s", targetName)))"
             )
             deleted = Int(sqlite3_changes64(session.handle))
         }
-        let before = try session.count(target)
-        let list = columns.map(dialect.quote).joined(separator: ", ")
-        let keyList = key.map(dialect.quote).joined(separator: ", ")
-        let others = columns.filter { !key.contains($0) }
+        let before = try session.count(target.table)
+        let list = target.columns.map(dialect.quote).joined(separator: ", ")
+        let keyList = target.key.map(dialect.quote).joined(separator: ", ")
+        let others = target.updatedColumns
         let action: String
         if others.isEmpty {
             action = "DO NOTHING"
@@ -121,7 +109,7 @@ final class SQLiteMerge: KeyedMerge {
         try session.execute(
             "INSERT INTO \(into) (\(list)) SELECT \(list) FROM \(from) WHERE true ON CONFLICT (\(keyList)) \(action)")
         let written = Int(sqlite3_changes64(session.handle))
-        let inserted = try session.count(target) - before
+        let inserted = try session.count(target.table) - before
         return MergeCounts(inserted: inserted, updated: written - inserted, deleted: deleted)
     }
 
