@@ -170,7 +170,12 @@ struct TargetPlan {
             var cursorTo: String?
             if request.mode == .incremental, let cursor = request.cursorColumn {
                 let column = columns.first { source.dialect.sameName($0.name, cursor) }?.name ?? cursor
-                cursorTo = try Self.highWaterMark(of: column, in: request.table, on: target)?.text ?? cursorFrom
+                // Every row read is past the mark (or at it): the new mark is the largest of them, found
+                // in the few rows of the staging table rather than in the whole target.
+                let loaded = merge?.staging ?? request.table
+                cursorTo =
+                    rows == 0
+                    ? cursorFrom : try Self.highWaterMark(of: column, in: loaded, on: target)?.text ?? cursorFrom
             }
 
             let replace = dialect.replaceStatements(
