@@ -6,13 +6,15 @@
 #
 #   scripts/benchmark.sh [--suite transfer|sync|transfer,sync] [--rows-narrow N] [--rows-mixed N]
 #                        [--routes pg-pg,mysql-sqlite,...] [--datasets narrow,mixed] [--repeat N]
-#                        [--rows-sync N] [--sync-new N] [--no-sling] [--out FILE] [--keep-data]
+#                        [--rows-sync N] [--sync-new N] [--no-sling] [--sling-timeout S]
+#                        [--out FILE] [--keep-data]
 #
 # The sync suite (routes pg-pg,mysql-mysql,pg-sqlite unless --routes says otherwise) upserts N/2 rows
 # (--rows-sync N, default 2000000: half of them new keys, half updates) into an N-row keyed table, and
-# runs incremental transfers that find --sync-new rows (default 10000) and none, with and without a
-# key. sling runs the same cases unless --no-sling; it is installed with pip into
-# ~/.cache/sqlpipe-bench/sling (SQLPIPE_BENCH_SLING=/path/to/sling uses that binary instead).
+# runs incremental transfers that find --sync-new rows (default 10000) and none: with a key, without,
+# and with a key and an index on the cursor column in the target. sling runs the same cases unless --no-sling, each stopped after --sling-timeout seconds
+# (default 300); it is installed with pip into ~/.cache/sqlpipe-bench/sling
+# (SQLPIPE_BENCH_SLING=/path/to/sling uses that binary instead).
 #
 # Uses the servers named by SQLPIPE_TEST_POSTGRES_URL / SQLPIPE_TEST_MARIADB_URL when set (e.g.
 # `source <dir>/env.sh` from scripts/dev-databases.sh), else starts throwaway ones and stops them at
@@ -45,6 +47,7 @@ routes_given=0
 sync_rows=2000000
 sync_new=10000
 use_sling=1
+sling_timeout=300
 
 usage() {
     sed -n '2,/^[^#]/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
@@ -65,7 +68,7 @@ positive() {
 
 while (($#)); do
     case $1 in
-    --rows-narrow | --rows-mixed | --routes | --datasets | --repeat | --out | --suite | --rows-sync | --sync-new)
+    --rows-narrow | --rows-mixed | --routes | --datasets | --repeat | --out | --suite | --rows-sync | --sync-new | --sling-timeout)
         (($# >= 2)) || die "$1 needs a value"
         case $1 in
         --rows-narrow) positive "$1" "$2" && rows_narrow=$2 ;;
@@ -74,6 +77,7 @@ while (($#)); do
         --suite) suite_arg=$2 ;;
         --rows-sync) positive "$1" "$2" && sync_rows=$2 ;;
         --sync-new) positive "$1" "$2" && sync_new=$2 ;;
+        --sling-timeout) positive "$1" "$2" && sling_timeout=$2 ;;
         --datasets) datasets_arg=$2 ;;
         --repeat) positive "$1" "$2" && repeat=$2 ;;
         --out) out_file=$2 ;;
@@ -251,8 +255,8 @@ drop_tables() {
         ((keep_data)) || tables+=("bench_$dataset")
     done
     # The sync suite's: targets always, sources unless --keep-data, and what sling may leave behind.
-    tables+=(sync_dst sync_inc_dst sync_dst_tmp sync_inc_dst_tmp)
-    ((keep_data)) || tables+=(sync_src sync_inc)
+    tables+=(bench_sync_dst bench_sync_inc_dst bench_sync_dst_tmp bench_sync_inc_dst_tmp)
+    ((keep_data)) || tables+=(bench_sync_src bench_sync_inc)
     if ((${#pg_conn[@]})); then
         pg_sql -c "DROP TABLE IF EXISTS $(
             IFS=,
@@ -650,7 +654,7 @@ SQL
         ;;
     sqlite)
         local file=$sqlite_target
-        [[ $table == sync_src || $table == sync_inc ]] && file=$sqlite_source
+        [[ $table == bench_sync_src || $table == bench_sync_inc ]] && file=$sqlite_source
         sqlite_sql "$file" <<SQL
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
@@ -689,14 +693,14 @@ sync_source() { # sync_source SYSTEM TABLE FIRST LAST STEP KIND [index]
     log "sync: $table in $system ready in $((SECONDS - started)) s"
 }
 
-sync_target() { # sync_target SYSTEM upsert|incremental: a fresh target table
+sync_target() { # sync_target SYSTEM upsert|incremental [index]: a fresh target table
     local system=$1 rows have started=$SECONDS table
     if [[ $2 == upsert ]]; then
-        table=sync_dst rows=$sync_rows
+        table=bench_sync_dst rows=$sync_rows
     else
-        table=sync_inc_dst rows=$sync_inc_have
+        table=bench_sync_inc_dst rows=$sync_inc_have
     fi
-    sync_make "$system" "$table" 1 "$rows" 1 old >/dev/null
+    sync_make "$system" "$table" 1 "$rows" 1 old "${3:-}" >/dev/null
     have=$(count_rows "$system" "$table" "$sqlite_target")
     [[ $have == "$rows" ]] || die "sync: $table in $system has $have rows, not $rows"
     log "sync: a fresh $table in $system ($rows rows) in $((SECONDS - started)) s"
@@ -760,14 +764,50 @@ sling_table() { # sling_table SYSTEM TABLE: schema.table
     esac
 }
 
-# Runs sling once; sets wall and rss_kb, or sling_error (the reason) and returns 1.
+# A statement that sling left running on the server when it was stopped: what it was (printed), and
+# then stopped too, so that it does not hold the table or load the server. Only statements of this
+# user on this suite's target tables are touched.
+stop_server_statements() { # stop_server_statements SYSTEM
+    local ids id
+    case $1 in
+    pg)
+        pg_sql -A -t -c "SELECT left(regexp_replace(query, '\s+', ' ', 'g'), 300) FROM pg_stat_activity
+            WHERE pid <> pg_backend_pid() AND datname = current_database() AND usename = current_user
+            AND state = 'active' AND query ~ 'bench_sync_(dst|inc_dst)'" || true
+        pg_sql -A -t -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE pid <> pg_backend_pid() AND datname = current_database() AND usename = current_user
+            AND query ~ 'bench_sync_(dst|inc_dst)'" >/dev/null || true
+        ;;
+    mysql)
+        local where="id <> CONNECTION_ID() AND user = SUBSTRING_INDEX(USER(), '@', 1) AND command <> 'Sleep' AND info REGEXP 'bench_sync_(dst|inc_dst)'"
+        mysql_sql --batch --skip-column-names -e "SELECT LEFT(REGEXP_REPLACE(info, '[[:space:]]+', ' '), 300) FROM information_schema.processlist WHERE $where" || true
+        ids=$(mysql_sql --batch --skip-column-names -e "SELECT id FROM information_schema.processlist WHERE $where") || true
+        for id in $ids; do
+            mysql_sql -e "KILL $id" >/dev/null 2>&1 || true
+        done
+        ;;
+    esac
+}
+
+# Runs sling once, stopped after --sling-timeout seconds; sets wall and rss_kb, or sling_error (the
+# reason) and returns 1. After a timeout, sling_timed_out is 1.
 sling_error=""
+sling_timed_out=0
 sling_run() { # sling_run ROUTE SOURCE_TABLE TARGET_TABLE SLING_OPTION...
-    local route=$1 source=${1%-*} target=${1#*-} rc=0
+    local route=$1 source=${1%-*} target=${1#*-} rc=0 running
     local args=(run --src-conn "$(sling_conn "$source" source)" --src-stream "$(sling_table "$source" "$2")"
         --tgt-conn "$(sling_conn "$target" target)" --tgt-object "$(sling_table "$target" "$3")" "${@:4}")
     log "$route: sling ${args[*]}"
-    /usr/bin/time -f '%e %M' -o "$work/time.txt" "$sling" "${args[@]}" >"$work/sling.log" 2>&1 || rc=$?
+    sling_timed_out=0
+    /usr/bin/time -f '%e %M' -o "$work/time.txt" timeout -k 10 "$sling_timeout" "$sling" "${args[@]}" \
+        >"$work/sling.log" 2>&1 || rc=$?
+    if ((rc == 124 || rc == 137)); then
+        sling_timed_out=1
+        running=$(stop_server_statements "$target" | head -n 1)
+        sling_error="stopped after $sling_timeout s (--sling-timeout)"
+        if [[ -n $running ]]; then sling_error+="; the server was still running: $running"; fi
+        return 1
+    fi
     if ((rc != 0)); then
         # Its log is coloured; the last error lines tell why.
         sling_error="exit status $rc: $(sed 's/\x1b\[[0-9;]*m//g' "$work/sling.log" | grep -v '^\s*$' | grep -i -m 3 -A 2 'err\|fatal\|panic' | tr -s ' \n' ' ' | cut -c 1-400)"
@@ -789,6 +829,9 @@ add_sync_result() { # add_sync_result CASE ROUTE ROWS SECONDS RSS_KB CHECKED SLI
     if [[ -n $8 && $8 != 0 ]]; then sling_mb=$(awk -v k="$8" 'BEGIN { printf "%.1f", k / 1024 }'); fi
     if [[ -n $9 && $4 != "-" ]]; then
         ratio=$(awk -v a="$9" -v b="$4" 'BEGIN { printf "%.2f×", (b > 0 ? a / b : 0) }')
+    elif [[ $7 == ">"* && $4 != "-" ]]; then
+        # Stopped by the timeout: the ratio is at least that.
+        ratio="> $(awk -v a="$sling_timeout" -v b="$4" 'BEGIN { printf "%.0f×", (b > 0 ? a / b : 0) }')"
     fi
     sync_results+=("$1"$'\x1f'"$2"$'\x1f'"$(group "$3")"$'\x1f'"$4"$'\x1f'"$rate"$'\x1f'"$mb"$'\x1f'"$7"$'\x1f'"$sling_mb"$'\x1f'"$ratio"$'\x1f'"$6")
     log "$1 $2: $3 rows in $4 s, peak RSS $mb MB; sling: $7"
@@ -800,7 +843,11 @@ sling_best=""
 sling_best_rss=0
 sling_fail() { # sling_fail CASE ROUTE REASON
     sling_notes+=("$1, $2: $3")
-    sling_cell="failed (note ${#sling_notes[@]})"
+    if ((sling_timed_out)); then
+        sling_cell="> $sling_timeout (note ${#sling_notes[@]})"
+    else
+        sling_cell="failed (note ${#sling_notes[@]})"
+    fi
     sling_best=""
     log "sling failed on $1 $2: $3"
 }
@@ -837,13 +884,13 @@ sync_upsert() { # sync_upsert ROUTE
         sync_target "$target" upsert
         log "$route: sqlpipe upsert (run $i/$repeat)"
         if ! measure_json "$sqlpipe" transfer create --source "$source" --target "$target_name" \
-            --query "SELECT * FROM sync_src" --target-table sync_dst --mode upsert --primary-key id --json; then
+            --query "SELECT * FROM bench_sync_src" --target-table bench_sync_dst --mode upsert --primary-key id --json; then
             fail "$case_name $route: $(grep -v '^$' "$work/last.log" | tail -n 5)"
             problem="**error**"
             break
         fi
-        have=$(count_rows "$target" sync_dst "$sqlite_target")
-        changed=$(query_value "$target" "SELECT count(*) FROM sync_dst WHERE a LIKE 'new-%'" "$sqlite_target")
+        have=$(count_rows "$target" bench_sync_dst "$sqlite_target")
+        changed=$(query_value "$target" "SELECT count(*) FROM bench_sync_dst WHERE a LIKE 'new-%'" "$sqlite_target")
         problem=$(check_json rowsTransferred="$sync_up_rows" rowsInserted="$sync_up_half" rowsUpdated="$sync_up_half" rowsDeleted=0)
         [[ $have == "$want_rows" ]] || problem+="${problem:+; }$have rows in the target, not $want_rows"
         [[ $changed == "$sync_up_rows" ]] || problem+="${problem:+; }$changed rows with the new values, not $sync_up_rows"
@@ -860,12 +907,12 @@ sync_upsert() { # sync_upsert ROUTE
         # sling's "full data upsert": incremental with a primary key and no update key.
         for ((i = 1; i <= repeat; i++)); do
             sync_target "$target" upsert
-            if ! sling_run "$route" sync_src sync_dst --mode incremental --primary-key id; then
+            if ! sling_run "$route" bench_sync_src bench_sync_dst --mode incremental --primary-key id; then
                 sling_fail "$case_name" "$route" "$sling_error"
                 break
             fi
-            have=$(count_rows "$target" sync_dst "$sqlite_target")
-            changed=$(query_value "$target" "SELECT count(*) FROM sync_dst WHERE a LIKE 'new-%'" "$sqlite_target")
+            have=$(count_rows "$target" bench_sync_dst "$sqlite_target")
+            changed=$(query_value "$target" "SELECT count(*) FROM bench_sync_dst WHERE a LIKE 'new-%'" "$sqlite_target")
             if [[ $have != "$want_rows" || $changed != "$sync_up_rows" ]]; then
                 sling_fail "$case_name" "$route" "$have rows in the target (not $want_rows), $changed with the new values (not $sync_up_rows)"
                 sling_cell="wrong count (note ${#sling_notes[@]})"
@@ -887,8 +934,8 @@ sync_upsert() { # sync_upsert ROUTE
 # The incremental cases: a run that finds --sync-new rows, then one that finds none, with or without
 # the key. With the key, sqlpipe reads from the largest cursor value on (>=) and upserts, so it
 # reads the boundary row again and leaves it alone: rowsInserted tells the new rows.
-sync_incremental() { # sync_incremental ROUTE key|nokey
-    local route=$1 keyed=$2 source=${1%-*} target=${1#*-} i have problem="" rows_read
+sync_incremental() { # sync_incremental ROUTE key|nokey [index]
+    local route=$1 keyed=$2 indexed=${3:-} source=${1%-*} target=${1#*-} i have problem="" rows_read
     local target_name=$target key_args=() sling_args=(--mode incremental --update-key updated_at)
     [[ $target == sqlite ]] && target_name=sqlite_out
     if [[ $keyed == key ]]; then
@@ -896,25 +943,27 @@ sync_incremental() { # sync_incremental ROUTE key|nokey
     fi
     local label="with key"
     [[ $keyed == key ]] || label="no key"
+    # Without an index on the cursor column in the target, finding its largest value reads the table.
+    if [[ -n $indexed ]]; then label+=", cursor indexed in the target"; fi
     local case_new case_none
     case_new="incremental +$(group "$sync_new") of $(group "$sync_rows"), $label"
     case_none="incremental +0 of $(group "$sync_rows"), $label"
     local best_new="" rss_new=0 best_none="" rss_none=0 read_new="" read_none="" problem_none=""
     for ((i = 1; i <= repeat; i++)); do
-        sync_target "$target" incremental
+        sync_target "$target" incremental "$indexed"
         local step want
         for step in new none; do
             want=$sync_new
             [[ $step == none ]] && want=0
             log "$route: sqlpipe incremental, $label, $step (run $i/$repeat)"
             if ! measure_json "$sqlpipe" transfer create --source "$source" --target "$target_name" \
-                --query "SELECT * FROM sync_inc" --target-table sync_inc_dst --mode incremental \
+                --query "SELECT * FROM bench_sync_inc" --target-table bench_sync_inc_dst --mode incremental \
                 --cursor-column updated_at "${key_args[@]}" --json; then
                 fail "incremental $label, $step, $route: $(grep -v '^$' "$work/last.log" | tail -n 5)"
                 if [[ $step == new ]]; then problem="**error**"; else problem_none="**error**"; fi
                 break 2
             fi
-            have=$(count_rows "$target" sync_inc_dst "$sqlite_target")
+            have=$(count_rows "$target" bench_sync_inc_dst "$sqlite_target")
             local p
             p=$(check_json rowsInserted="$want" rowsUpdated=0 rowsDeleted=0)
             [[ $have == "$((sync_inc_have + sync_new))" ]] || p+="${p:+; }$have rows in the target, not $((sync_inc_have + sync_new))"
@@ -941,21 +990,28 @@ sync_incremental() { # sync_incremental ROUTE key|nokey
     cell_new=$sling_cell cell_none=$sling_cell
     if [[ -n $sling ]]; then
         for ((i = 1; i <= repeat; i++)); do
-            sync_target "$target" incremental
+            sync_target "$target" incremental "$indexed"
             for step in new none; do
                 local case_name=$case_new
                 [[ $step == none ]] && case_name=$case_none
-                if ! sling_run "$route" sync_inc sync_inc_dst "${sling_args[@]}"; then
+                if ! sling_run "$route" bench_sync_inc bench_sync_inc_dst "${sling_args[@]}"; then
                     sling_fail "$case_name" "$route" "$sling_error"
-                    [[ $step == new ]] && cell_new=$sling_cell
-                    cell_none=$sling_cell
+                    if [[ $step == new ]]; then
+                        # The run that finds none needs the new rows loaded first.
+                        cell_new=$sling_cell cell_none="not run (note ${#sling_notes[@]})"
+                    else
+                        cell_none=$sling_cell
+                    fi
                     break 2
                 fi
-                have=$(count_rows "$target" sync_inc_dst "$sqlite_target")
+                have=$(count_rows "$target" bench_sync_inc_dst "$sqlite_target")
                 if [[ $have != "$((sync_inc_have + sync_new))" ]]; then
                     sling_fail "$case_name" "$route" "$have rows in the target, not $((sync_inc_have + sync_new))"
-                    [[ $step == new ]] && cell_new="wrong count (note ${#sling_notes[@]})"
-                    cell_none="wrong count (note ${#sling_notes[@]})"
+                    if [[ $step == new ]]; then
+                        cell_new="wrong count (note ${#sling_notes[@]})" cell_none="not run (note ${#sling_notes[@]})"
+                    else
+                        cell_none="wrong count (note ${#sling_notes[@]})"
+                    fi
                     break 2
                 fi
                 if [[ $step == new ]]; then
@@ -993,8 +1049,8 @@ run_sync_suite() {
     for route in "${sync_routes[@]}"; do
         system=${route%-*}
         if [[ $done_sources != *" $system "* ]]; then
-            sync_source "$system" sync_src $((sync_rows / 2 + 1)) $((sync_rows * 3 / 2)) 2 new
-            sync_source "$system" sync_inc 1 "$sync_rows" 1 old index
+            sync_source "$system" bench_sync_src $((sync_rows / 2 + 1)) $((sync_rows * 3 / 2)) 2 new
+            sync_source "$system" bench_sync_inc 1 "$sync_rows" 1 old index
             done_sources+="$system "
         fi
     done
@@ -1002,11 +1058,12 @@ run_sync_suite() {
         sync_upsert "$route"
         sync_incremental "$route" key
         sync_incremental "$route" nokey
+        sync_incremental "$route" key index
         # The targets are not needed any more: a SQLite file or a server with less to hold.
         case ${route#*-} in
-        pg) pg_sql -c "DROP TABLE IF EXISTS sync_dst, sync_inc_dst" >/dev/null ;;
-        mysql) mysql_sql -e "DROP TABLE IF EXISTS sync_dst, sync_inc_dst" >/dev/null ;;
-        sqlite) sqlite_sql "$sqlite_target" 'DROP TABLE IF EXISTS sync_dst; DROP TABLE IF EXISTS sync_inc_dst; VACUUM' ;;
+        pg) pg_sql -c "DROP TABLE IF EXISTS bench_sync_dst, bench_sync_inc_dst" >/dev/null ;;
+        mysql) mysql_sql -e "DROP TABLE IF EXISTS bench_sync_dst, bench_sync_inc_dst" >/dev/null ;;
+        sqlite) sqlite_sql "$sqlite_target" 'DROP TABLE IF EXISTS bench_sync_dst; DROP TABLE IF EXISTS bench_sync_inc_dst; VACUUM' ;;
         esac
     done
 }
