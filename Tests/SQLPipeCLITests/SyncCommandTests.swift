@@ -4,8 +4,9 @@ import SQLPipeTestSupport
 import Testing
 
 /// The modes as a cron job runs them: the same command twice with changes at the source in between, and
-/// runs stopped by a cancel from a second process, Ctrl-C and SIGKILL.
-@Suite struct SyncCommandTests {
+/// runs stopped by a cancel from a second process, Ctrl-C and SIGKILL. One case at a time: each starts
+/// several processes, and together they would starve the tests that time how fast the server answers.
+@Suite(.serialized) struct SyncCommandTests {
     static let targets: [DataSystem] = [.postgresql, .mariadb, .sqlite]
 
     struct Setup {
@@ -35,34 +36,53 @@ import Testing
                 stdin: targetPassword + "\n")
         }
         let source = world.uniqueName("orders")
-        let session = try Drivers.open(try world.config(.postgresql))
-        defer { session.close() }
-        try session.execute(
-            "CREATE TABLE \(source) (id bigint PRIMARY KEY, item text, qty int, updated_at timestamp(6))")
-        try session.execute(
-            "INSERT INTO \(source) SELECT i, 'item ' || i, i, timestamp '2024-01-01' + i * interval '1 second' FROM generate_series(1, 5) AS i"
-        )
+        let postgres = try world.config(.postgresql)
+        // Off the cooperative pool: a blocking call there would hold up every other test of the process.
+        try await offPool {
+            let session = try Drivers.open(postgres)
+            defer { session.close() }
+            try session.execute(
+                "CREATE TABLE \(source) (id bigint PRIMARY KEY, item text, qty int, updated_at timestamp(6))")
+            try session.execute(
+                "INSERT INTO \(source) SELECT i, 'item ' || i, i, timestamp '2024-01-01' + i * interval '1 second' FROM generate_series(1, 5) AS i"
+            )
+        }
         return Setup(cli: cli, world: world, source: source, targetConfig: targetConfig)
     }
 
-    static func onSource(_ setup: Setup, _ sql: String) throws {
-        let session = try Drivers.open(try setup.world.config(.postgresql))
-        defer { session.close() }
-        try session.execute(sql)
+    static func onSource(_ setup: Setup, _ sql: String) async throws {
+        let postgres = try setup.world.config(.postgresql)
+        try await offPool {
+            let session = try Drivers.open(postgres)
+            defer { session.close() }
+            try session.execute(sql)
+        }
     }
 
-    static func targetRows(_ setup: Setup, table: String) throws -> [[String?]] {
-        let session = try Drivers.open(setup.targetConfig)
-        defer { session.close() }
-        let quoted = session.dialect.quote(table)
-        return try session.query("SELECT id, item, qty FROM \(quoted) ORDER BY id, qty", [])
+    static func targetRows(_ setup: Setup, table: String) async throws -> [[String?]] {
+        let config = setup.targetConfig
+        return try await offPool {
+            let session = try Drivers.open(config)
+            defer { session.close() }
+            let quoted = session.dialect.quote(table)
+            return try session.query("SELECT id, item, qty FROM \(quoted) ORDER BY id, qty", [])
+        }
     }
 
+    /// Drops both tables on a thread of its own: a `defer` cannot wait, and must not block the pool.
     static func dropTarget(_ setup: Setup, table: String) {
-        guard let session = try? Drivers.open(setup.targetConfig) else { return }
-        defer { session.close() }
-        try? session.execute("DROP TABLE IF EXISTS \(session.dialect.quote(table))")
-        try? onSource(setup, "DROP TABLE IF EXISTS \(setup.source)")
+        let (config, source) = (setup.targetConfig, setup.source)
+        let postgres = try? setup.world.config(.postgresql)
+        Thread.detachNewThread {
+            if let session = try? Drivers.open(config) {
+                try? session.execute("DROP TABLE IF EXISTS \(session.dialect.quote(table))")
+                session.close()
+            }
+            if let postgres, let session = try? Drivers.open(postgres) {
+                try? session.execute("DROP TABLE IF EXISTS \(source)")
+                session.close()
+            }
+        }
     }
 
     /// The options of each mode's cron line.
@@ -92,7 +112,7 @@ import Testing
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("5 rows read into \(table)"), "\(first.stdout)")
 
-        try Self.onSource(
+        try await Self.onSource(
             setup,
             """
             UPDATE \(setup.source) SET qty = 30, updated_at = '2024-02-01' WHERE id = 3;
@@ -101,7 +121,7 @@ import Testing
             """)
         let second = try await setup.cli.runner.execute(line, stdin: nil, extraEnvironment: [:])
         #expect(second.status == 0, "\(second.stderr)")
-        let rows = try Self.targetRows(setup, table: table)
+        let rows = try await Self.targetRows(setup, table: table)
         let now: [[String?]] = [2, 3, 4, 5, 6].map { id in ["\(id)", "item \(id)", id == 3 ? "30" : "\(id)"] }
         let before: [[String?]] = (1...5).map { ["\($0)", "item \($0)", "\($0)"] }
         switch mode {
@@ -154,7 +174,7 @@ import Testing
             "transfer", "create", "--source", "pg", "--target", "dst", "--query",
             "SELECT id, item, qty, 'm' AS marker FROM \(setup.source)", "--target-table", table, "--mode", "upsert",
             "--primary-key", "id")
-        let before = try Self.targetRows(setup, table: table)
+        let before = try await Self.targetRows(setup, table: table)
         let process = try await Self.startLongUpsert(
             setup, table: table, marker: "sync_\(stop)_\(setup.world.tag)", id: 2)
         switch stop {
@@ -163,24 +183,27 @@ import Testing
         case .kill: kill(process.processIdentifier, SIGKILL)
         }
         await waitForExit(process)
-        #expect(try Self.targetRows(setup, table: table) == before)
+        #expect(try await Self.targetRows(setup, table: table) == before)
         // The next command recovers a killed run: it is marked interrupted.
         let shown = try #require(try await setup.cli.json("transfer", "show", "2")["transfer"] as? [String: Any])
         #expect(shown["status"] as? String == (stop == .kill ? "error" : "cancelled"), "\(shown)")
         #expect(shown["rowsInserted"] is NSNull)
         // The staging table was the session's own: nothing is left.
-        let session = try Drivers.open(setup.targetConfig)
-        defer { session.close() }
-        let leftovers: String?
-        switch target {
-        case .postgresql:
-            leftovers = try session.scalar(
-                "SELECT count(*) FROM pg_class WHERE relname LIKE 'sqlpipe_staging_2_%' AND relpersistence = 't'")
-        case .mariadb, .mysql:
-            leftovers = try session.scalar(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'sqlpipe\\_staging\\_2\\_%'")
-        case .sqlite:
-            leftovers = try session.scalar("SELECT count(*) FROM sqlite_master WHERE name LIKE 'sqlpipe_staging_2_%'")
+        let config = setup.targetConfig
+        let leftovers = try await offPool { () -> String? in
+            let session = try Drivers.open(config)
+            defer { session.close() }
+            switch target {
+            case .postgresql:
+                return try session.scalar(
+                    "SELECT count(*) FROM pg_class WHERE relname LIKE 'sqlpipe_staging_2_%' AND relpersistence = 't'")
+            case .mariadb, .mysql:
+                return try session.scalar(
+                    "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'sqlpipe\\_staging\\_2\\_%'")
+            case .sqlite:
+                return try session.scalar(
+                    "SELECT count(*) FROM sqlite_master WHERE name LIKE 'sqlpipe_staging_2_%'")
+            }
         }
         #expect(leftovers == "0")
     }

@@ -89,4 +89,4 @@ public func offPoolSharingServers<T: Sendable>(_ body: @escaping @Sendable () th
     }
 }
 
-private let sharedServerSlots = DispatchSemaphore(value: 6)
+private let sharedServerSlots = DispatchSemaphore(value: 3)
