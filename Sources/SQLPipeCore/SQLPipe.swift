@@ -9,6 +9,7 @@ public struct SQLPipe: Sendable {
     public let users: UserService
     public let transfers: TransferService
     public let queries: QueryService
+    public let replications: ReplicationService
 
     public init(
         storePath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -20,6 +21,7 @@ public struct SQLPipe: Sendable {
         users = UserService(store: store, hasher: hasher)
         transfers = TransferService(store: store, connections: connections)
         queries = QueryService(store: store, connections: connections)
+        replications = ReplicationService(store: store, connections: connections, transfers: transfers)
     }
 
     /// Opens the store and marks work whose runner is gone as interrupted: every CLI command and the server
@@ -33,11 +35,12 @@ public struct SQLPipe: Sendable {
         return sqlpipe
     }
 
-    /// Marks transfers and queries whose runner is gone (its lease expired, or its process exited) as
+    /// Marks transfers, queries and replication runs whose runner is gone (its lease expired, or its process exited) as
     /// interrupted. The server calls it while it runs, as leases of dead runners expire.
     public func recoverInterrupted() async throws {
         try await transfers.recoverInterrupted()
         try await queries.recoverInterrupted()
+        try await replications.recoverInterrupted()
     }
 
     /// Drops the staging tables failed and interrupted transfers left in their targets, giving each target

@@ -118,6 +118,11 @@ public protocol DatabaseSession: AnyObject {
     /// The column sets of the table's PRIMARY KEY (first) and UNIQUE indexes, each in index order; only
     /// indexes that an upsert can match on (not partial, not on expressions or prefixes).
     func uniqueKeys(of table: TableName) throws -> [[String]]
+    /// The tables of `schema` (empty: the connection's default schema or database), as the catalog spells
+    /// them: base and partitioned tables, not views, not the partitions of a partitioned table.
+    func tableNames(in schema: String) throws -> [String]
+    /// The columns of the table's PRIMARY KEY in key order; empty when it has none or is not a table.
+    func primaryKey(of table: TableName) throws -> [String]
     /// Deletes every row of `table` inside the current transaction, keeping the table itself; returns how
     /// many rows it deleted, nil where the database does not say (PostgreSQL's TRUNCATE).
     func deleteAllRows(of table: TableName) throws -> Int?

@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 9000
     public var workers = WorkerPool.Options()
+    /// When replication schedules are read, and by which clock.
+    public var schedules = ReplicationScheduler.Options()
     /// Run the worker pool (in-process router tests may leave it out).
     public var runWorkers = true
     /// PEM files of the certificate chain and private key; both or neither.
@@ -65,6 +67,7 @@ public func buildRouter(
     HealthController(users: sqlpipe.users).addRoutes(to: routes)
     TransfersController(transfers: sqlpipe.transfers, workers: workers).addRoutes(to: routes)
     QueriesController(queries: sqlpipe.queries, workers: workers).addRoutes(to: routes)
+    ReplicationsController(replications: sqlpipe.replications, workers: workers).addRoutes(to: routes)
     ConnectionsController(connections: sqlpipe.connections).addRoutes(to: routes)
     UsersController(users: sqlpipe.users).addRoutes(to: routes)
     routes.addMethodNotAllowed()
@@ -78,6 +81,8 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let workers = WorkerPool(sqlpipe: sqlpipe, options: configuration.workers, logger: logger)
+    let scheduler = ReplicationScheduler(
+        replications: sqlpipe.replications, workers: workers, options: configuration.schedules, logger: logger)
     let api = try buildRouter(
         sqlpipe: sqlpipe, configuration: configuration, workers: configuration.runWorkers ? workers : nil)
     let scheme: String
@@ -99,7 +104,7 @@ public func buildApplication(
         server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(host, port: configuration.port), serverName: "sqlpipe"),
-        services: configuration.runWorkers ? [workers] : [],
+        services: configuration.runWorkers ? [workers, scheduler] : [],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
             let shownHost = host.contains(":") ? "[\(host)]" : host

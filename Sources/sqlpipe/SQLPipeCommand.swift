@@ -12,7 +12,8 @@ struct SQLPipeCommand: AsyncParsableCommand {
             """,
         version: SQLPipe.version,
         subcommands: [
-            TransferCommand.self, QueryCommand.self, ConnectionCommand.self, UserCommand.self, ServeCommand.self,
+            TransferCommand.self, ReplicationCommand.self, QueryCommand.self, ConnectionCommand.self, UserCommand.self,
+            ServeCommand.self,
         ]
     )
 

@@ -13,18 +13,21 @@ enum ConnectionRules {
 
     static let maximumNameLength = 100
 
+    /// Why `name`, trimmed, cannot name a record that is also found by its id, if it cannot.
+    static func nameProblem(_ name: String, noun: String) -> String? {
+        if name.isEmpty { return "must be provided" }
+        if name.count > maximumNameLength { return "must be at most \(maximumNameLength) characters" }
+        if name.allSatisfy(\.isNumber) { return "must not be only digits (a number names a \(noun) by its id)" }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "must not contain control characters"
+        }
+        return nil
+    }
+
     static func validate(_ input: ConnectionInput) throws -> Valid {
         var problems: [String: String] = [:]
         let name = (input.name ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty {
-            problems["name"] = "must be provided"
-        } else if name.count > maximumNameLength {
-            problems["name"] = "must be at most \(maximumNameLength) characters"
-        } else if name.allSatisfy(\.isNumber) {
-            problems["name"] = "must not be only digits (a number names a connection by its id)"
-        } else if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            problems["name"] = "must not contain control characters"
-        }
+        if let problem = nameProblem(name, noun: "connection") { problems["name"] = problem }
 
         let systemNames = DataSystem.allCases.map(\.rawValue).joined(separator: ", ")
         let system: DataSystem?

@@ -59,11 +59,16 @@ public struct ConnectionService: Sendable {
     /// is for admins only.
     /// The connection with this id and what the engine needs to open it, read once, when `caller` may use it.
     func usable(_ id: Int64, field: String, by caller: Caller) async throws -> (Connection, ConnectionConfig) {
-        let row = try await find(String(id))
+        try await usable(reference: String(id), field: field, by: caller)
+    }
+
+    /// The connection named by id or name, as `usable(_:field:by:)`.
+    func usable(reference: String, field: String, by caller: Caller) async throws -> (Connection, ConnectionConfig) {
+        let row = try await find(reference)
         let connection = try Self.resource(row)
         if connection.restricted && !caller.admin {
             throw SQLPipeError.forbidden(
-                "\(field): connection '\(connection.name)' (id \(id)) is restricted: only admins may use it")
+                "\(field): connection '\(connection.name)' (id \(row.id ?? 0)) is restricted: only admins may use it")
         }
         return (connection, try config(of: row))
     }

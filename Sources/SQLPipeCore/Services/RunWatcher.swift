@@ -15,6 +15,15 @@ enum RunWatcher {
         _ table: RunTable, claim: RunClaim, store: any MetadataStoring, control: RunControl,
         _ work: @escaping @Sendable () throws -> T
     ) async -> Result<T, any Error> {
+        await watching(table, claim: claim, store: store, control: control) { try await runBlocking(work) }
+    }
+
+    /// Runs `work`, which must not block its thread, while the watcher keeps the run's lease: the form of
+    /// a run that is made of other runs (a replication's streams).
+    static func watching<T: Sendable>(
+        _ table: RunTable, claim: RunClaim, store: any MetadataStoring, control: RunControl,
+        _ work: () async throws -> T
+    ) async -> Result<T, any Error> {
         let watching = WatchFlag()
         let watcher = Thread {
             var lastRenewal = Date()
@@ -52,7 +61,7 @@ enum RunWatcher {
         watcher.start()
         defer { watching.turnOff() }
         do {
-            return .success(try await runBlocking(work))
+            return .success(try await work())
         } catch {
             return .failure(error)
         }

@@ -14,12 +14,21 @@ public struct TransferService: Sendable {
     }
 
     /// Stores a new transfer already claimed by this process and runs it to its end: the CLI's foreground
-    /// run.
+    /// run, and each stream of a replication run (`replicationRun`). `started` learns the stored transfer
+    /// before it runs.
     @discardableResult
     public func runNow(
         _ input: TransferInput, by caller: Caller, control: RunControl = RunControl()
     ) async throws -> Transfer {
-        let valid = try await validated(input, by: caller)
+        try await runNow(input, by: caller, control: control, replicationRun: nil, started: { _ in })
+    }
+
+    func runNow(
+        _ input: TransferInput, by caller: Caller, control: RunControl, replicationRun: Int64?,
+        started: @Sendable (Transfer) async -> Void
+    ) async throws -> Transfer {
+        var valid = try await validated(input, by: caller)
+        valid.row.replicationRunId = replicationRun
         let (claimed, claim) = try await store.insertRun(valid.row, claimed: true) { row, id in
             row.stagingTable = Self.stagingName(for: id)
         }
@@ -27,6 +36,7 @@ public struct TransferService: Sendable {
         guard let claim, let staging = claimed.stagingTable else {
             throw SQLPipeError.store("a stored transfer has no claim")
         }
+        await started(try Self.resource(claimed))
         // The connections were just read and checked: the run uses them as they were.
         let request = try Self.request(for: claimed, source: valid.source, target: valid.target, staging: staging)
         return try await execute(claimed, claim: claim, staging: staging, control: control, request: request)
@@ -71,7 +81,7 @@ public struct TransferService: Sendable {
             error: nil, warnings: [], rowsTransferred: 0, rowsInserted: nil, rowsUpdated: nil, rowsDeleted: nil,
             cursorFrom: nil, cursorTo: nil, startedAt: nil, stoppedAt: nil, runnerPid: nil,
             runnerHost: nil, cancelRequested: false, stagingTable: nil, cleanupPending: false, leaseExpiresAt: nil,
-            runnerToken: nil)
+            runnerToken: nil, replicationRunId: nil)
         return (row, sourceConfig, targetConfig)
     }
 

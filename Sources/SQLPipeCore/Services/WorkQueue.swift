@@ -1,9 +1,10 @@
 import Foundation
 
-/// A queued transfer or query, as the server's worker pool picks it up.
+/// A queued transfer, query or replication run, as the server's worker pool picks it up.
 public struct QueuedWork: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable {
         case transfer, query
+        case replicationRun = "replication-run"
     }
 
     public var kind: Kind
@@ -26,7 +27,7 @@ public struct WorkQueue: Sendable {
         self.store = store
     }
 
-    /// Up to `limit` queued items, oldest first (ties: transfers before queries, then by id).
+    /// Up to `limit` queued items, oldest first (ties: replication runs, transfers, queries, then by id).
     public func next(limit: Int) async throws -> [QueuedWork] {
         try await store.queuedWork(limit: limit)
     }

@@ -29,7 +29,7 @@ extension MetadataStore {
         }
     }
 
-    /// Deletes a connection that no queued or running transfer or query uses.
+    /// Deletes a connection that no replication and no queued or running transfer or query uses.
     func deleteConnection(_ row: ConnectionRow) async throws {
         try await write { db in
             let busy = [RunStatus.queued.rawValue, RunStatus.running.rawValue]
@@ -44,6 +44,14 @@ extension MetadataStore {
                 try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM queries WHERE connection_id = ? AND status IN (?, ?)",
                     arguments: [row.id, busy[0], busy[1]]) ?? 0
+            let replications = try String.fetchAll(
+                db, sql: "SELECT name FROM replications WHERE source_id = ?1 OR target_id = ?1 ORDER BY name",
+                arguments: [row.id])
+            if !replications.isEmpty {
+                let names = replications.map { "'\($0)'" }.joined(separator: ", ")
+                throw SQLPipeError.conflict(
+                    "connection '\(row.name)' is used by replication \(names): change or delete it first")
+            }
             if transfers + queries > 0 {
                 throw SQLPipeError.conflict(
                     "connection '\(row.name)' is used by \(transfers) queued or running transfer(s) and \(queries) query(ies)"

@@ -49,6 +49,23 @@ protocol MetadataStoring: Sendable {
     func queuedWork(limit: Int) async throws -> [QueuedWork]
     func transfersPendingCleanup() async throws -> [TransferRow]
     func markCleanedUp(transfer id: Int64) async throws
+
+    // Replications and their runs.
+    func insert(replication row: ReplicationRow) async throws -> ReplicationRow
+    func update(replication row: ReplicationRow) async throws -> ReplicationRow
+    func replicationPage(_ request: PageRequest) async throws -> ([ReplicationRow], PageMetadata)
+    func replication(_ reference: String) async throws -> ReplicationRow
+    func deleteReplication(_ row: ReplicationRow) async throws
+    func insertReplicationRun(_ run: ReplicationRunRow, claimed: Bool, replicationName: String) async throws
+        -> (ReplicationRunRow, RunClaim?)
+    func replicationRunPage(of replicationID: Int64, _ request: PageRequest) async throws
+        -> ([ReplicationRunRow], PageMetadata)
+    func record(streams: [StreamResult], of claim: RunClaim) async throws
+    func dueReplications(at now: Date) async throws -> [ReplicationRow]
+    func startScheduledRun(
+        of replicationID: Int64, due: Date, next: Date?, missed: Bool,
+        makeRun: @escaping @Sendable (Int) -> ReplicationRunRow
+    ) async throws -> ReplicationRunRow?
 }
 
 extension MetadataStoring {

@@ -114,6 +114,62 @@ extension MetadataStore {
             // `overwrite` stays, written along with `mode`, for anything that reads the store directly.
             try db.execute(sql: "UPDATE transfers SET mode = 'overwrite' WHERE overwrite")
         }
+        migrator.registerMigration("v4: replications and their runs") { db in
+            try db.create(table: "replications") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("name", .text).notNull().unique()
+                // A connection a replication names cannot be deleted from under it.
+                table.column("source_id", .integer).references("connections", onDelete: .restrict)
+                table.column("target_id", .integer).references("connections", onDelete: .restrict)
+                table.column("defaults", .jsonText).notNull().defaults(to: "{}")
+                table.column("streams", .jsonText).notNull().defaults(to: "[]")
+                table.column("exclude", .jsonText).notNull().defaults(to: "[]")
+                table.column("concurrency", .integer).notNull().defaults(to: 1)
+                table.column("schedule", .text)
+                table.column("timezone", .text)
+                table.column("created_at", .datetime).notNull()
+                table.column("created_by", .text).notNull()
+                table.column("updated_at", .datetime).notNull()
+                // The due time `serve` starts the next scheduled run at: a worker that starts it moves it on
+                // in the same write, so that one due time starts one run whatever the number of workers.
+                table.column("next_run_at", .datetime)
+                // Due times that passed while a run was going, for the next run to report.
+                table.column("skipped_due_times", .integer).notNull().defaults(to: 0)
+            }
+            let statuses = ["queued", "running", "complete", "error", "cancelled"]
+            try db.create(table: "replication_runs") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("replication_id", .integer).references("replications", onDelete: .cascade)
+                table.column("created_at", .datetime).notNull()
+                table.column("created_by", .text).notNull()
+                table.column("created_by_admin", .boolean).notNull()
+                table.column("status", .text).notNull().check { statuses.contains($0) }
+                table.column("error", .text)
+                table.column("stream_filter", .text)
+                table.column("scheduled_for", .datetime)
+                table.column("skipped_due_times", .integer).notNull().defaults(to: 0)
+                table.column("streams", .jsonText).notNull().defaults(to: "[]")
+                table.column("started_at", .datetime)
+                table.column("stopped_at", .datetime)
+                table.column("runner_pid", .integer)
+                table.column("runner_host", .text)
+                table.column("runner_token", .text)
+                table.column("lease_expires_at", .datetime)
+                table.column("cancel_requested", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(index: "replication_runs_status", on: "replication_runs", columns: ["status"])
+            // One queued or running run of a replication at a time, whoever starts it.
+            try db.execute(
+                sql: """
+                    CREATE UNIQUE INDEX replication_runs_one_active ON replication_runs(replication_id)
+                    WHERE status IN ('queued', 'running')
+                    """)
+            try db.alter(table: "transfers") { table in
+                // The run a transfer was one stream of; the transfer stays when its run is deleted.
+                table.add(column: "replication_run_id", .integer).references("replication_runs", onDelete: .setNull)
+            }
+            try db.create(index: "transfers_replication_run", on: "transfers", columns: ["replication_run_id"])
+        }
         return migrator
     }
 }

@@ -86,6 +86,8 @@ struct TransferRow: StoreRecord {
     var cleanupPending: Bool
     var leaseExpiresAt: Date?
     var runnerToken: String?
+    /// The replication run the transfer was a stream of.
+    var replicationRunId: Int64?
 }
 
 struct QueryRow: StoreRecord {
@@ -107,6 +109,47 @@ struct QueryRow: StoreRecord {
     var cancelRequested: Bool
     var leaseExpiresAt: Date?
     var runnerToken: String?
+}
+
+struct ReplicationRow: StoreRecord {
+    static let databaseTableName = "replications"
+    var id: Int64?
+    var name: String
+    var sourceId: Int64?
+    var targetId: Int64?
+    var defaults: StreamSettings
+    var streams: [ReplicationStream]
+    var exclude: [String]
+    var concurrency: Int
+    var schedule: String?
+    var timezone: String?
+    var createdAt: Date
+    var createdBy: String
+    var updatedAt: Date
+    var nextRunAt: Date?
+    var skippedDueTimes: Int
+}
+
+struct ReplicationRunRow: StoreRecord {
+    static let databaseTableName = "replication_runs"
+    var id: Int64?
+    var replicationId: Int64?
+    var createdAt: Date
+    var createdBy: String
+    var createdByAdmin: Bool
+    var status: String
+    var error: String?
+    var streamFilter: String?
+    var scheduledFor: Date?
+    var skippedDueTimes: Int
+    var streams: [StreamResult]
+    var startedAt: Date?
+    var stoppedAt: Date?
+    var runnerPid: Int?
+    var runnerHost: String?
+    var runnerToken: String?
+    var leaseExpiresAt: Date?
+    var cancelRequested: Bool
 }
 
 extension MetadataStore {

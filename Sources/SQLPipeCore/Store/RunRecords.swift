@@ -61,6 +61,11 @@ extension QueryRow: RunRecord {
     static var runTable: RunTable { .query }
 }
 
+extension ReplicationRunRow: RunRecord {
+    static var noun: String { "replication run" }
+    static var runTable: RunTable { .replicationRun }
+}
+
 /// What a runner learns when it renews its lease.
 enum RenewedRun {
     case running, cancelRequested
@@ -71,6 +76,7 @@ enum RenewedRun {
 enum RunTable: String {
     case transfer = "transfers"
     case query = "queries"
+    case replicationRun = "replication_runs"
 }
 
 /// The lifecycle steps of transfers and queries that touch the store: each one write (or read) that
@@ -257,7 +263,8 @@ extension MetadataStore {
         return (rows.map(\.row), metadata)
     }
 
-    /// Up to `limit` queued transfers and queries, oldest first (ties: transfers before queries, then by id).
+    /// Up to `limit` queued transfers, queries and replication runs, oldest first (ties: replication runs,
+    /// then transfers, then queries, then by id).
     func queuedWork(limit: Int) async throws -> [QueuedWork] {
         guard limit > 0 else { return [] }
         return try await read { db in
@@ -265,10 +272,13 @@ extension MetadataStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT 'transfer' AS kind, id, created_at FROM transfers WHERE status = 'queued'
+                    SELECT 'transfer' AS kind, 1 AS rank, id, created_at FROM transfers WHERE status = 'queued'
                     UNION ALL
-                    SELECT 'query' AS kind, id, created_at FROM queries WHERE status = 'queued'
-                    ORDER BY created_at, kind DESC, id LIMIT ?
+                    SELECT 'query' AS kind, 2 AS rank, id, created_at FROM queries WHERE status = 'queued'
+                    UNION ALL
+                    SELECT 'replication-run' AS kind, 0 AS rank, id, created_at FROM replication_runs
+                    WHERE status = 'queued'
+                    ORDER BY created_at, rank, id LIMIT ?
                     """, arguments: [limit]
             ).compactMap { row -> QueuedWork? in
                 guard let kind = QueuedWork.Kind(rawValue: row["kind"]) else { return nil }

@@ -39,6 +39,7 @@ extension TransferRow {
         cleanupPending = row["cleanup_pending"]
         leaseExpiresAt = row["lease_expires_at"]
         runnerToken = row["runner_token"]
+        replicationRunId = row["replication_run_id"]
     }
 
     /// A JSON array of strings as the Codable path stores it; most are empty.

@@ -4,11 +4,8 @@ import GRDBSQLite
 extension SQLiteSession {
     func uniqueKeys(of table: TableName) throws -> [[String]] {
         let schema = table.schema.isEmpty ? "main" : table.schema
-        // An INTEGER PRIMARY KEY is the rowid and has no index of its own: the primary key comes from the
-        // columns, the unique indexes from the index list.
-        let primary = try query(
-            "SELECT name FROM pragma_table_info(?1, ?2) WHERE pk > 0 ORDER BY pk", [table.name, schema]
-        ).compactMap { $0[0] }
+        // The primary key has no index of its own when it is the rowid: it comes from the columns.
+        let primary = try primaryKey(of: table)
         let indexed = try query(
             """
             SELECT l.name, i.name FROM pragma_index_list(?1, ?2) AS l, pragma_index_info(l.name, ?2) AS i

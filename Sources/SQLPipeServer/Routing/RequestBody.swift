@@ -9,6 +9,11 @@ enum RequestBody {
     static func decode<Value: Decodable>(
         _ type: Value.Type, fields: [String], from request: Request, context: APIRequestContext
     ) async throws -> Value {
+        try decode(type, fields: fields, from: try await data(of: request, context: context))
+    }
+
+    /// The body's bytes, once it is declared JSON and within the size limit.
+    static func data(of request: Request, context: APIRequestContext) async throws -> Data {
         // Also here: a chunked body need not say so in a header the middleware sees.
         guard isJSON(request.headers[.contentType]) else {
             throw APIError.unsupportedMediaType(request.headers[.contentType])
@@ -22,8 +27,7 @@ enum RequestBody {
         } catch is NIOTooManyBytesError {
             throw APIError.contentTooLarge
         }
-        let data = Data(buffer.readableBytesView)
-        return try decode(type, fields: fields, from: data)
+        return Data(buffer.readableBytesView)
     }
 
     static func decode<Value: Decodable>(_ type: Value.Type, fields: [String], from data: Data) throws -> Value {
@@ -144,11 +148,12 @@ extension Request {
     }
 
     /// `page`, `page_size` and `sort`, checked as the CLI checks them (422 naming each bad one).
-    func pageRequest() throws -> PageRequest {
+    /// `page`, `page_size` and `sort` of the query string; `defaultSort` when no sort is given.
+    func pageRequest(defaultSort: String? = nil) throws -> PageRequest {
         var problems: [String: String] = [:]
         let page = integerQuery("page", into: &problems)
         let pageSize = integerQuery("page_size", into: &problems)
-        let sort = uri.queryParameters.get("sort")
+        let sort = uri.queryParameters.get("sort") ?? defaultSort
         do {
             let request = try PageRequest(page: page, pageSize: pageSize, sort: sort)
             if !problems.isEmpty { throw SQLPipeError.validation(problems) }

@@ -226,6 +226,9 @@ struct WorkRunner: Sendable {
         case .query:
             let query = try await sqlpipe.queries.run(item.id, control: control)
             return WorkOutcome(status: query.status, error: query.error)
+        case .replicationRun:
+            let run = try await sqlpipe.replications.run(item.id, control: control)
+            return WorkOutcome(status: run.status, error: run.error)
         }
     }
 }
