@@ -37,13 +37,18 @@ public final class ReplicationScheduler: Service, Sendable {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        let stopping = StopFlag()
+        // Not cancelWhenGracefulShutdown: run without a service group (in-process tests), it would cancel at
+        // once, and a service that ends takes the others down with it.
+        await withGracefulShutdownHandler {
             var first = true
-            while !Task.isCancelled {
+            while !stopping.isSet, !Task.isCancelled {
                 await self.tick(first: first)
                 first = false
-                try await Task.sleep(for: self.options.interval)
+                try? await Task.sleep(for: self.options.interval)
             }
+        } onGracefulShutdown: {
+            stopping.set()
         }
     }
 
@@ -70,4 +75,11 @@ public final class ReplicationScheduler: Service, Sendable {
             return []
         }
     }
+}
+
+private final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }

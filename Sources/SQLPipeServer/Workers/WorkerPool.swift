@@ -98,7 +98,7 @@ public final class WorkerPool: Service, @unchecked Sendable {
     /// Marks the runs whose runners died (in this or any other process on the store) as interrupted once
     /// their leases expire, and drops the staging tables they left, every `recoveryInterval`.
     private func recoverPeriodically() async {
-        while !lock.withLock({ state.stopping }) {
+        while !lock.withLock({ state.stopping }), !Task.isCancelled {
             do {
                 try await sqlpipe.recoverInterrupted()
                 try await sqlpipe.dropLeftovers()
@@ -106,7 +106,7 @@ public final class WorkerPool: Service, @unchecked Sendable {
                 logger.error("recovery failed", metadata: ["error": "\(error)"])
             }
             let deadline = ContinuousClock.now + options.recoveryInterval
-            while ContinuousClock.now < deadline, !lock.withLock({ state.stopping }) {
+            while ContinuousClock.now < deadline, !lock.withLock({ state.stopping }), !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(100))
             }
         }
