@@ -152,7 +152,7 @@ import Testing
                 !setup.lines(containing: "query finished").isEmpty
             }
             let started = try #require(setup.lines(containing: "query started").first)
-            #expect(started.contains("id=\(id) ") && started.contains("connection=warehouse"))
+            #expect(started.hasSuffix(" id=\(id)\n") && started.contains("connection=warehouse"), "\(started)")
             let finished = try #require(setup.lines(containing: "query finished").first)
             #expect(finished.contains("status=complete") && finished.contains("connection=warehouse"))
         }
