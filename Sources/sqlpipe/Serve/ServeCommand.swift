@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
             query starts and one when it ends; --quiet keeps only errors.
 
             Example:
-              sqlpipe serve --port 9000 --max-concurrency 4 --log-format json --metrics-port 9100
+              sqlpipe serve --port 9000 --log-format json --metrics-port 9100
               sqlpipe serve --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem
             """)
 
