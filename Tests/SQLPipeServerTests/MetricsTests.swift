@@ -284,22 +284,11 @@ enum PromTool {
             }
             return
         }
-        let (status, output) = try await offPool { () throws -> (Int32, String) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = ["check", "metrics"]
-            let input = Pipe()
-            let output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            input.fileHandleForWriting.write(Data(exposition.utf8))
-            try input.fileHandleForWriting.close()
-            let said = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: said, as: UTF8.self))
+        let result = try await offPool {
+            try CommandRunner.run(program: URL(fileURLWithPath: path), ["check", "metrics"], stdin: exposition)
         }
-        #expect(status == 0 && output.isEmpty, "promtool check metrics: \(output)", sourceLocation: sourceLocation)
+        #expect(
+            result.status == 0 && result.output.isEmpty, "promtool check metrics: \(result.output)",
+            sourceLocation: sourceLocation)
     }
 }
