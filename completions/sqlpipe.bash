@@ -209,7 +209,7 @@ _sqlpipe_transfer() {
 
 _sqlpipe_transfer_create() {
     repeating_flags=()
-    non_repeating_flags=(--overwrite --delete-missing --detach --json --version -h --help)
+    non_repeating_flags=(--overwrite --delete-missing --detach --json --quiet --version -h --help)
     repeating_options=(--primary-key)
     non_repeating_options=(--source --target -q --query --query-file --target-schema --target-table --mode --cursor-column --store)
     __sqlpipe_offer_flags_options 0
@@ -254,7 +254,7 @@ _sqlpipe_transfer_create() {
 
 _sqlpipe_transfer_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--page --page-size --sort --store)
     __sqlpipe_offer_flags_options 0
@@ -280,7 +280,7 @@ _sqlpipe_transfer_list() {
 
 _sqlpipe_transfer_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __sqlpipe_offer_flags_options 1
@@ -296,7 +296,7 @@ _sqlpipe_transfer_show() {
 
 _sqlpipe_transfer_cancel() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __sqlpipe_offer_flags_options 1
@@ -312,7 +312,7 @@ _sqlpipe_transfer_cancel() {
 
 _sqlpipe_transfer_delete() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __sqlpipe_offer_flags_options 1
@@ -351,7 +351,7 @@ _sqlpipe_query() {
 
 _sqlpipe_query_create() {
     repeating_flags=()
-    non_repeating_flags=(--detach --json --version -h --help)
+    non_repeating_flags=(--detach --json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(-c --connection -q --query --query-file --format --store)
     __sqlpipe_offer_flags_options 0
@@ -381,7 +381,7 @@ _sqlpipe_query_create() {
 
 _sqlpipe_query_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--page --page-size --sort --store)
     __sqlpipe_offer_flags_options 0
@@ -407,7 +407,7 @@ _sqlpipe_query_list() {
 
 _sqlpipe_query_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __sqlpipe_offer_flags_options 1
@@ -423,7 +423,7 @@ _sqlpipe_query_show() {
 
 _sqlpipe_query_cancel() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __sqlpipe_offer_flags_options 1
@@ -439,7 +439,7 @@ _sqlpipe_query_cancel() {
 
 _sqlpipe_query_delete() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __sqlpipe_offer_flags_options 1
@@ -478,7 +478,7 @@ _sqlpipe_connection() {
 
 _sqlpipe_connection_create() {
     repeating_flags=()
-    non_repeating_flags=(--clear-params --password-stdin --prompt-password --skip-test --restricted --json --version -h --help)
+    non_repeating_flags=(--clear-params --password-stdin --prompt-password --skip-test --restricted --json --quiet --version -h --help)
     repeating_options=(--param)
     non_repeating_options=(--name --url --ds-type --host --hostname --port --db-name --database --username --account-id --password-env --store)
     __sqlpipe_offer_flags_options 0
@@ -526,7 +526,7 @@ _sqlpipe_connection_create() {
 
 _sqlpipe_connection_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--page --page-size --sort --store)
     __sqlpipe_offer_flags_options 0
@@ -552,7 +552,7 @@ _sqlpipe_connection_list() {
 
 _sqlpipe_connection_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __sqlpipe_offer_flags_options 1
@@ -568,7 +568,7 @@ _sqlpipe_connection_show() {
 
 _sqlpipe_connection_update() {
     repeating_flags=()
-    non_repeating_flags=(--clear-params --password-stdin --prompt-password --skip-test --json --version -h --help)
+    non_repeating_flags=(--clear-params --password-stdin --prompt-password --skip-test --json --quiet --version -h --help)
     repeating_options=(--param)
     non_repeating_options=(--name --url --ds-type --host --hostname --port --db-name --database --username --account-id --password-env --restricted --store)
     __sqlpipe_offer_flags_options 1
@@ -619,7 +619,7 @@ _sqlpipe_connection_update() {
 
 _sqlpipe_connection_delete() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __sqlpipe_offer_flags_options 1
@@ -635,7 +635,7 @@ _sqlpipe_connection_delete() {
 
 _sqlpipe_connection_test() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __sqlpipe_offer_flags_options 1
@@ -674,7 +674,7 @@ _sqlpipe_user() {
 
 _sqlpipe_user_create() {
     repeating_flags=()
-    non_repeating_flags=(--admin --password-stdin --prompt-password --json --version -h --help)
+    non_repeating_flags=(--admin --password-stdin --prompt-password --json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--username --password-env --store)
     __sqlpipe_offer_flags_options 0
@@ -696,7 +696,7 @@ _sqlpipe_user_create() {
 
 _sqlpipe_user_list() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--page --page-size --sort --store)
     __sqlpipe_offer_flags_options 0
@@ -722,7 +722,7 @@ _sqlpipe_user_list() {
 
 _sqlpipe_user_show() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __sqlpipe_offer_flags_options 1
@@ -738,7 +738,7 @@ _sqlpipe_user_show() {
 
 _sqlpipe_user_update() {
     repeating_flags=()
-    non_repeating_flags=(--admin --no-admin --password-stdin --prompt-password --json --version -h --help)
+    non_repeating_flags=(--admin --no-admin --password-stdin --prompt-password --json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--username --password-env --store)
     __sqlpipe_offer_flags_options 1
@@ -760,7 +760,7 @@ _sqlpipe_user_update() {
 
 _sqlpipe_user_delete() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
     non_repeating_options=(--store)
     __sqlpipe_offer_flags_options 1
@@ -776,9 +776,9 @@ _sqlpipe_user_delete() {
 
 _sqlpipe_serve() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=(--trusted-proxy)
-    non_repeating_options=(--host --port --max-concurrency --shutdown-grace --tls-cert --tls-key --max-queued-per-user --max-connections --idle-timeout --header-timeout --log-format --store)
+    non_repeating_options=(--host --port --max-concurrency --shutdown-grace --tls-cert --tls-key --max-queued-per-user --max-connections --idle-timeout --header-timeout --log-format --metrics-port --metrics-host --store)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -820,6 +820,12 @@ _sqlpipe_serve() {
         ;;
     '--log-format')
         __sqlpipe_add_completions -W 'text'$'\n''json'
+        return
+        ;;
+    '--metrics-port')
+        return
+        ;;
+    '--metrics-host')
         return
         ;;
     '--store')

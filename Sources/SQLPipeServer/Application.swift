@@ -35,6 +35,10 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(60)
     /// A request head (and TLS handshake) must arrive within this of the connection or its first byte.
     public var headerTimeout: Duration = .seconds(10)
+    /// The port of the `GET /metrics` listener (0 picks a free one); nil: no metrics listener.
+    public var metricsPort: Int?
+    /// Where the metrics listener listens: loopback unless told otherwise, as it asks for no credentials.
+    public var metricsHost = "127.0.0.1"
 
     public init() {}
 }
@@ -48,13 +52,13 @@ public struct APIRouter {
 /// Builds the router: request log and error mapping around everything, Basic Auth around all but the
 /// healthcheck, and 405 for the methods a path does not have.
 public func buildRouter(
-    sqlpipe: SQLPipe, configuration: ServerConfiguration, workers: WorkerPool?
+    sqlpipe: SQLPipe, configuration: ServerConfiguration, workers: WorkerPool?, metrics: ServerMetrics
 ) throws -> APIRouter {
     let router = Router(context: APIRequestContext.self)
     let clients = try ClientResolver(trustedProxies: configuration.trustedProxies)
     router.add(middleware: ClientAddressMiddleware(resolver: clients))
-    router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: RequestLogMiddleware(metrics: metrics))
+    router.add(middleware: ErrorMiddleware(metrics: metrics))
     router.add(middleware: JSONBodyMiddleware())
     let authenticated = router.group()
         .add(
@@ -74,17 +78,35 @@ public func buildRouter(
     return APIRouter(router: router, routes: routes)
 }
 
-/// The whole server as a Hummingbird application: router, worker pool and (with the files) TLS. It is
-/// separate from `sqlpipe serve` so that tests run it in-process.
+/// The whole server as a Hummingbird application: router, worker pool, (with the files) TLS and (with a
+/// metrics port) the metrics listener, which counts into `metrics`. It is separate from `sqlpipe serve` so
+/// that tests run it in-process. `onMetricsRunning` gets the metrics listener's URL once it listens.
 public func buildApplication(
-    sqlpipe: SQLPipe, configuration: ServerConfiguration, logger: Logger,
-    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in }
+    sqlpipe: SQLPipe, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger,
+    onServerRunning: @escaping @Sendable (String) async -> Void = { _ in },
+    onMetricsRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
-    let workers = WorkerPool(sqlpipe: sqlpipe, options: configuration.workers, logger: logger)
-    let scheduler = ReplicationScheduler(
-        replications: sqlpipe.replications, workers: workers, options: configuration.schedules, logger: logger)
+    let workers = WorkerPool(sqlpipe: sqlpipe, options: configuration.workers, metrics: metrics, logger: logger)
+    let runningWorkers = configuration.runWorkers ? workers : nil
     let api = try buildRouter(
-        sqlpipe: sqlpipe, configuration: configuration, workers: configuration.runWorkers ? workers : nil)
+        sqlpipe: sqlpipe, configuration: configuration, workers: runningWorkers, metrics: metrics)
+    var services: [any Service] = []
+    if let metricsPort = configuration.metricsPort {
+        let controller = MetricsController(
+            metrics: metrics, queue: WorkQueue(store: sqlpipe.store), workers: runningWorkers)
+        services.append(
+            metricsListener(
+                controller, configuration: configuration, port: metricsPort, logger: logger,
+                onRunning: onMetricsRunning))
+    }
+    // Listed before the workers, so that it is stopped after them and a scrape sees their drain.
+    if let runningWorkers {
+        services.append(runningWorkers)
+        services.append(
+            ReplicationScheduler(
+                replications: sqlpipe.replications, workers: runningWorkers, options: configuration.schedules,
+                logger: logger))
+    }
     let scheme: String
     let server: HTTPServerBuilder
     let http = HTTPServerBuilder.http1(configuration: http1Configuration(configuration))
@@ -104,11 +126,10 @@ public func buildApplication(
         server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(host, port: configuration.port), serverName: "sqlpipe"),
-        services: configuration.runWorkers ? [workers, scheduler] : [],
+        services: services,
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
-            let shownHost = host.contains(":") ? "[\(host)]" : host
-            let url = "\(scheme)://\(shownHost):\(port)"
+            let url = "\(scheme)://\(ListenAddress.shown(host)):\(port)"
             logger.info("listening", metadata: ["url": "\(url)", "version": "\(SQLPipe.version)"])
             await onServerRunning(url)
         },
@@ -144,13 +165,15 @@ func tlsConfiguration(certificate: String, key: String) throws -> TLSConfigurati
 
 /// Runs the server until SIGTERM or SIGINT: then it stops accepting requests, lets running work finish
 /// within the grace period, cancels the rest, and returns.
-public func runServer(sqlpipe: SQLPipe, configuration: ServerConfiguration, logger: Logger) async throws {
+public func runServer(
+    sqlpipe: SQLPipe, configuration: ServerConfiguration, metrics: ServerMetrics, logger: Logger
+) async throws {
     guard try await sqlpipe.users.count() > 0 else {
         throw SQLPipeError.conflict(
             "the store \(sqlpipe.store.path) has no users: create the first admin with `sqlpipe user create --username NAME --admin`, then start the server again"
         )
     }
-    let app = try buildApplication(sqlpipe: sqlpipe, configuration: configuration, logger: logger)
+    let app = try buildApplication(sqlpipe: sqlpipe, configuration: configuration, metrics: metrics, logger: logger)
     try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     logger.info("stopped")
 }

@@ -141,9 +141,12 @@ struct ErrorBody: Encodable {
     }
 }
 
-/// Turns whatever the inner middlewares and handlers throw into a response, through `ErrorMapping`.
+/// Turns whatever the inner middlewares and handlers throw into a response, through `ErrorMapping`, and
+/// counts the store's failures.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
+
+    let metrics: ServerMetrics
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -153,6 +156,7 @@ struct ErrorMiddleware: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound && error.body == nil {
             return ErrorMapping.plain(.notFound, "no route for \(request.method.rawValue) \(request.uri.path)")
         } catch {
+            if case SQLPipeError.store = error { metrics.storeFailed(.request) }
             return ErrorMapping.response(for: error, logger: context.logger)
         }
     }

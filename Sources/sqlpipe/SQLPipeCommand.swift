@@ -8,7 +8,9 @@ struct SQLPipeCommand: AsyncParsableCommand {
         abstract: "Move data between PostgreSQL, MySQL/MariaDB and SQLite.",
         discussion: """
             Connections and users live in a local metadata store (--store, or $SQLPIPE_STORE, or \
-            $XDG_DATA_HOME/sqlpipe/sqlpipe.db). Every command takes --json to print the API's JSON.
+            $XDG_DATA_HOME/sqlpipe/sqlpipe.db). Every command takes --json to print the API's JSON, and \
+            --quiet (for cron) to print only errors, on stderr, with the same exit status: a transfer's summary, \
+            confirmations and warnings are left out, while a query's rows, lists and --json still print.
             """,
         version: SQLPipe.version,
         subcommands: [

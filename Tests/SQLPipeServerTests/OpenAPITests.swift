@@ -55,7 +55,8 @@ import Testing
 
     @Test func theDocumentListsExactlyTheRegisteredRoutesWithTheirAccess() async throws {
         let store = try TestStore()
-        let api = try buildRouter(sqlpipe: store.sqlpipe, configuration: ServerConfiguration(), workers: nil)
+        let api = try buildRouter(
+            sqlpipe: store.sqlpipe, configuration: ServerConfiguration(), workers: nil, metrics: ServerMetrics())
         let registered = Set(
             api.routes.endpoints.map {
                 Operation(
@@ -107,7 +108,8 @@ import Testing
     /// The routes of design §3, written out: the server must have each of them.
     @Test func everyRouteOfTheDesignIsRegistered() throws {
         let store = try TestStore()
-        let router = try buildRouter(sqlpipe: store.sqlpipe, configuration: ServerConfiguration(), workers: nil)
+        let router = try buildRouter(
+            sqlpipe: store.sqlpipe, configuration: ServerConfiguration(), workers: nil, metrics: ServerMetrics())
         let routes = Set(router.routes.endpoints.map(\.description))
         let design = [
             "POST /api/v1/transfers", "GET /api/v1/transfers", "GET /api/v1/transfers/{id}",

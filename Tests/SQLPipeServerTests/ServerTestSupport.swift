@@ -30,6 +30,8 @@ struct APIHarness {
     var sqlpipe: SQLPipe { store.sqlpipe }
     var configuration: ServerConfiguration
     let log: LogLines
+    /// What this server counts: a registry of its own, so that its numbers are this test's only.
+    let metrics = ServerMetrics()
 
     init(runWorkers: Bool = false, configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         store = try TestStore()
@@ -47,17 +49,23 @@ struct APIHarness {
         log = LogLines()
     }
 
-    var logger: Logger {
+    var logger: Logger { logger(format: .text) }
+
+    func logger(format: LogFormat) -> Logger {
         let log = self.log
         var logger = Logger(label: "test") { label in
-            LineLogHandler(label: label, format: .text, sink: LogSink { log.append($0) })
+            LineLogHandler(label: label, format: format, sink: LogSink { log.append($0) })
         }
         logger.logLevel = .info
         return logger
     }
 
-    func application() throws -> some ApplicationProtocol {
-        try buildApplication(sqlpipe: sqlpipe, configuration: configuration, logger: logger)
+    func application(
+        logFormat: LogFormat = .text, onMetricsRunning: @escaping @Sendable (String) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        try buildApplication(
+            sqlpipe: sqlpipe, configuration: configuration, metrics: metrics, logger: logger(format: logFormat),
+            onMetricsRunning: onMetricsRunning)
     }
 
     /// Runs `body` against the router in-process.

@@ -25,7 +25,7 @@ import Testing
             WorkerPool(
                 sqlpipe: sqlpipe,
                 options: .init(maxConcurrency: maxConcurrency, shutdownGrace: grace, pollInterval: .milliseconds(50)),
-                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+                metrics: ServerMetrics(), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         }
 
         func transfer(_ query: String, table: String) async throws -> Transfer {

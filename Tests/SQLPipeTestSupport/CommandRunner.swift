@@ -44,13 +44,22 @@ public struct CommandRunner: Sendable {
     public func run(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:]) throws
         -> Result
     {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SQLPIPE_STORE"] = storePath
         environment.merge(self.environment) { $1 }
         environment.merge(extraEnvironment) { $1 }
+        return try Self.run(program: Self.executable, arguments, stdin: stdin, environment: environment)
+    }
+
+    /// Runs any program to its end with `stdin` as its input, and collects what it prints (blocking: call
+    /// it off the cooperative pool).
+    public static func run(
+        program: URL, _ arguments: [String], stdin: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = program
+        process.arguments = arguments
         process.environment = environment
         let input = Pipe()
         let output = Pipe()

@@ -57,7 +57,8 @@ _sqlpipe_pkg_installed() {
 # servers and clients the tests and benchmarks use as well.
 sqlpipe_install_packages() {
     local missing=() pkg wanted=(pkg-config libpq-dev libmariadb-dev libsqlite3-dev sqlite3)
-    [[ ${1:-} == build ]] || wanted+=(mariadb-server mariadb-client postgresql-client)
+    # prometheus brings promtool, which the metrics tests check /metrics with.
+    [[ ${1:-} == build ]] || wanted+=(mariadb-server mariadb-client postgresql-client prometheus)
     for pkg in "${wanted[@]}"; do
         _sqlpipe_pkg_installed "$pkg" || missing+=("$pkg")
     done

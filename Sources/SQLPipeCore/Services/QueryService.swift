@@ -76,12 +76,15 @@ public struct QueryService: Sendable {
 
     /// Runs a queued query to its end in this process. Every row of every result goes to `output` (the
     /// CLI streams them); the store keeps a capped preview of the last result. A cancel request in the
-    /// store, from any process, or through `control`, stops the statement on its server.
+    /// store, from any process, or through `control`, stops the statement on its server. `onClaimed` sees
+    /// it once this process has claimed it, before it runs.
     @discardableResult
-    public func run(_ id: Int64, control: RunControl = RunControl(), output: (any StatementSink)? = nil) async throws
-        -> Query
-    {
+    public func run(
+        _ id: Int64, control: RunControl = RunControl(), output: (any StatementSink)? = nil,
+        onClaimed: (Query) async -> Void = { _ in }
+    ) async throws -> Query {
         let (claimed, claim) = try await store.claimRun(QueryRow.self, id)
+        if let started = try? Self.resource(claimed, result: nil, includesResult: false) { await onClaimed(started) }
         return try await execute(claimed, claim: claim, control: control, output: output)
     }
 

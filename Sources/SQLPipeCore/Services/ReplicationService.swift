@@ -105,9 +105,13 @@ public struct ReplicationService: Sendable {
         return try await execute(claimed, claim: claim, control: control, progress: progress)
     }
 
-    /// Runs a queued run to its end in this process: a server's worker.
-    public func run(_ id: Int64, control: RunControl = RunControl()) async throws -> ReplicationRun {
+    /// Runs a queued run to its end in this process: a server's worker. `onClaimed` learns the run once this
+    /// process has claimed it.
+    public func run(
+        _ id: Int64, control: RunControl = RunControl(), onClaimed: (ReplicationRun) async -> Void = { _ in }
+    ) async throws -> ReplicationRun {
         let (claimed, claim) = try await store.claimRun(ReplicationRunRow.self, id)
+        if let started = try? Self.resource(claimed) { await onClaimed(started) }
         return try await execute(claimed, claim: claim, control: control, progress: ReplicationProgress())
     }
 

@@ -106,11 +106,15 @@ public struct TransferService: Sendable {
 
     /// Runs a queued transfer to its end in this process and returns it finished. `control` lets the
     /// caller cancel it (Ctrl-C) and read its progress; a cancel request in the store, from any process,
-    /// cancels it too.
+    /// cancels it too. `onClaimed` sees it once this process has claimed it, before it runs (the server's
+    /// log and metrics count a run as started only then: another process may have taken it first).
     @discardableResult
-    public func run(_ id: Int64, control: RunControl = RunControl()) async throws -> Transfer {
+    public func run(
+        _ id: Int64, control: RunControl = RunControl(), onClaimed: (Transfer) async -> Void = { _ in }
+    ) async throws -> Transfer {
         let staging = Self.stagingName(for: id)
         let (claimed, claim) = try await store.claimRun(TransferRow.self, id) { $0.stagingTable = staging }
+        if let started = try? Self.resource(claimed) { await onClaimed(started) }
         return try await execute(claimed, claim: claim, staging: staging, control: control)
     }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// A queued transfer, query or replication run, as the server's worker pool picks it up.
 public struct QueuedWork: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
         case transfer, query
         case replicationRun = "replication-run"
     }
@@ -30,6 +30,11 @@ public struct WorkQueue: Sendable {
     /// Up to `limit` queued items, oldest first (ties: replication runs, transfers, queries, then by id).
     public func next(limit: Int) async throws -> [QueuedWork] {
         try await store.queuedWork(limit: limit)
+    }
+
+    /// How many transfers and queries are queued now: the queue's depth by kind.
+    public func depth() async throws -> [QueuedWork.Kind: Int] {
+        try await store.queuedCounts()
     }
 }
 

@@ -47,6 +47,7 @@ protocol MetadataStoring: Sendable {
     func transferPage(_ request: PageRequest) async throws -> ([TransferRow], PageMetadata)
     func queryPageWithoutResults(_ request: PageRequest) async throws -> ([QueryRow], PageMetadata)
     func queuedWork(limit: Int) async throws -> [QueuedWork]
+    func queuedCounts() async throws -> [QueuedWork.Kind: Int]
     func transfersPendingCleanup() async throws -> [TransferRow]
     func markCleanedUp(transfer id: Int64) async throws
 

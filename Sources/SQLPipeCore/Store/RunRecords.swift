@@ -287,6 +287,21 @@ extension MetadataStore {
         }
     }
 
+    /// How many transfers and queries wait in `queued` (both counts come from the index on `status`).
+    func queuedCounts() async throws -> [QueuedWork.Kind: Int] {
+        try await read { db in
+            let queued = RunStatus.queued.rawValue
+            return [
+                .transfer: try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM transfers WHERE status = ?", arguments: [queued]) ?? 0,
+                .query: try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM queries WHERE status = ?", arguments: [queued]) ?? 0,
+                .replicationRun: try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM replication_runs WHERE status = ?", arguments: [queued]) ?? 0,
+            ]
+        }
+    }
+
     /// Finished transfers that may have left a table on their target.
     func transfersPendingCleanup() async throws -> [TransferRow] {
         try await read { db in

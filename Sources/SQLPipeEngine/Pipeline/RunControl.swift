@@ -8,6 +8,7 @@ public final class RunControl: @unchecked Sendable {
 
     private let lock = NSLock()
     private var rows = 0
+    private var bytes = 0
     private var cancelled = false
     /// Sessions to stop on cancel (`stops`), and to break if the run has not ended after the grace.
     private var cancellers: [(canceller: any QueryCanceller, stops: Bool)] = []
@@ -16,6 +17,9 @@ public final class RunControl: @unchecked Sendable {
     public init() {}
 
     public var rowsTransferred: Int { lock.withLock { rows } }
+    /// The size of the values that went from the reader to the writer: the cells' bytes in their canonical
+    /// form (for PostgreSQL to PostgreSQL, the binary COPY messages), counted a batch at a time.
+    public var bytesTransferred: Int { lock.withLock { bytes } }
     public var isCancelled: Bool { lock.withLock { cancelled } }
 
     /// Stops the run: the source's statement is stopped on its server and a target rolled back. It
@@ -43,8 +47,12 @@ public final class RunControl: @unchecked Sendable {
         }
     }
 
-    func add(rows count: Int) {
-        lock.withLock { rows += count }
+    /// Called once a batch (up to 4,096 rows), never once a value: the hot row path takes no lock.
+    func add(rows count: Int, bytes size: Int) {
+        lock.withLock {
+            rows += count
+            bytes += size
+        }
     }
 
     func set(rows count: Int) {

@@ -173,7 +173,7 @@ public enum TransferEngine {
         do {
             return try writer.write {
                 let batch = try queue.take()
-                if let batch { control.add(rows: batch.rowCount) }
+                if let batch { control.add(rows: batch.rowCount, bytes: batch.byteCount) }
                 return batch
             }
         } catch {

@@ -3,9 +3,12 @@ import Hummingbird
 import Logging
 import SQLPipeCore
 
-/// One log line per request: method, path, status, duration and user (when one was authenticated).
+/// One log line per request (method, path, status, duration and user, when one was authenticated), and the
+/// request's count and duration in the metrics, by route pattern rather than path.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
+
+    let metrics: ServerMetrics
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -26,6 +29,8 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     private func log(_ request: Request, _ status: Int, _ started: ContinuousClock.Instant, _ context: Context) {
         let elapsed = ContinuousClock.now - started
+        metrics.requestAnswered(
+            method: request.method.rawValue, route: context.endpointPath, status: status, duration: elapsed)
         let milliseconds = elapsed.seconds * 1000
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),

@@ -43,16 +43,20 @@ public final class WorkerPool: Service, @unchecked Sendable {
     let queue: WorkQueue
     let runner: WorkRunner
     public let options: Options
+    let metrics: ServerMetrics
     let logger: Logger
+    let runLog: RunLog
     private let lock = NSLock()
     private var state = State()
 
-    public init(sqlpipe: SQLPipe, options: Options, logger: Logger) {
+    public init(sqlpipe: SQLPipe, options: Options, metrics: ServerMetrics, logger: Logger) {
         self.sqlpipe = sqlpipe
         self.queue = WorkQueue(store: sqlpipe.store)
         self.runner = WorkRunner(sqlpipe: sqlpipe)
         self.options = options
+        self.metrics = metrics
         self.logger = logger
+        self.runLog = RunLog(logger: logger)
     }
 
     /// How many items run now.
@@ -103,6 +107,7 @@ public final class WorkerPool: Service, @unchecked Sendable {
                 try await sqlpipe.recoverInterrupted()
                 try await sqlpipe.dropLeftovers()
             } catch {
+                metrics.storeFailed(.recovery)
                 logger.error("recovery failed", metadata: ["error": "\(error)"])
             }
             let deadline = ContinuousClock.now + options.recoveryInterval
@@ -125,6 +130,7 @@ public final class WorkerPool: Service, @unchecked Sendable {
         do {
             candidates = try await queue.next(limit: free + running.count + 32)
         } catch {
+            metrics.storeFailed(.poll)
             logger.error("cannot read the queue", metadata: ["error": "\(error)"])
             return []
         }
@@ -139,25 +145,46 @@ public final class WorkerPool: Service, @unchecked Sendable {
         }
     }
 
+    /// Runs one item, and leaves its `started` and `finished` lines in the log and its numbers in the
+    /// metrics, both only once this process has claimed it.
     private func execute(_ item: QueuedWork, control: RunControl) async {
         defer {
             _ = lock.withLock { state.running.removeValue(forKey: item.key) }
             wake()
         }
-        let metadata: Logger.Metadata = ["kind": "\(item.kind.rawValue)", "id": "\(item.id)"]
-        logger.info("work started", metadata: metadata)
+        var claimedAt: ContinuousClock.Instant?
+        var subject: Logger.Metadata = ["id": "\(item.id)"]
+        let outcome: WorkOutcome
         do {
-            let outcome = try await runner.run(item, control: control)
-            var finished = metadata
-            finished["status"] = "\(outcome.status.rawValue)"
-            if let error = outcome.error { finished["error"] = "\(error)" }
-            logger.info("work finished", metadata: finished)
-        } catch SQLPipeError.conflict(let message) {
-            // Taken by another process, or cancelled, since it was read: nothing to do.
-            logger.debug("work skipped", metadata: metadata.merging(["reason": "\(message)"]) { $1 })
+            outcome = try await runner.run(item, control: control) { claimed in
+                claimedAt = .now
+                subject = claimed
+                metrics.runStarted(item.kind)
+                runLog.started(item.kind, claimed)
+            }
         } catch {
-            logger.error("work failed", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            guard claimedAt != nil else {
+                if case SQLPipeError.conflict(let message) = error {
+                    // Taken by another process, or cancelled, since it was read: nothing to do.
+                    logger.debug("work skipped", metadata: subject.merging(["reason": "\(message)"]) { $1 })
+                } else {
+                    metrics.storeFailed(.run)
+                    logger.error(
+                        "cannot claim \(item.kind.rawValue)", metadata: subject.merging(["error": "\(error)"]) { $1 })
+                }
+                return
+            }
+            // Claimed, but its end could not be recorded: the store failed under it.
+            metrics.storeFailed(.run)
+            outcome = WorkOutcome(status: .error, rows: nil, error: "\(error)")
         }
+        let duration = ContinuousClock.now - (claimedAt ?? .now)
+        metrics.runFinished(
+            item.kind, status: outcome.status, duration: duration, rows: control.rowsTransferred,
+            bytes: control.bytesTransferred)
+        runLog.finished(
+            item.kind, subject, status: outcome.status, rows: outcome.rows, seconds: duration.seconds,
+            error: outcome.error)
     }
 
     /// Waits up to the grace period for running work, then cancels the rest and waits for it to stop.
@@ -208,27 +235,39 @@ public final class WorkerPool: Service, @unchecked Sendable {
 
 }
 
-/// How an item ended, for the log.
+/// How an item ended, for the log and the metrics.
 struct WorkOutcome {
     var status: RunStatus
+    /// A transfer's rows, a query's rows affected (nil when its statements did not say).
+    var rows: Int?
     var error: String?
 }
 
-/// Runs one queued item to its end through its service.
+/// Runs one queued item to its end through its service. `onClaimed` gets the fields that name it in the
+/// log once this process has claimed it.
 struct WorkRunner: Sendable {
     let sqlpipe: SQLPipe
 
-    func run(_ item: QueuedWork, control: RunControl) async throws -> WorkOutcome {
+    func run(
+        _ item: QueuedWork, control: RunControl, onClaimed: (Logger.Metadata) async -> Void = { _ in }
+    ) async throws -> WorkOutcome {
         switch item.kind {
         case .transfer:
-            let transfer = try await sqlpipe.transfers.run(item.id, control: control)
-            return WorkOutcome(status: transfer.status, error: transfer.error)
+            let transfer = try await sqlpipe.transfers.run(item.id, control: control) { claimed in
+                await onClaimed(await RunLog.subject(of: claimed, in: sqlpipe.connections))
+            }
+            return WorkOutcome(status: transfer.status, rows: transfer.rowsTransferred, error: transfer.error)
         case .query:
-            let query = try await sqlpipe.queries.run(item.id, control: control)
-            return WorkOutcome(status: query.status, error: query.error)
+            let query = try await sqlpipe.queries.run(item.id, control: control) { claimed in
+                await onClaimed(await RunLog.subject(of: claimed, in: sqlpipe.connections))
+            }
+            return WorkOutcome(status: query.status, rows: query.rowsAffected, error: query.error)
         case .replicationRun:
-            let run = try await sqlpipe.replications.run(item.id, control: control)
-            return WorkOutcome(status: run.status, error: run.error)
+            let run = try await sqlpipe.replications.run(item.id, control: control) { claimed in
+                await onClaimed(["id": "\(claimed.id)", "replication": "\(claimed.replicationID ?? 0)"])
+            }
+            let rows = run.streams.reduce(0) { $0 + ($1.rowsTransferred ?? 0) }
+            return WorkOutcome(status: run.status, rows: rows, error: run.error)
         }
     }
 }

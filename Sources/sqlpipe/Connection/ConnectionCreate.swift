@@ -34,7 +34,8 @@ extension ConnectionCommand {
             if global.json {
                 try Output(json: true).one("connection", connection, fields: [])
             } else {
-                printLine("created connection \(connection.name) (id \(connection.id)): \(connection.summary)")
+                global.output.confirmation(
+                    "created connection \(connection.name) (id \(connection.id)): \(connection.summary)")
             }
         }
     }

@@ -14,7 +14,7 @@ extension ConnectionCommand {
             let connections = try await global.open().connections
             let found = try await connections.get(connection)
             try await connections.delete(String(found.id))
-            try Output(json: global.json).message("connection '\(found.name)' (id \(found.id)) deleted")
+            try global.output.message("connection '\(found.name)' (id \(found.id)) deleted")
         }
     }
 }

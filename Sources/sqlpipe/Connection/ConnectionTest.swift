@@ -20,7 +20,7 @@ extension ConnectionCommand {
             if global.json {
                 try Output(json: true).printJSON(TestReport(connection: tested, serverVersion: version))
             } else {
-                printLine("\(tested.name): connected to \(version) in \(milliseconds) ms")
+                global.output.confirmation("\(tested.name): connected to \(version) in \(milliseconds) ms")
             }
         }
     }

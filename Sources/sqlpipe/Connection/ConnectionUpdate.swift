@@ -31,7 +31,7 @@ extension ConnectionCommand {
             if global.json {
                 try Output(json: true).one("connection", updated, fields: [])
             } else {
-                printLine("updated connection \(updated.name) (id \(updated.id)): \(updated.summary)")
+                global.output.confirmation("updated connection \(updated.name) (id \(updated.id)): \(updated.summary)")
             }
         }
     }

@@ -15,9 +15,9 @@ extension QueryCommand {
             if global.json {
                 try Output(json: true).one("query", query, fields: [])
             } else if query.status == .cancelled {
-                printLine("query \(query.id) cancelled")
+                global.output.confirmation("query \(query.id) cancelled")
             } else {
-                printLine("query \(query.id): cancel requested; it stops within a second")
+                global.output.confirmation("query \(query.id): cancel requested; it stops within a second")
             }
         }
     }

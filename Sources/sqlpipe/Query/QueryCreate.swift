@@ -37,7 +37,7 @@ extension QueryCommand {
             let input = QueryInput(connectionId: connectionID, query: try sql.text())
             if detach {
                 let created = try await sqlpipe.queries.create(input, by: .machine)
-                try Output(json: global.json).queued("query", created, id: created.id)
+                try global.output.queued("query", created, id: created.id)
                 return
             }
             // With --json the query resource is the output; the rows are then only in its preview.
@@ -52,7 +52,9 @@ extension QueryCommand {
             }
             switch finished.status {
             case .complete:
-                if let affected = finished.rowsAffected, !global.json { printError("\(affected) rows affected") }
+                if let affected = finished.rowsAffected, !global.json {
+                    global.output.remark("\(affected) rows affected")
+                }
             case .cancelled:
                 printError("query \(finished.id) cancelled")
                 throw ExitCode(cancelledStatus)

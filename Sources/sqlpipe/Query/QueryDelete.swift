@@ -11,7 +11,7 @@ extension QueryCommand {
 
         func run() async throws {
             try await global.open().queries.delete(id)
-            try Output(json: global.json).message("query \(id) deleted")
+            try global.output.message("query \(id) deleted")
         }
     }
 }

@@ -18,8 +18,13 @@ struct ServeCommand: AsyncParsableCommand {
             SIGTERM or SIGINT stops it gracefully: no new requests, running work gets --shutdown-grace seconds \
             to finish, then it is cancelled (its target left as it was), and the exit status is 0.
 
+            With --metrics-port, GET /metrics on a listener of its own gives Prometheus the server's numbers \
+            (docs/operations.md). That listener asks for no credentials, so it stays on loopback, whatever \
+            --host says, unless --metrics-host names another address. The log has one line when a transfer or \
+            query starts and one when it ends; --quiet keeps only errors.
+
             Example:
-              sqlpipe serve --port 9000 --max-concurrency 4 --log-format json
+              sqlpipe serve --port 9000 --log-format json --metrics-port 9100
               sqlpipe serve --host 0.0.0.0 --tls-cert cert.pem --tls-key key.pem
             """)
 
@@ -58,6 +63,17 @@ struct ServeCommand: AsyncParsableCommand {
     var headerTimeout: Double = 10
     @Option(help: "The log's format: text (key=value) or json, one line per event on stderr.")
     var logFormat: LogFormat = .text
+    @Option(
+        help: ArgumentHelp(
+            "Serve GET /metrics (Prometheus, no authentication) on this port (0 picks a free one); none without it.",
+            valueName: "port"))
+    var metricsPort: Int?
+    @Option(
+        help: ArgumentHelp(
+            "The address of the metrics listener (default 127.0.0.1, whatever --host is): its metrics are "
+                + "unauthenticated, so give another address only where a firewall keeps strangers out.",
+            valueName: "address"))
+    var metricsHost: String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -77,12 +93,44 @@ struct ServeCommand: AsyncParsableCommand {
         if (tlsCert == nil) != (tlsKey == nil) {
             throw ValidationError("--tls-cert and --tls-key go together: give both or neither.")
         }
+        try validateMetrics()
+    }
+
+    private func validateMetrics() throws {
+        guard let metricsPort else {
+            if metricsHost != nil { throw ValidationError("--metrics-host needs --metrics-port.") }
+            return
+        }
+        guard (0...65535).contains(metricsPort) else {
+            throw ValidationError("--metrics-port must be between 0 and 65535.")
+        }
+        if metricsPort != 0, metricsPort == port {
+            throw ValidationError("--metrics-port must differ from --port: the metrics have a listener of their own.")
+        }
+        if let metricsHost, metricsHost.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--metrics-host is empty: leave it out for 127.0.0.1, or name an address.")
+        }
     }
 
     func run() async throws {
         let format = logFormat
-        let logger = Logger(label: "sqlpipe") { label in LineLogHandler(label: label, format: format) }
+        var logger = Logger(label: "sqlpipe") { label in LineLogHandler(label: label, format: format) }
+        if global.quiet { logger.logLevel = .error }
         let sqlpipe = try await global.open()
+        let configuration = serverConfiguration()
+        if configuration.metricsPort != nil, !ListenAddress.isLoopback(configuration.metricsHost) {
+            logger.warning(
+                "metrics are served without authentication beyond loopback",
+                metadata: ["metrics_host": "\(configuration.metricsHost)"])
+        }
+        let metrics = ServerMetrics()
+        metrics.reportLibraryMetrics()
+        try await runServer(sqlpipe: sqlpipe, configuration: configuration, metrics: metrics, logger: logger)
+    }
+
+    /// What the flags say. The metrics listener never follows --host: only --metrics-host moves it off
+    /// loopback, since it asks for no credentials.
+    func serverConfiguration() -> ServerConfiguration {
         var configuration = ServerConfiguration()
         configuration.host = host
         configuration.port = port
@@ -95,7 +143,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.headerTimeout = .seconds(headerTimeout)
         configuration.tlsCertificate = tlsCert
         configuration.tlsKey = tlsKey
-        try await runServer(sqlpipe: sqlpipe, configuration: configuration, logger: logger)
+        configuration.metricsPort = metricsPort
+        configuration.metricsHost = metricsHost ?? "127.0.0.1"
+        return configuration
     }
 }
 

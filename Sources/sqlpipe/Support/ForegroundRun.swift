@@ -56,11 +56,12 @@ final class ForegroundRun: @unchecked Sendable {
         return (result, foreground.interruptedBy != 0 ? foreground.exitCode : 1)
     }
 
-    /// Prints `rows  rate  elapsed` on one stderr line while `work` runs, when stderr is a terminal.
+    /// Prints `rows  rate  elapsed` on one stderr line while `work` runs, when stderr is a terminal (never
+    /// into a file or a pipe, where it would be noise) and it is `shown` (not with --quiet).
     static func withProgress<T>(
-        rows: @escaping @Sendable () -> Int, _ work: () async throws -> T
+        rows: @escaping @Sendable () -> Int, shown: Bool = true, _ work: () async throws -> T
     ) async rethrows -> T {
-        guard Terminal.errorIsTerminal else { return try await work() }
+        guard shown, Terminal.errorIsTerminal else { return try await work() }
         let started = ContinuousClock.now
         let ticker = Task {
             while !Task.isCancelled {

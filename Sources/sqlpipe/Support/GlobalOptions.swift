@@ -14,6 +14,16 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print the API's JSON on stdout instead of a table.")
     var json = false
 
+    @Flag(
+        help: """
+            Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status \
+            is the same. What was asked for still prints: rows of a query, lists, --json.
+            """)
+    var quiet = false
+
+    /// How this command prints what it produced.
+    var output: Output { Output(json: json, quiet: quiet) }
+
     var storePath: String {
         if let store, !store.isEmpty { return store }
         if let fromEnvironment = ProcessInfo.processInfo.environment["SQLPIPE_STORE"], !fromEnvironment.isEmpty {

@@ -1,9 +1,22 @@
 import Foundation
 import SQLPipeCore
 
-/// Prints what a command produced: the API's JSON with --json, else a table or a list of fields.
+/// Prints what a command produced: the API's JSON with --json, else a table or a list of fields. With
+/// --quiet, what a command says about what it did (confirmations, summaries, warnings) is left out; what
+/// was asked for (a list, a record shown, --json) still prints, and errors always do.
 struct Output {
     let json: Bool
+    var quiet = false
+
+    /// A line about what the command did, on stdout: "created …", a transfer's summary.
+    func confirmation(_ text: String) {
+        if !quiet { printLine(text) }
+    }
+
+    /// A remark on stderr that is not an error: a warning, the rows a query changed.
+    func remark(_ text: String) {
+        if !quiet { printError(text) }
+    }
 
     func one<Value: Encodable & Sendable>(_ key: String, _ value: Value, fields: [(String, String)]) throws {
         if json {
@@ -18,7 +31,7 @@ struct Output {
         if json {
             try printJSON(Envelope(key, value))
         } else {
-            printLine("queued \(key) \(id)")
+            confirmation("queued \(key) \(id)")
         }
     }
 
@@ -44,7 +57,7 @@ struct Output {
         if json {
             try printJSON(Envelope.message(text))
         } else {
-            printLine(text)
+            confirmation(text)
         }
     }
 

@@ -15,9 +15,9 @@ extension TransferCommand {
             if global.json {
                 try Output(json: true).one("transfer", transfer, fields: [])
             } else if transfer.status == .cancelled {
-                printLine("transfer \(transfer.id) cancelled")
+                global.output.confirmation("transfer \(transfer.id) cancelled")
             } else {
-                printLine("transfer \(transfer.id): cancel requested; it stops within a second")
+                global.output.confirmation("transfer \(transfer.id): cancel requested; it stops within a second")
             }
         }
     }

@@ -106,7 +106,7 @@ extension TransferCommand {
                 sourceID: sourceID, targetID: targetID, query: try sql.text(), targetSchema: targetSchema,
                 targetTable: targetTable, mode: chosenMode, primaryKey: keyColumns, deleteMissing: deleteMissing,
                 cursorColumn: cursorColumn)
-            let output = Output(json: global.json)
+            let output = global.output
             if detach {
                 let created = try await sqlpipe.transfers.create(input, by: .machine)
                 try output.queued("transfer", created, id: created.id)
@@ -116,20 +116,20 @@ extension TransferCommand {
             // Stored already claimed by this process, so that a running server does not take it too.
             let started = ContinuousClock.now
             let (finished, cancelledStatus) = try await ForegroundRun.run { control in
-                try await ForegroundRun.withProgress(rows: { control.rowsTransferred }) {
+                try await ForegroundRun.withProgress(rows: { control.rowsTransferred }, shown: !global.quiet) {
                     try await sqlpipe.transfers.runNow(input, by: .machine, control: control)
                 }
             }
             let seconds = (ContinuousClock.now - started).seconds
             // What earlier runs that died left in their targets goes now, after this run rather than before it.
             try? await sqlpipe.dropLeftovers()
-            for warning in finished.warnings { printError("warning: \(warning)") }
+            for warning in finished.warnings { output.remark("warning: \(warning)") }
             if global.json {
                 try output.one("transfer", finished, fields: [])
             }
             switch finished.status {
             case .complete:
-                if !global.json { printLine(finished.summary(seconds: seconds)) }
+                if !global.json { output.confirmation(finished.summary(seconds: seconds)) }
             case .cancelled:
                 printError("transfer \(finished.id) cancelled: \(finished.qualifiedTable) was left as it was")
                 throw ExitCode(cancelledStatus)

@@ -11,7 +11,7 @@ extension TransferCommand {
 
         func run() async throws {
             try await global.open().transfers.delete(id)
-            try Output(json: global.json).message("transfer \(id) deleted")
+            try global.output.message("transfer \(id) deleted")
         }
     }
 }

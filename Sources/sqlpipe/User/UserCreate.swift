@@ -33,7 +33,7 @@ extension UserCommand {
             if global.json {
                 try Output(json: true).one("user", user, fields: [])
             } else {
-                printLine("created \(user.admin ? "admin" : "user") \(user.username) (id \(user.id))")
+                global.output.confirmation("created \(user.admin ? "admin" : "user") \(user.username) (id \(user.id))")
             }
         }
     }

@@ -13,7 +13,7 @@ extension UserCommand {
             let users = try await global.open().users
             let found = try await users.get(user)
             try await users.delete(String(found.id))
-            try Output(json: global.json).message("user '\(found.username)' (id \(found.id)) deleted")
+            try global.output.message("user '\(found.username)' (id \(found.id)) deleted")
         }
     }
 }

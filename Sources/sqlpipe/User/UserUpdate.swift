@@ -30,7 +30,8 @@ extension UserCommand {
             if global.json {
                 try Output(json: true).one("user", updated, fields: [])
             } else {
-                printLine("updated \(updated.admin ? "admin" : "user") \(updated.username) (id \(updated.id))")
+                global.output.confirmation(
+                    "updated \(updated.admin ? "admin" : "user") \(updated.username) (id \(updated.id))")
             }
         }
     }
