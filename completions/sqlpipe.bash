@@ -173,13 +173,13 @@ _sqlpipe() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    transfer|query|connection|user|serve|help)
+    transfer|replication|query|connection|user|serve|help)
         # Offer subcommand argument completions
         "_sqlpipe_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'transfer query connection user serve help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'transfer replication query connection user serve help' -- "${cur}"))
         ;;
     esac
 }
@@ -311,6 +311,204 @@ _sqlpipe_transfer_cancel() {
 }
 
 _sqlpipe_transfer_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_replication() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __sqlpipe_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|list|show|update|delete|run|runs|show-run|cancel)
+        # Offer subcommand argument completions
+        "_sqlpipe_replication_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create list show update delete run runs show-run cancel' -- "${cur}"))
+        ;;
+    esac
+}
+
+_sqlpipe_replication_create() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-f --file --store)
+    __sqlpipe_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '-f'|'--file')
+        __sqlpipe_add_completions -o plusdirs -fX '!*.@(yaml|yml|json)'
+        return
+        ;;
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_replication_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--page --page-size --sort --store)
+    __sqlpipe_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--page')
+        return
+        ;;
+    '--page-size')
+        return
+        ;;
+    '--sort')
+        __sqlpipe_add_completions -W 'id'$'\n''created_at'$'\n''-id'$'\n''-created_at'
+        return
+        ;;
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_replication_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_replication_update() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(-f --file --store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '-f'|'--file')
+        __sqlpipe_add_completions -o plusdirs -fX '!*.@(yaml|yml|json)'
+        return
+        ;;
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_replication_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_replication_run() {
+    repeating_flags=()
+    non_repeating_flags=(--detach --json --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--stream --store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--stream')
+        return
+        ;;
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_replication_runs() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--page --page-size --sort --store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--page')
+        return
+        ;;
+    '--page-size')
+        return
+        ;;
+    '--sort')
+        __sqlpipe_add_completions -W 'id'$'\n''created_at'$'\n''-id'$'\n''-created_at'
+        return
+        ;;
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_replication_show-run() {
+    repeating_flags=()
+    non_repeating_flags=(--json --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--store)
+    __sqlpipe_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--store')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_replication_cancel() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
