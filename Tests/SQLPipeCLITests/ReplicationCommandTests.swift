@@ -65,7 +65,8 @@ import Testing
 
     @Test func createShowRunAndListRuns() async throws {
         let setup = try await Setup()
-        let created = try await setup.cli.succeed("replication", "create", "--file", try setup.file("n.yaml", Self.nightly))
+        let created = try await setup.cli.succeed(
+            "replication", "create", "--file", try setup.file("n.yaml", Self.nightly))
         #expect(created.contains("nightly"))
         #expect(created.contains("streams[1]"))
         let listed = try await setup.cli.succeed("replication", "list")
@@ -105,7 +106,8 @@ import Testing
     @Test func badDefinitionsSayWhatAndWhere() async throws {
         let setup = try await Setup()
         let unknown = try await setup.cli.fail(
-            "replication", "create", "--file", "-", stdin: "name: x\nsource: shop\ntarget: warehouse\nstreams:\n  - tabel: items\n")
+            "replication", "create", "--file", "-",
+            stdin: "name: x\nsource: shop\ntarget: warehouse\nstreams:\n  - tabel: items\n")
         #expect(unknown.contains("streams[0].tabel: unknown field"), "\(unknown)")
         let cron = try await setup.cli.fail(
             "replication", "create", "--file", "-",

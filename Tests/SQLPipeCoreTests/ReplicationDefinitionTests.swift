@@ -33,9 +33,13 @@ import Testing
         let definition = try ReplicationDefinition.parse(Self.guideExample)
         #expect(definition.name == "nightly")
         #expect(definition.source == "shop")
-        #expect(definition.defaults == StreamSettings(targetSchema: "staging", mode: "incremental", cursorColumn: "updated_at"))
+        #expect(
+            definition.defaults
+                == StreamSettings(targetSchema: "staging", mode: "incremental", cursorColumn: "updated_at"))
         #expect(definition.streams.count == 4)
-        #expect(definition.streams[1] == ReplicationStream(table: "public.customers", settings: StreamSettings(mode: "upsert")))
+        #expect(
+            definition.streams[1]
+                == ReplicationStream(table: "public.customers", settings: StreamSettings(mode: "upsert")))
         #expect(definition.streams[3].query == "select * from sales where region = 'EU'")
         #expect(definition.streams[3].settings.primaryKey == ["id"])
         #expect(definition.exclude == ["public.tmp_*"])
@@ -66,7 +70,10 @@ import Testing
         ("name: x\nstreams:\n  - orders\n", "streams[0]", "must be a mapping"),
         ("name: [a, b]\n", "name", "must be text"),
         ("- a\n- b\n", "definition", "must be a mapping"),
-        ("{\"name\": \"x\", \"streams\": [{\"table\": \"t\", \"primaryKey\": [1, null]}]}", "streams[0].primaryKey[1]", "must be text"),
+        (
+            "{\"name\": \"x\", \"streams\": [{\"table\": \"t\", \"primaryKey\": [1, null]}]}",
+            "streams[0].primaryKey[1]", "must be text"
+        ),
     ]
 
     @Test(arguments: shapeProblems)
@@ -118,24 +125,72 @@ import Testing
         ("name: n\nsource: nope\ntarget: warehouse\nstreams: [{table: t}]", "source", "no connection"),
         ("name: n\nsource: shop\nstreams: [{table: t}]", "target", "must be provided"),
         ("name: n\nsource: shop\ntarget: warehouse\nstreams: []", "streams", "at least one stream"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t, mode: sideways}]", "streams[0].mode", "must be one of"),
-        ("name: n\nsource: shop\ntarget: warehouse\ndefaults: {mode: sideways}\nstreams: [{table: t}]", "defaults.mode", "must be one of"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t, mode: incremental}]", "streams[0].cursorColumn", "incremental needs"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t, mode: upsert, cursorColumn: c}]", "streams[0].cursorColumn", "only with mode incremental"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t, mode: append, deleteMissing: true}]", "streams[0].deleteMissing", "only with mode upsert"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{query: select 1, mode: upsert, targetTable: x}]", "streams[0].primaryKey", "upsert needs"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{query: select 1}]", "streams[0].targetTable", "must be provided for a query"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t, query: select 1}]", "streams[0]", "both a table and a query"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{mode: append}]", "streams[0]", "needs a table or a query"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: 'a_*', targetTable: x}]", "streams[0].targetTable", "pattern"),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t, mode: sideways}]", "streams[0].mode",
+            "must be one of"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\ndefaults: {mode: sideways}\nstreams: [{table: t}]",
+            "defaults.mode", "must be one of"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t, mode: incremental}]",
+            "streams[0].cursorColumn", "incremental needs"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t, mode: upsert, cursorColumn: c}]",
+            "streams[0].cursorColumn", "only with mode incremental"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t, mode: append, deleteMissing: true}]",
+            "streams[0].deleteMissing", "only with mode upsert"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{query: select 1, mode: upsert, targetTable: x}]",
+            "streams[0].primaryKey", "upsert needs"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{query: select 1}]", "streams[0].targetTable",
+            "must be provided for a query"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t, query: select 1}]", "streams[0]",
+            "both a table and a query"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{mode: append}]", "streams[0]",
+            "needs a table or a query"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: 'a_*', targetTable: x}]",
+            "streams[0].targetTable", "pattern"
+        ),
         ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: 'a.b.c'}]", "streams[0].table", "3 parts"),
         ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: '*.t'}]", "streams[0].table", "table part only"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}, {table: u, targetTable: t}]", "streams[1].targetTable", "streams[0] writes to t too"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}]\nconcurrency: 0", "concurrency", "between 1 and 16"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}]\nschedule: '61 * * * *'", "schedule", "minute field"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}]\nschedule: '@daily'\ntimezone: Mars/Olympus", "timezone", "IANA"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}]\ntimezone: UTC", "timezone", "only with a schedule"),
-        ("name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}]\nexclude: ['\"open']", "exclude[0]", "not closed"),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}, {table: u, targetTable: t}]",
+            "streams[1].targetTable", "streams[0] writes to t too"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}]\nconcurrency: 0", "concurrency",
+            "between 1 and 16"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}]\nschedule: '61 * * * *'", "schedule",
+            "minute field"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}]\nschedule: '@daily'\ntimezone: Mars/Olympus",
+            "timezone", "IANA"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}]\ntimezone: UTC", "timezone",
+            "only with a schedule"
+        ),
+        (
+            "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}]\nexclude: ['\"open']", "exclude[0]",
+            "not closed"
+        ),
     ]
 
     @Test(arguments: meaningProblems)
@@ -167,7 +222,8 @@ import Testing
         }
         let created = try await store.store.sqlpipe.replications.create(definition, by: .adminNamed("a"))
         await #expect(throws: SQLPipeError.self) {
-            try await store.store.sqlpipe.replications.delete(String(created.id), by: Caller(username: "u", admin: false))
+            try await store.store.sqlpipe.replications.delete(
+                String(created.id), by: Caller(username: "u", admin: false))
         }
         await #expect(throws: SQLPipeError.self) {
             try await store.store.sqlpipe.replications.create(definition, by: .adminNamed("a"))
@@ -178,7 +234,8 @@ import Testing
         let store = try await Store()
         let created = try await store.store.sqlpipe.replications.create(
             try ReplicationDefinition.parse(
-                "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}]\nschedule: '0 2 * * *'\ntimezone: Europe/Berlin"),
+                "name: n\nsource: shop\ntarget: warehouse\nstreams: [{table: t}]\nschedule: '0 2 * * *'\ntimezone: Europe/Berlin"
+            ),
             by: .adminNamed("a"))
         let next = try #require(created.nextRunAt)
         #expect(next > Date())
@@ -190,7 +247,8 @@ import Testing
 
     @Test(arguments: [
         ("public.orders", "public", "orders", false), ("orders", "", "orders", false),
-        ("\"my.schema\".\"Odd\"\"Name\"", "my.schema", "Odd\"Name", false), ("public.audit_*", "public", "audit_*", true),
+        ("\"my.schema\".\"Odd\"\"Name\"", "my.schema", "Odd\"Name", false),
+        ("public.audit_*", "public", "audit_*", true),
         ("t?", "", "t?", true),
     ])
     func tablePatternsSplitAtTheDot(_ text: String, _ schema: String, _ table: String, _ isPattern: Bool) throws {

@@ -108,16 +108,21 @@ import Testing
             return try await onTarget { try Self.rows(TableName(schema: targetSchema, name: table), columns, in: $0) }
         }
 
-        static func rows(_ table: TableName, _ columns: [String], in session: any DatabaseSession) throws -> [[String?]] {
+        static func rows(_ table: TableName, _ columns: [String], in session: any DatabaseSession) throws -> [[String?]]
+        {
             let list = columns.map(session.dialect.quote).joined(separator: ", ")
-            let (_, rows) = try HardValues.read("SELECT \(list) FROM \(session.dialect.qualified(table))", from: session)
+            let (_, rows) = try HardValues.read(
+                "SELECT \(list) FROM \(session.dialect.qualified(table))", from: session)
             return rows.sorted { $0.map { $0 ?? "\u{0}" }.lexicographicallyPrecedes($1.map { $0 ?? "\u{0}" }) }
         }
 
         /// Every table's values on the target equal the source's, and each created target has the source's key.
         func expectInStep() async throws {
             let tables: [(String, [String], [ColumnType])] = [
-                ("orders", ["id", "customer", "amount", "updated_at"], [.int64, .text, .decimal(precision: 12, scale: 4), .timestamp]),
+                (
+                    "orders", ["id", "customer", "amount", "updated_at"],
+                    [.int64, .text, .decimal(precision: 12, scale: 4), .timestamp]
+                ),
                 ("Customers", ["region", "id", "name"], [.text, .int64, .text]),
                 ("audit_2024", ["id", "event"], [.int64, .text]),
                 ("audit_2025", ["id", "event"], [.int64, .text]),
@@ -126,12 +131,14 @@ import Testing
             for (table, columns, types) in tables {
                 let want = try await sourceRows(table, columns: columns)
                 let have = try await targetRows(table, columns: columns)
-                #expect(want.count == have.count, "\(table): \(want.count) rows in the source, \(have.count) in the target")
+                #expect(
+                    want.count == have.count, "\(table): \(want.count) rows in the source, \(have.count) in the target")
                 for (wantRow, haveRow) in zip(want, have) {
                     for (index, type) in types.enumerated() {
                         #expect(
                             HardValues.same(wantRow[index], haveRow[index], type: type),
-                            "\(table).\(columns[index]): \(wantRow[index] ?? "NULL") became \(haveRow[index] ?? "NULL")")
+                            "\(table).\(columns[index]): \(wantRow[index] ?? "NULL") became \(haveRow[index] ?? "NULL")"
+                        )
                     }
                 }
                 let (schema, targetSchema) = (schema, targetSchema)
@@ -156,10 +163,11 @@ import Testing
 
         let first = try await replications.runNow("nightly", by: .adminNamed("admin"))
         #expect(first.status == .complete, "\(first.streams)")
-        #expect(first.streams.map(\.sourceTable) == [
-            "\(setup.schema).orders", "\(setup.schema).Customers", "\(setup.schema).audit_2024",
-            "\(setup.schema).audit_2025", "\(setup.schema).notes",
-        ])
+        #expect(
+            first.streams.map(\.sourceTable) == [
+                "\(setup.schema).orders", "\(setup.schema).Customers", "\(setup.schema).audit_2024",
+                "\(setup.schema).audit_2025", "\(setup.schema).notes",
+            ])
         #expect(first.streams.allSatisfy { $0.status == .complete && $0.transferID != nil })
         #expect(first.streams[0].rowsTransferred == 50)
         try await setup.expectInStep()
@@ -233,9 +241,10 @@ import Testing
                 """), by: .adminNamed("admin"))
         let run = try await replications.runNow("catalog", by: .adminNamed("admin"))
         #expect(run.status == .error)
-        #expect(run.streams.map(\.stream) == [
-            "\(schema).notes", "\(schema).nothing_*", "\(schema).audit_202?", "\(schema).audit_2025",
-        ])
+        #expect(
+            run.streams.map(\.stream) == [
+                "\(schema).notes", "\(schema).nothing_*", "\(schema).audit_202?", "\(schema).audit_2025",
+            ])
         #expect(run.streams[0].error?.contains("has no PRIMARY KEY") == true)
         #expect(run.streams[1].error?.contains("matches nothing_*") == true)
         // The pattern leaves audit_2025 to the stream that names it.
@@ -281,6 +290,53 @@ import Testing
         let slow = try await setup.onTarget { try $0.tableColumns(TableName(schema: targetSchema, name: "slow")) }
         #expect(slow == nil)
         await setup.close()
+    }
+
+    @Test func aMariaDBSourceGivesItsKeysPatternsAndNamesAsTheyAre() async throws {
+        let store = try TestStore()
+        let world = try TestWorld()
+        let database = "sqlpipe_replsrc_\(world.tag)"
+        _ = try await store.sqlpipe.connections.create(try world.input(.mariadb, name: "source"))
+        _ = try await store.sqlpipe.connections.create(try world.input(.sqlite, name: "target", file: "t.db"))
+        let sourceConfig = try world.config(.mariadb)
+        try await offPool {
+            let session = try Drivers.open(sourceConfig)
+            defer { session.close() }
+            try session.execute("CREATE DATABASE \(database)")
+            try session.execute("CREATE TABLE \(database).`Orders` (`Id` bigint PRIMARY KEY, note text)")
+            try session.execute("CREATE TABLE \(database).audit_a (k varchar(8), n int, v text, PRIMARY KEY (n, k))")
+            try session.execute("CREATE TABLE \(database).audit_b (id int PRIMARY KEY)")
+            try session.execute("INSERT INTO \(database).`Orders` VALUES (1, 'x'), (2, NULL)")
+            try session.execute("INSERT INTO \(database).audit_a VALUES ('a', 1, 'one'), ('b', 1, '')")
+        }
+        defer {
+            if let session = try? Drivers.open(sourceConfig) {
+                try? session.execute("DROP DATABASE \(database)")
+                session.close()
+            }
+        }
+        _ = try await store.sqlpipe.replications.create(
+            try ReplicationDefinition.parse(
+                """
+                name: from-mariadb
+                source: source
+                target: target
+                defaults: {mode: upsert}
+                streams:
+                  - table: \(database).Orders
+                  - table: "\(database).audit_*"
+                """), by: .adminNamed("admin"))
+        let run = try await store.sqlpipe.replications.runNow("from-mariadb", by: .adminNamed("admin"))
+        #expect(run.status == .complete, "\(run.streams)")
+        #expect(run.streams.map(\.targetTable) == ["Orders", "audit_a", "audit_b"])
+        #expect(run.streams.map(\.rowsInserted) == [2, 2, 0])
+        let targetConfig = try world.config(.sqlite, file: "t.db")
+        let keys = try await offPool {
+            let session = try Drivers.open(targetConfig)
+            defer { session.close() }
+            return try ["Orders", "audit_a", "audit_b"].map { try session.primaryKey(of: TableName(name: $0)) }
+        }
+        #expect(keys == [["Id"], ["n", "k"], ["id"]])
     }
 
     @Test func aRunWhoseProcessDiedIsInterrupted() async throws {

@@ -15,14 +15,14 @@ import Testing
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'grdb%' AND name NOT LIKE 'sqlite%' ORDER BY name"
             )
         }
-        #expect(tables == ["connections", "queries", "transfers", "users"])
+        #expect(tables == ["connections", "queries", "replication_runs", "replications", "transfers", "users"])
         let applied = try await store.sqlpipe.store.database.read { db in
             try MetadataStore.migrator.appliedIdentifiers(db)
         }
         #expect(
             applied == [
                 "v1: users, connections, transfers, queries", "v2: restricted connections, secret params, run leases",
-                "v3: transfer modes, keys, cursors and row counts",
+                "v3: transfer modes, keys, cursors and row counts", "v4: replications and their runs",
             ])
     }
 

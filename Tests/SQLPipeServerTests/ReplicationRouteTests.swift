@@ -48,7 +48,8 @@ import Testing
     @Test func adminsDefineAnyUserRuns() async throws {
         let setup = try await Setup(runWorkers: true)
         try await setup.harness.test { (api: APIClient) async throws in
-            let refused = try await api.request(.post, "/api/v1/replications", as: APIHarness.plain, body: Setup.definition)
+            let refused = try await api.request(
+                .post, "/api/v1/replications", as: APIHarness.plain, body: Setup.definition)
             #expect(refused.status == .forbidden)
 
             let created = try await api.request(.post, "/api/v1/replications", body: Setup.definition)
@@ -66,7 +67,8 @@ import Testing
 
             var run: [String: Any] = [:]
             for _ in 0..<200 {
-                run = try await api.request(.get, "/api/v1/replication-runs/\(runID)", as: APIHarness.plain).object("run")
+                run = try await api.request(.get, "/api/v1/replication-runs/\(runID)", as: APIHarness.plain).object(
+                    "run")
                 if run["status"] as? String == "complete" || run["status"] as? String == "error" { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -88,11 +90,23 @@ import Testing
         let setup = try await Setup()
         try await setup.harness.test { (api: APIClient) async throws in
             let cases: [(String, String)] = [
-                (#"{"name": "n", "source": "shop", "target": "warehouse", "streams": [{"table": "items", "mdoe": "x"}]}"#, "streams[0].mdoe"),
-                (#"{"name": "n", "source": "shop", "target": "warehouse", "streams": [{"table": "items", "mode": "x"}]}"#, "streams[0].mode"),
+                (
+                    #"{"name": "n", "source": "shop", "target": "warehouse", "streams": [{"table": "items", "mdoe": "x"}]}"#,
+                    "streams[0].mdoe"
+                ),
+                (
+                    #"{"name": "n", "source": "shop", "target": "warehouse", "streams": [{"table": "items", "mode": "x"}]}"#,
+                    "streams[0].mode"
+                ),
                 (#"{"name": "n", "source": "nope", "target": "warehouse", "streams": [{"table": "items"}]}"#, "source"),
-                (#"{"name": "n", "source": "shop", "target": "warehouse", "streams": [{"table": "items"}], "schedule": "0 25 * * *"}"#, "schedule"),
-                (#"{"name": "n", "source": "shop", "target": "warehouse", "streams": [{"table": "items"}], "extra": 1}"#, "extra"),
+                (
+                    #"{"name": "n", "source": "shop", "target": "warehouse", "streams": [{"table": "items"}], "schedule": "0 25 * * *"}"#,
+                    "schedule"
+                ),
+                (
+                    #"{"name": "n", "source": "shop", "target": "warehouse", "streams": [{"table": "items"}], "extra": 1}"#,
+                    "extra"
+                ),
             ]
             for (body, field) in cases {
                 let response = try await api.request(.post, "/api/v1/replications", body: body)

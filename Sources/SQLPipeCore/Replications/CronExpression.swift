@@ -105,7 +105,8 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
         case "@hourly": return "0 * * * *"
         default:
             throw CronExpressionError(
-                "unknown shorthand \"\(text)\": use @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly")
+                "unknown shorthand \"\(text)\": use @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly"
+            )
         }
     }
 

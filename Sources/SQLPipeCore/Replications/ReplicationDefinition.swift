@@ -39,8 +39,9 @@ public struct ReplicationStream: Codable, Equatable, Sendable {
     public var targetTable: String?
     public var settings: StreamSettings
 
-    public init(table: String? = nil, query: String? = nil, targetTable: String? = nil, settings: StreamSettings = .init())
-    {
+    public init(
+        table: String? = nil, query: String? = nil, targetTable: String? = nil, settings: StreamSettings = .init()
+    ) {
         self.table = table
         self.query = query
         self.targetTable = targetTable
@@ -102,7 +103,9 @@ public struct ReplicationDefinition: Codable, Equatable, Sendable {
         self.timezone = timezone
     }
 
-    static let fields = ["name", "source", "target", "defaults", "streams", "exclude", "concurrency", "schedule", "timezone"]
+    static let fields = [
+        "name", "source", "target", "defaults", "streams", "exclude", "concurrency", "schedule", "timezone",
+    ]
     static let settingFields = ["targetSchema", "mode", "primaryKey", "cursorColumn", "deleteMissing"]
     static let streamFields = ["table", "query", "targetTable"] + settingFields
 

@@ -38,7 +38,8 @@ enum ReplicationRules {
             if let known = TimeZone(identifier: zone) {
                 timeZone = known
             } else {
-                problems["timezone"] = "\"\(zone)\" is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)"
+                problems["timezone"] =
+                    "\"\(zone)\" is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC)"
             }
             if definition.schedule == nil { problems["timezone"] = "only with a schedule" }
         }
@@ -55,13 +56,18 @@ enum ReplicationRules {
                 stream, at: path, defaults: definition.defaults, source: sourceDialect, target: targetDialect,
                 into: &problems)
             // Two streams into one table would each replace or merge over the other.
-            if let table = stream.targetTable ?? stream.table.flatMap({ try? TablePattern($0) }).flatMap({
-                $0.isPattern ? nil : $0.table
-            }) {
+            if let table = stream.targetTable
+                ?? stream.table.flatMap({ try? TablePattern($0) }).flatMap({
+                    $0.isPattern ? nil : $0.table
+                })
+            {
                 let schema = stream.settings.targetSchema ?? definition.defaults.targetSchema ?? ""
-                let key = targetDialect?.caseSensitiveNames == false ? "\(schema).\(table)".lowercased() : "\(schema).\(table)"
+                let key =
+                    targetDialect?.caseSensitiveNames == false
+                    ? "\(schema).\(table)".lowercased() : "\(schema).\(table)"
                 if let first = targets[key] {
-                    problems["\(path).targetTable"] = "streams[\(first)] writes to \(schema.isEmpty ? table : "\(schema).\(table)") too"
+                    problems["\(path).targetTable"] =
+                        "streams[\(first)] writes to \(schema.isEmpty ? table : "\(schema).\(table)") too"
                 } else {
                     targets[key] = index
                 }

@@ -63,7 +63,9 @@ struct ReplicationRunner: Sendable {
             try Self.plan(replication, source: source, targetSystem: target.dsType, filter: filter, control: control)
         }
         if let filter = run.streamFilter, plan.isEmpty {
-            throw SQLPipeError.validation(["stream": "'\(filter)' matches no stream of replication '\(replication.name)'"])
+            throw SQLPipeError.validation([
+                "stream": "'\(filter)' matches no stream of replication '\(replication.name)'"
+            ])
         }
         progress.set(plan.map(\.result))
         try await store.record(streams: progress.results, of: claim)
@@ -212,16 +214,26 @@ struct ReplicationRunner: Sendable {
             let names = try session.tableNames(in: pattern.schema).filter { name in
                 pattern.matches(name, caseSensitive: caseSensitive)
                     // A table with a stream of its own, or excluded, is not the pattern's.
-                    && !exactTables.contains { $0.sameSchema(as: pattern, caseSensitive: caseSensitive) && Self.same($0.table, name, caseSensitive) }
-                    && !excluded.contains { $0.sameSchema(as: pattern, caseSensitive: caseSensitive) && $0.matches(name, caseSensitive: caseSensitive) }
+                    && !exactTables.contains {
+                        $0.sameSchema(as: pattern, caseSensitive: caseSensitive)
+                            && Self.same($0.table, name, caseSensitive)
+                    }
+                    && !excluded.contains {
+                        $0.sameSchema(as: pattern, caseSensitive: caseSensitive)
+                            && $0.matches(name, caseSensitive: caseSensitive)
+                    }
             }
             if names.isEmpty {
-                if let filter, !Self.matches(filter, stream: stream, table: nil, caseSensitive: caseSensitive) { continue }
+                if let filter, !Self.matches(filter, stream: stream, table: nil, caseSensitive: caseSensitive) {
+                    continue
+                }
                 planned.append(
                     PlannedStream(
                         result: StreamResult(
                             stream: stream.label, status: .error,
-                            error: "no table of \(pattern.schema.isEmpty ? "the default schema" : pattern.schema) matches \(pattern.table)"),
+                            error:
+                                "no table of \(pattern.schema.isEmpty ? "the default schema" : pattern.schema) matches \(pattern.table)"
+                        ),
                         input: nil))
             }
             for name in names { add(stream, table: pattern, name: name) }
@@ -240,7 +252,8 @@ struct ReplicationRunner: Sendable {
             return true
         }
         if let text = stream.table, filter.description == text { return true }
-        if let target = stream.targetTable, filter.schema.isEmpty, filter.matches(target, caseSensitive: caseSensitive) {
+        if let target = stream.targetTable, filter.schema.isEmpty, filter.matches(target, caseSensitive: caseSensitive)
+        {
             return true
         }
         return false

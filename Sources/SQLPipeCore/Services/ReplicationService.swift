@@ -15,7 +15,8 @@ public struct ReplicationService: Sendable {
         let row = ReplicationRow(
             id: nil, name: valid.name, sourceId: valid.source.id, targetId: valid.target.id,
             defaults: definition.defaults, streams: definition.streams, exclude: definition.exclude,
-            concurrency: valid.concurrency, schedule: definition.schedule, timezone: definition.timezone, createdAt: now,
+            concurrency: valid.concurrency, schedule: definition.schedule, timezone: definition.timezone,
+            createdAt: now,
             createdBy: caller.username, updatedAt: now,
             nextRunAt: valid.schedule?.nextRun(after: now, in: valid.timeZone), skippedDueTimes: 0)
         return try Self.resource(try await store.insert(replication: row))

@@ -16,7 +16,8 @@ public final class ReplicationScheduler: Service, Sendable {
         public var now: @Sendable () -> Date
 
         public init(
-            interval: Duration = .seconds(1), missedAfter: TimeInterval = 60, now: @escaping @Sendable () -> Date = Date.init
+            interval: Duration = .seconds(1), missedAfter: TimeInterval = 60,
+            now: @escaping @Sendable () -> Date = Date.init
         ) {
             self.interval = interval
             self.missedAfter = missedAfter

@@ -94,7 +94,9 @@ extension ReplicationRun {
     var streamTable: Table {
         func count(_ value: Int?) -> String { value.map(\.grouped) ?? "-" }
         return Table(
-            header: ["STREAM", "SOURCE", "TARGET", "STATUS", "ROWS", "INSERTED", "UPDATED", "DELETED", "TRANSFER", "ERROR"],
+            header: [
+                "STREAM", "SOURCE", "TARGET", "STATUS", "ROWS", "INSERTED", "UPDATED", "DELETED", "TRANSFER", "ERROR",
+            ],
             rows: streams.map { stream in
                 [
                     stream.stream, stream.sourceTable ?? "-", stream.targetTable ?? "-", stream.status.rawValue,

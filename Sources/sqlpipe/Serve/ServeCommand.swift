@@ -8,7 +8,7 @@ import SQLPipeServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the REST API (HTTP Basic Auth) and run queued transfers and queries.",
+        abstract: "Serve the REST API (HTTP Basic Auth), run queued work and start scheduled replication runs.",
         discussion: """
             Listens on loopback unless --host says otherwise. Every route but GET /api/v1/healthcheck needs \
             HTTP Basic Auth with a user of the store; the store must have one (create the first admin with \
@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     var host = "127.0.0.1"
     @Option(help: "The TCP port to listen on (0 picks a free one).")
     var port = 9000
-    @Option(help: "How many transfers and queries run at once.")
+    @Option(help: "How many transfers, queries and replication runs run at once.")
     var maxConcurrency = 4
     @Option(
         help: ArgumentHelp(
