@@ -86,6 +86,44 @@ import Testing
         #expect(try await setup.targetRows() == [["1", "a"], ["2", nil], ["3", ""]])
     }
 
+    @Test func aCancelThroughTheAPIStopsARunningRun() async throws {
+        let setup = try await Setup(runWorkers: true)
+        let definition = """
+            {"name": "long", "source": "shop", "target": "warehouse", "streams": [
+              {"query": "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500000000) SELECT i FROM n",
+               "targetTable": "long"}]}
+            """
+        try await setup.harness.test { (api: APIClient) async throws in
+            let id = try #require(
+                try await api.request(.post, "/api/v1/replications", body: definition).object("replication")["id"]
+                    as? Int)
+            let runID = try #require(
+                try await api.request(.post, "/api/v1/replications/\(id)/runs", as: APIHarness.plain).object("run")[
+                    "id"]
+                    as? Int)
+            try await eventually("the stream to run") {
+                let run = try await api.request(.get, "/api/v1/replication-runs/\(runID)").object("run")
+                let streams = run["streams"] as? [[String: Any]] ?? []
+                return streams.first?["status"] as? String == "running"
+            }
+            let cancel = try await api.request(.patch, "/api/v1/cancel-replication-run/\(runID)", as: APIHarness.plain)
+            #expect(cancel.status == .ok)
+            var run: [String: Any] = [:]
+            try await eventually("the run to stop") {
+                run = try await api.request(.get, "/api/v1/replication-runs/\(runID)").object("run")
+                return run["status"] as? String != "running"
+            }
+            #expect(run["status"] as? String == "cancelled", "\(run)")
+        }
+        let config = try setup.world.config(.sqlite, file: "warehouse.db")
+        let tables = try await offPool {
+            let session = try Drivers.open(config)
+            defer { session.close() }
+            return try session.tableNames(in: "")
+        }
+        #expect(tables.isEmpty)
+    }
+
     @Test func badDefinitionsAre422NamingTheField() async throws {
         let setup = try await Setup()
         try await setup.harness.test { (api: APIClient) async throws in
