@@ -10,7 +10,7 @@ struct SQLPipeCommand: AsyncParsableCommand {
             Connections and users live in a local metadata store (--store, or $SQLPIPE_STORE, or \
             $XDG_DATA_HOME/sqlpipe/sqlpipe.db). Every command takes --json to print the API's JSON.
             """,
-        version: SQLPipe.version,
+        version: BuildInfo.versionLine(version: SQLPipe.version),
         subcommands: [
             TransferCommand.self, QueryCommand.self, ConnectionCommand.self, UserCommand.self, ServeCommand.self,
         ]
