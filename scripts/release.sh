@@ -6,7 +6,8 @@
 # The binary is built with the Swift runtime linked in (--static-swift-stdlib), so it needs only the system
 # libraries of the databases (libpq5, libmariadb3, libsqlite3-0) and libc; then it is stripped and packed as
 # dist/sqlpipe-VERSION-linux-ARCH.tar.gz, holding sqlpipe-VERSION/ with bin/sqlpipe, completions/, man/man1/,
-# LICENSE, INSTALL and install.sh (scripts/check-release.sh checks such a tarball).
+# LICENSE, INSTALL and install.sh (scripts/check-release.sh checks such a tarball). It reports the sizes on
+# stderr and prints the tarball's path on stdout.
 #
 # VERSION is SQLPipe.version in Sources/SQLPipeCore/SQLPipe.swift, its one home; --version V (a leading "v" is
 # dropped, as in a tag) only checks that it is the version being released. `sqlpipe --version` of the binary
@@ -105,7 +106,7 @@ grep -qF "\"$commit\"" "$build_info" || die "could not write the commit into $bu
 
 build=(swift build -c release --static-swift-stdlib --product sqlpipe)
 printf '==> %s (%s, commit %s)\n' "${build[*]}" "$version" "$commit" >&2
-"${build[@]}"
+"${build[@]}" >&2
 bin_dir=$(swift build -c release --static-swift-stdlib --show-bin-path)
 restore_build_info
 
@@ -154,7 +155,11 @@ mv "$tarball.partial" "$tarball"
 packed=$(stat -c %s "$tarball")
 
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
-printf '%s\n' "$built_version"
-printf 'binary: %s (%s bytes) built, %s (%s bytes) stripped\n' \
-    "$(mib "$unstripped")" "$unstripped" "$(mib "$stripped")" "$stripped"
-printf 'tarball: %s, %s (%s bytes)\n' "$tarball" "$(mib "$packed")" "$packed"
+{
+    printf '%s\n' "$built_version"
+    printf 'binary: %s (%s bytes) built, %s (%s bytes) stripped\n' \
+        "$(mib "$unstripped")" "$unstripped" "$(mib "$stripped")" "$stripped"
+    printf 'tarball: %s, %s (%s bytes)\n' "$tarball" "$(mib "$packed")" "$packed"
+} >&2
+# The one line on stdout: where the tarball is (scripts/test.sh reads it).
+printf '%s\n' "$repo_root/$tarball"
