@@ -90,7 +90,10 @@ printf '%s\n' "$rendered" | head -n 5
 man -l "$prefix/share/man/man1/sqlpipe.1" 2>/dev/null | grep -q "sqlpipe" || die "man -l cannot render sqlpipe.1"
 
 step "install.sh again over the first install"
-"$installer" "$prefix" "${install_args[@]}" >"$work/install-again.log" 2>&1
+"$installer" "$prefix" "${install_args[@]}" >"$work/install-again.log" 2>&1 || {
+    cat "$work/install-again.log" >&2
+    die "installing again over an install failed"
+}
 check_installed "$prefix"
 
 step "install.sh --uninstall leaves nothing"
@@ -99,7 +102,7 @@ if [[ -e $prefix ]]; then
     left=$(find "$prefix" -mindepth 0 | head -n 20)
     die "the prefix is still there after --uninstall: $left"
 fi
-[[ -d $work/new ]] || die "--uninstall removed $work/new, which it did not create"
+[[ -d $work/new ]] || die "--uninstall removed $work/new, the folder above the prefix"
 printf 'the prefix is gone\n'
 
 step "install.sh and --uninstall beside files that are not sqlpipe's"

@@ -71,7 +71,7 @@ SQL
     trap 'kill "$serve_pid" 2>/dev/null || true' EXIT
     url=""
     for _ in $(seq 1 100); do
-        url=$(grep -F '"listening"' "$work/serve.log" | sed -nE 's/.*"url":"(https?:[^"]+)".*/\1/p' | head -n 1)
+        url=$(sed -nE '/"listening"/ s/.*"url":"(https?:[^"]+)".*/\1/p' "$work/serve.log" | head -n 1)
         [[ -n $url ]] && break
         kill -0 "$serve_pid" 2>/dev/null || {
             cat "$work/serve.log" >&2
@@ -169,7 +169,7 @@ while ((${#queue[@]} > 0)); do
     depends=$(dpkg-query -W -f='${Depends},${Pre-Depends}' "$package" 2>/dev/null) || continue
     while IFS= read -r dependency; do
         [[ -n $dependency && -z ${allowed[$dependency]:-} ]] && queue+=("$dependency")
-    done < <(printf '%s\n' "$depends" | sed -E 's/[,|]/\n/g; s/\(.*\)//; s/:any//; s/^[[:space:]]+//; s/[[:space:]]+$//')
+    done < <(printf '%s\n' "$depends" | sed -E 's/[,|]/\n/g' | sed -E 's/\([^)]*\)//; s/:any//; s/^[[:space:]]+//; s/[[:space:]]+$//')
 done
 for root in "${allowed_roots[@]}"; do
     dpkg-query -W "$root" >/dev/null 2>&1 || die "$root is not installed here, so the check cannot tell what it needs (apt-get install $root)"

@@ -9,8 +9,8 @@
 # PREFIX/share/bash-completion/completions/sqlpipe, PREFIX/share/zsh/site-functions/_sqlpipe and
 # PREFIX/share/fish/vendor_completions.d/sqlpipe.fish, and lists each file and each directory it had to
 # create in PREFIX/share/sqlpipe/install-manifest. --uninstall removes exactly the files in that manifest,
-# then the directories it created that are empty by then, and nothing else. Installing again over an
-# install first removes what the old manifest lists.
+# then the directories it created that are empty by then (the prefix too, if it made it), and nothing else.
+# Installing again over an install first removes what the old manifest lists.
 set -euo pipefail
 
 manifest_path=share/sqlpipe/install-manifest
@@ -142,13 +142,16 @@ make_dir() {
     local dir=$1
     [[ -d $dir ]] && return 0
     [[ -e $dir ]] && die "$dir exists and is not a directory"
+    if [[ $dir == "$prefix" ]]; then
+        # Folders above the prefix are outside what the manifest covers: made, not noted, never removed.
+        mkdir -p -- "$(dirname "$dir")"
+        mkdir -- "$dir"
+        entries+=("d .")
+        return 0
+    fi
     make_dir "$(dirname "$dir")"
     mkdir -- "$dir"
-    if [[ $dir == "$prefix" ]]; then
-        entries+=("d .")
-    else
-        entries+=("d ${dir#"$prefix"/}")
-    fi
+    entries+=("d ${dir#"$prefix"/}")
 }
 # Writes the manifest of what is installed so far: after the last file, or when a copy fails midway.
 write_manifest() {
