@@ -49,8 +49,13 @@ output=${output%/}
     die "cannot tell where the plugin wrote the pages"
 }
 mkdir "$scratch/new"
-# Only what this run wrote: the plugin's folder keeps the pages of earlier runs.
-find "$output" -maxdepth 1 -name '*.1' -newer "$scratch/started" -exec cp {} "$scratch/new/" \;
+# Only what this run wrote (the plugin's folder keeps the pages of earlier runs), named as `man` is asked for
+# them: the plugin writes sqlpipe.transfer.create.1 titled SQLPIPE.TRANSFER.CREATE and cross-references
+# sqlpipe.transfer; these are sqlpipe-transfer-create.1, SQLPIPE-TRANSFER-CREATE and sqlpipe-transfer.
+while IFS= read -r -d '' page; do
+    name=$(basename "$page" .1)
+    sed -E ':dot; s/^(\.(Dt|Xr) [^ .]*)\./\1-/; t dot' "$page" >"$scratch/new/${name//./-}.1"
+done < <(find "$output" -maxdepth 1 -name '*.1' -newer "$scratch/started" -print0)
 [[ -f $scratch/new/sqlpipe.1 ]] || die "the plugin wrote no sqlpipe.1 in $output"
 
 without_date() { grep -v '^\.Dd ' "$1"; }

@@ -7,7 +7,7 @@ enum BuildInfo {
     static let commit: String? = nil
 
     /// `sqlpipe 0.1.0 (commit 0123456789ab)`, or `sqlpipe 0.1.0 (commit unknown)`.
-    static func versionLine(version: String) -> String {
+    static func versionLine(version: String, commit: String? = commit) -> String {
         "sqlpipe \(version) (commit \(commit ?? "unknown"))"
     }
 }
