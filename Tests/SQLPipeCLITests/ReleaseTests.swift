@@ -63,13 +63,18 @@ import Testing
             if let abstract = command["abstract"] as? String {
                 #expect(text.contains(Self.plainText(of: abstract)), "\(file) lacks its abstract: \(stale)")
             }
+            // Option names are written after `.Fl`, with one dash less: `.It Fl -host , -hostname Ar host`.
+            let optionTokens = Set(
+                page.split(separator: "\n").filter { $0.hasPrefix(".") && $0.contains("Fl ") }
+                    .flatMap { $0.split(separator: " ").map(String.init) })
             for argument in command["arguments"] as? [[String: Any]] ?? []
             where argument["shouldDisplay"] as? Bool != false {
                 for name in argument["names"] as? [[String: Any]] ?? [] {
                     guard let kind = name["kind"] as? String, let spelled = name["name"] as? String else { continue }
-                    // `.Fl` writes one dash: `.Fl -source` is --source, `.Fl c` is -c.
-                    let macro = kind == "long" ? "Fl -\(spelled)" : "Fl \(spelled)"
-                    #expect(page.contains(macro), "\(file) lacks \(kind == "long" ? "--" : "-")\(spelled): \(stale)")
+                    let token = kind == "long" ? "-\(spelled)" : spelled
+                    #expect(
+                        optionTokens.contains(token), "\(file) lacks \(kind == "long" ? "--" : "-")\(spelled): \(stale)"
+                    )
                 }
                 if let abstract = argument["abstract"] as? String, !abstract.isEmpty {
                     #expect(text.contains(Self.plainText(of: abstract)), "\(file) lacks \"\(abstract)\": \(stale)")
