@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the shell completions in completions/ from the parser; CompletionTests fails when they are stale.
+# Regenerates the shell completions in completions/ and the man pages in docs/man/ from the parser;
+# CompletionTests and ReleaseTests fail when they are stale.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --product sqlpipe >&2
@@ -9,3 +10,5 @@ mkdir -p completions
 "$bin" --generate-completion-script zsh > completions/_sqlpipe
 "$bin" --generate-completion-script fish > completions/sqlpipe.fish
 echo "completions/ updated" >&2
+# The man pages come from the same parser: one command refreshes both.
+bash scripts/generate-manuals.sh

@@ -2,6 +2,11 @@
 # Runs the whole sqlpipe test suite against throwaway PostgreSQL and MariaDB
 # servers. Extra arguments go to `swift test` (e.g. --filter MariaDB).
 #
+# After the tests it checks that the man pages in docs/man/ are current. With
+# --release, or when CI=true, it then builds the release tarball and checks it
+# (scripts/release.sh, check-release.sh, check-install.sh): a release build
+# takes a while, so local runs skip it.
+#
 # To reuse servers you already run, set SQLPIPE_TEST_POSTGRES_URL and
 # SQLPIPE_TEST_MARIADB_URL (e.g. `source <dir>/env.sh` from
 # scripts/dev-databases.sh); those are then not started here.
@@ -25,16 +30,39 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
+release=false
+[[ ${CI:-} == true ]] && release=true
+test_args=()
+for arg in "$@"; do
+    if [[ $arg == --release ]]; then release=true; else test_args+=("$arg"); fi
+done
+
 cd "$repo_root"
 printf '==> scripts/check-format.sh\n' >&2
 bash scripts/check-format.sh
 
+# shellcheck disable=SC2119 # no argument: everything the tests and checks use
 sqlpipe_install_packages
 sqlpipe_start_databases
 
 printf '==> swift build --build-tests\n' >&2
 swift build --build-tests
-printf '==> swift test --disable-xctest %s\n' "$*" >&2
+printf '==> swift test --disable-xctest %s\n' "${test_args[*]}" >&2
 rc=0
-swift test --disable-xctest "$@" || rc=$?
+swift test --disable-xctest "${test_args[@]}" || rc=$?
+
+printf '==> scripts/generate-manuals.sh --check\n' >&2
+bash scripts/generate-manuals.sh --check || rc=1
+
+if $release; then
+    printf '==> scripts/release.sh\n' >&2
+    if tarball=$(bash scripts/release.sh); then
+        printf '==> scripts/check-release.sh %s\n' "$tarball" >&2
+        bash scripts/check-release.sh "$tarball" || rc=1
+        printf '==> scripts/check-install.sh %s\n' "$tarball" >&2
+        bash scripts/check-install.sh "$tarball" || rc=1
+    else
+        rc=1
+    fi
+fi
 exit "$rc"

@@ -12,7 +12,7 @@ struct SQLPipeCommand: AsyncParsableCommand {
             --quiet (for cron) to print only errors, on stderr, with the same exit status: a transfer's summary, \
             confirmations and warnings are left out, while a query's rows, lists and --json still print.
             """,
-        version: SQLPipe.version,
+        version: BuildInfo.versionLine(version: SQLPipe.version),
         subcommands: [
             TransferCommand.self, ReplicationCommand.self, QueryCommand.self, ConnectionCommand.self, UserCommand.self,
             ServeCommand.self,

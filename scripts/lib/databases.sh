@@ -54,11 +54,13 @@ _sqlpipe_pkg_installed() {
 }
 
 # With the argument `build`, only what building sqlpipe needs (the client libraries); without it, the
-# servers and clients the tests and benchmarks use as well.
+# servers and clients the tests and benchmarks use as well, and what the release checks use (strip and
+# readelf, file, man, curl; scripts/check-release.sh and scripts/check-install.sh).
 sqlpipe_install_packages() {
     local missing=() pkg wanted=(pkg-config libpq-dev libmariadb-dev libsqlite3-dev sqlite3)
     # prometheus brings promtool, which the metrics tests check /metrics with.
-    [[ ${1:-} == build ]] || wanted+=(mariadb-server mariadb-client postgresql-client prometheus)
+    [[ ${1:-} == build ]] ||
+        wanted+=(mariadb-server mariadb-client postgresql-client prometheus binutils file man-db curl)
     for pkg in "${wanted[@]}"; do
         _sqlpipe_pkg_installed "$pkg" || missing+=("$pkg")
     done
