@@ -166,7 +166,7 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sql
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'query' -d 'Run SQL statements on a connection and print their results.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'connection' -d 'Manage connections to PostgreSQL, MySQL/MariaDB and SQLite databases.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'user' -d 'Manage the users who may call the REST API of `sqlpipe serve`.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'serve' -d 'Serve the REST API (HTTP Basic Auth) and run queued transfers and queries.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'serve' -d 'Serve the REST API (HTTP Basic Auth), run queued work and start scheduled replication runs.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -440,7 +440,7 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" host' -l 'host' -d 'The address to listen on.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" port' -l 'port' -d 'The TCP port to listen on (0 picks a free one).' -rfka ''
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" max-concurrency' -l 'max-concurrency' -d 'How many transfers and queries run at once.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" max-concurrency' -l 'max-concurrency' -d 'How many transfers, queries and replication runs run at once.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" shutdown-grace' -l 'shutdown-grace' -d 'Seconds that running work may go on after SIGTERM or SIGINT before it is cancelled.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" tls-cert' -l 'tls-cert' -d 'Serve HTTPS with this PEM certificate chain (with --tls-key).' -rF
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
