@@ -82,9 +82,14 @@ import Testing
         #expect(run["status"] as? String == "complete")
         #expect((run["streams"] as? [[String: Any]])?.first?["rowsUpdated"] as? Int == 0)
 
+        // From cron: nothing on stdout or stderr when every stream completed.
+        let quiet = try await setup.cli.run("replication", "run", "nightly", "--quiet")
+        #expect(quiet.status == 0)
+        #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty, "\(quiet.stdout)\(quiet.stderr)")
+
         let runs = try await setup.cli.succeed("replication", "runs", "nightly")
         let lines = runs.split(separator: "\n")
-        #expect(lines.count >= 3 && lines[1].hasPrefix("2 ") && lines[2].hasPrefix("1 "), "newest first: \(runs)")
+        #expect(lines.count >= 4 && lines[1].hasPrefix("3 ") && lines[3].hasPrefix("1 "), "newest first: \(runs)")
         let shown = try await setup.cli.succeed("replication", "show-run", "1")
         #expect(shown.contains("items") && shown.contains("complete"))
     }

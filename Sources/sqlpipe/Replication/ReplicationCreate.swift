@@ -23,7 +23,7 @@ extension ReplicationCommand {
 
         func run() async throws {
             let replication = try await global.open().replications.create(try definition.definition(), by: .machine)
-            try Output(json: global.json).one("replication", replication, fields: replication.detailFields)
+            try global.output.recordOrQuiet("replication", replication, fields: replication.detailFields)
         }
     }
 }

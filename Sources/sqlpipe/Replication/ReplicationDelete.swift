@@ -12,7 +12,7 @@ extension ReplicationCommand {
 
         func run() async throws {
             try await global.open().replications.delete(replication, by: .machine)
-            try Output(json: global.json).message("replication \(replication) deleted")
+            try global.output.message("replication \(replication) deleted")
         }
     }
 }

@@ -13,7 +13,7 @@ extension ReplicationCommand {
                 completed, 1 when any failed, 130 interrupted.
 
                 Example crontab line:
-                  0 2 * * *  sqlpipe replication run nightly --quiet
+                  0 2 * * *  sqlpipe replication run nightly --quiet   # only errors on stderr
                 """)
 
         @Argument(help: "The replication's name or id.")
@@ -29,7 +29,7 @@ extension ReplicationCommand {
 
         func run() async throws {
             let sqlpipe = try await global.open()
-            let output = Output(json: global.json)
+            let output = global.output
             if detach {
                 let queued = try await sqlpipe.replications.startRun(replication, streams: stream, by: .machine)
                 try output.queued("run", queued, id: queued.id)
@@ -38,7 +38,7 @@ extension ReplicationCommand {
             let progress = ReplicationProgress()
             let started = ContinuousClock.now
             let (finished, cancelledStatus) = try await ForegroundRun.run { control in
-                try await Self.withLiveLines(progress) {
+                try await Self.withLiveLines(progress, shown: !global.quiet) {
                     try await sqlpipe.replications.runNow(
                         replication, streams: stream, by: .machine, control: control, progress: progress)
                 }
@@ -47,7 +47,7 @@ extension ReplicationCommand {
             try? await sqlpipe.dropLeftovers()
             if global.json {
                 try output.one("run", finished, fields: [])
-            } else if !finished.streams.isEmpty {
+            } else if !finished.streams.isEmpty, !global.quiet {
                 print(finished.streamTable.rendered, terminator: "")
             }
             let complete = finished.streams.filter { $0.status == .complete }.count
@@ -55,7 +55,7 @@ extension ReplicationCommand {
                 "replication run \(finished.id): \(complete) of \(finished.streams.count) streams complete in \(String(format: "%.2f", seconds)) s"
             switch finished.status {
             case .complete:
-                if !global.json { printLine(summary) }
+                if !global.json { output.confirmation(summary) }
             case .cancelled:
                 printError("\(summary); cancelled: the running streams left their targets as they were")
                 throw ExitCode(cancelledStatus)
@@ -67,9 +67,9 @@ extension ReplicationCommand {
 
         /// A line per running stream on stderr while `work` runs, when stderr is a terminal.
         static func withLiveLines<T>(
-            _ progress: ReplicationProgress, _ work: () async throws -> T
+            _ progress: ReplicationProgress, shown: Bool, _ work: () async throws -> T
         ) async rethrows -> T {
-            guard Terminal.errorIsTerminal else { return try await work() }
+            guard shown, Terminal.errorIsTerminal else { return try await work() }
             let lines = LiveLines()
             let ticker = Task {
                 while !Task.isCancelled {

@@ -59,9 +59,10 @@ extension ReplicationCommand {
             if global.json {
                 try Output(json: true).one("run", run, fields: [])
             } else if run.status == .cancelled {
-                printLine("replication run \(run.id) cancelled")
+                global.output.confirmation("replication run \(run.id) cancelled")
             } else {
-                printLine("replication run \(run.id): cancel requested; its streams stop within a second")
+                global.output.confirmation(
+                    "replication run \(run.id): cancel requested; its streams stop within a second")
             }
         }
     }

@@ -14,7 +14,7 @@ extension ReplicationCommand {
         func run() async throws {
             let updated = try await global.open().replications.update(
                 replication, with: try definition.definition(), by: .machine)
-            try Output(json: global.json).one("replication", updated, fields: updated.detailFields)
+            try global.output.recordOrQuiet("replication", updated, fields: updated.detailFields)
         }
     }
 }

@@ -26,6 +26,11 @@ struct Output {
         }
     }
 
+    /// A record a command made or changed: the API's JSON with --json, else its fields unless --quiet.
+    func recordOrQuiet<Value: Encodable & Sendable>(_ key: String, _ value: Value, fields: [(String, String)]) throws {
+        if json || !quiet { try one(key, value, fields: fields) }
+    }
+
     /// What `--detach` prints of the work it queued: the resource with `--json`, else one line.
     func queued<Value: Encodable & Sendable>(_ key: String, _ value: Value, id: Int64) throws {
         if json {
