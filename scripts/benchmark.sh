@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Measures sqlpipe's transfer throughput and peak memory on every route between PostgreSQL,
 # MariaDB/MySQL and SQLite, next to the native bulk pipes (psql COPY binary, mariadb | LOAD DATA).
-# With --suite sync, measures the sync modes instead (upsert, incremental), next to sling.
+# With --suite sync, measures the sync modes instead (upsert, incremental), next to sling; with
+# --suite replication, replications of many tables (PostgreSQL → MariaDB and → SQLite), next to sling.
 # See docs/benchmarks.md.
 #
-#   scripts/benchmark.sh [--suite transfer|sync|transfer,sync] [--rows-narrow N] [--rows-mixed N]
-#                        [--routes pg-pg,mysql-sqlite,...] [--datasets narrow,mixed] [--repeat N]
-#                        [--rows-sync N] [--sync-new N] [--no-sling] [--sling-timeout S]
-#                        [--out FILE] [--keep-data]
+#   scripts/benchmark.sh [--suite transfer|sync|replication|transfer,sync,...] [--rows-narrow N]
+#                        [--rows-mixed N] [--routes pg-pg,mysql-sqlite,...] [--datasets narrow,mixed]
+#                        [--repeat N] [--rows-sync N] [--sync-new N] [--tables N] [--rows-replication N]
+#                        [--no-sling] [--sling-timeout S] [--out FILE] [--keep-data]
 #
 # The sync suite (routes pg-pg,mysql-mysql,pg-sqlite unless --routes says otherwise) upserts N/2 rows
 # (--rows-sync N, default 2000000: half of them new keys, half updates) into an N-row keyed table, and
@@ -15,6 +16,12 @@
 # and with a key and an index on the cursor column in the target. sling runs the same cases unless --no-sling, each stopped after --sling-timeout seconds
 # (default 300); it is installed with pip into ~/.cache/sqlpipe-bench/sling
 # (SQLPIPE_BENCH_SLING=/path/to/sling uses that binary instead).
+#
+# The replication suite makes --tables N PostgreSQL tables (default 20) bench_repl.bench_repl_01..N of
+# --rows-replication rows each (default 100000) and, into MariaDB and into SQLite, times: the N single
+# `transfer create --mode overwrite` runs one after another (their sum), `replication run` of one
+# pattern stream at concurrency 1 and at 2, and sling's replication YAML of the same tables. It runs
+# each case once (--repeat does not apply) and checks every target table's rows after each case.
 #
 # Uses the servers named by SQLPIPE_TEST_POSTGRES_URL / SQLPIPE_TEST_MARIADB_URL when set (e.g.
 # `source <dir>/env.sh` from scripts/dev-databases.sh), else starts throwaway ones and stops them at
@@ -48,6 +55,8 @@ sync_rows=2000000
 sync_new=10000
 use_sling=1
 sling_timeout=300
+repl_tables=20
+repl_rows=100000
 
 usage() {
     sed -n '2,/^[^#]/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
@@ -68,7 +77,7 @@ positive() {
 
 while (($#)); do
     case $1 in
-    --rows-narrow | --rows-mixed | --routes | --datasets | --repeat | --out | --suite | --rows-sync | --sync-new | --sling-timeout)
+    --rows-narrow | --rows-mixed | --routes | --datasets | --repeat | --out | --suite | --rows-sync | --sync-new | --sling-timeout | --tables | --rows-replication)
         (($# >= 2)) || die "$1 needs a value"
         case $1 in
         --rows-narrow) positive "$1" "$2" && rows_narrow=$2 ;;
@@ -78,6 +87,8 @@ while (($#)); do
         --rows-sync) positive "$1" "$2" && sync_rows=$2 ;;
         --sync-new) positive "$1" "$2" && sync_new=$2 ;;
         --sling-timeout) positive "$1" "$2" && sling_timeout=$2 ;;
+        --tables) positive "$1" "$2" && repl_tables=$2 ;;
+        --rows-replication) positive "$1" "$2" && repl_rows=$2 ;;
         --datasets) datasets_arg=$2 ;;
         --repeat) positive "$1" "$2" && repeat=$2 ;;
         --out) out_file=$2 ;;
@@ -100,14 +111,15 @@ while (($#)); do
     esac
 done
 
-run_transfer=0 run_sync=0
+run_transfer=0 run_sync=0 run_repl=0
 IFS=, read -r -a suites <<<"$suite_arg"
 ((${#suites[@]})) || die "--suite is empty"
 for suite in "${suites[@]}"; do
     case $suite in
     transfer) run_transfer=1 ;;
     sync) run_sync=1 ;;
-    *) die "unknown suite '$suite' (use transfer, sync)" ;;
+    replication) run_repl=1 ;;
+    *) die "unknown suite '$suite' (use transfer, sync, replication)" ;;
     esac
 done
 IFS=, read -r -a routes <<<"$routes_arg"
@@ -153,6 +165,8 @@ for system in pg mysql sqlite; do
     done
 done
 [[ " ${routes[*]} " == *" pg-pg "* ]] && ref_pg=1
+# The replication suite reads PostgreSQL and writes MariaDB and SQLite.
+if ((run_repl)); then need_pg=1 need_mysql=1 need_sqlite=1; fi
 uses mysql target && ref_mysql=1
 
 # --- setup -------------------------------------------------------------------------------------
@@ -257,6 +271,14 @@ drop_tables() {
     # The sync suite's: targets always, sources unless --keep-data, and what sling may leave behind.
     tables+=(bench_sync_dst bench_sync_inc_dst bench_sync_dst_tmp bench_sync_inc_dst_tmp)
     ((keep_data)) || tables+=(bench_sync_src bench_sync_inc)
+    # The replication suite's targets (and sling's staging tables) in MariaDB, its source schema in PostgreSQL.
+    if ((run_repl)); then
+        local t
+        for t in $(repl_names); do tables+=("$t" "${t}_tmp"); done
+        if ((${#pg_conn[@]})) && ((!keep_data)); then
+            pg_sql -c "DROP SCHEMA IF EXISTS bench_repl CASCADE" >/dev/null 2>&1 || true
+        fi
+    fi
     if ((${#pg_conn[@]})); then
         pg_sql -c "DROP TABLE IF EXISTS $(
             IFS=,
@@ -1069,6 +1091,275 @@ run_sync_suite() {
     done
 }
 
+# --- the replication suite ---------------------------------------------------------------------
+
+# The tables: bench_repl.bench_repl_01 … N in PostgreSQL (zero-padded to the width of N, at least 2),
+# the same names in the MariaDB database and in the SQLite file $work/repl_target.db.
+repl_width=${#repl_tables}
+((repl_width >= 2)) || repl_width=2
+repl_names() {
+    local i
+    for ((i = 1; i <= repl_tables; i++)); do printf "bench_repl_%0${repl_width}d\n" "$i"; done
+}
+repl_target_file() { echo "$work/repl_target.db"; }
+
+# Each table: a bigint key and text, numeric, int, timestamp and boolean columns (5 % NULL flags);
+# the values differ from table to table, so that a table landing in the wrong place shows up.
+repl_source() {
+    local t n=0 have sql="" started=$SECONDS ok=1
+    if ((keep_data)); then
+        for t in $(repl_names); do
+            have=$(count_rows pg "bench_repl.$t" 2>/dev/null) || have=""
+            [[ $have == "$repl_rows" ]] || ok=0
+        done
+        if ((ok)); then
+            log "replication: reusing $repl_tables tables bench_repl.* in pg ($repl_rows rows each)"
+            return 0
+        fi
+    fi
+    log "replication: creating $repl_tables tables bench_repl.* in pg ($repl_rows rows each)"
+    sql="DROP SCHEMA IF EXISTS bench_repl CASCADE; CREATE SCHEMA bench_repl;"
+    for t in $(repl_names); do
+        n=$((n + 1))
+        sql+="
+CREATE TABLE bench_repl.$t (id bigint PRIMARY KEY, label text, amount numeric(12,2), qty int, at timestamp, flag boolean);
+INSERT INTO bench_repl.$t
+SELECT i, 'label-$n-' || i, round((i % 100000) * 1.37 / 100 + $n, 2), (i * 7 + $n) % 1000,
+    timestamp '2024-01-01' + i * interval '1.5 second' + $n * interval '1 day',
+    CASE WHEN i % 20 = $((n % 20)) THEN NULL ELSE (i + $n) % 2 = 0 END
+FROM generate_series(1, $repl_rows) AS i;
+VACUUM (FREEZE, ANALYZE) bench_repl.$t;"
+    done
+    pg_sql <<<"$sql" >/dev/null
+    log "replication: source ready in $((SECONDS - started)) s"
+}
+
+# One line per table: name|rows|sum(qty)|count(flag) (non-NULL flags), in one query.
+repl_fingerprint() { # repl_fingerprint pg|mysql|sqlite
+    local t parts=() prefix=""
+    [[ $1 == pg ]] && prefix="bench_repl."
+    for t in $(repl_names); do
+        parts+=("SELECT '$t', count(*), coalesce(sum(qty), 0), count(flag) FROM $prefix$t")
+    done
+    local sql
+    sql=$(printf '%s UNION ALL ' "${parts[@]}")
+    sql="${sql% UNION ALL } ORDER BY 1"
+    case $1 in
+    pg) pg_sql -A -t -F '|' -c "$sql" ;;
+    mysql) mysql_sql --batch --skip-column-names -e "$sql" | tr '\t' '|' ;;
+    sqlite) sqlite_sql "$(repl_target_file)" "$sql" ;;
+    esac
+}
+
+# Prints what is wrong with the target (nothing when every table matches the source).
+repl_check() { # repl_check mysql|sqlite
+    local have
+    if ! have=$(repl_fingerprint "$1" 2>&1); then
+        printf 'cannot read the targets: %s' "$(tail -n 1 <<<"$have" | cut -c 1-200)"
+        return 0
+    fi
+    [[ $have == "$repl_expected" ]] && return 0
+    local bad
+    bad=$(diff <(printf '%s\n' "$repl_expected") <(printf '%s\n' "$have") | grep -c '^>' || true)
+    printf '%s of %s tables differ from the source (first: %s)' "$bad" "$repl_tables" \
+        "$(diff <(printf '%s\n' "$repl_expected") <(printf '%s\n' "$have") | grep -m 1 '^>' | cut -c 3-)"
+}
+
+# Empties the target before each case, so that the check shows what that case made.
+repl_reset_target() { # repl_reset_target mysql|sqlite
+    local t list=()
+    if [[ $1 == mysql ]]; then
+        for t in $(repl_names); do list+=("$t" "${t}_tmp"); done
+        mysql_sql -e "DROP TABLE IF EXISTS $(
+            IFS=,
+            echo "${list[*]}"
+        )" >/dev/null
+    else
+        local file
+        file=$(repl_target_file)
+        rm -f -- "$file" "$file-journal" "$file-wal" "$file-shm"
+        sqlite_sql "$file" 'PRAGMA user_version = 0'
+    fi
+}
+
+# After sling was stopped: what it left running on MariaDB, stopped too (this user, these tables only).
+stop_repl_statements() { # stop_repl_statements mysql|sqlite
+    [[ $1 == mysql ]] || return 0
+    local ids id where="id <> CONNECTION_ID() AND user = SUBSTRING_INDEX(USER(), '@', 1) AND command <> 'Sleep' AND info LIKE '%bench_repl_%'"
+    ids=$(mysql_sql --batch --skip-column-names -e "SELECT id FROM information_schema.processlist WHERE $where") || true
+    for id in $ids; do
+        mysql_sql -e "KILL $id" >/dev/null 2>&1 || true
+    done
+}
+
+repl_results=()
+repl_load() { cut -d' ' -f1 /proc/loadavg; }
+add_repl_result() { # add_repl_result ROUTE CASE SECONDS RSS_KB CHECKED LOAD
+    local rate="-" mb="-"
+    if [[ $3 == ">"* ]]; then
+        rate="< $(group "$(awk -v r="$((repl_tables * repl_rows))" -v s="${3#> }" 'BEGIN { printf "%.0f", r / s }')")"
+    elif [[ $3 != "-" ]]; then
+        rate=$(group "$(awk -v r="$((repl_tables * repl_rows))" -v s="$3" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')")
+        mb=$(awk -v k="$4" 'BEGIN { printf "%.1f", k / 1024 }')
+    fi
+    repl_results+=("$1"$'\x1f'"$2"$'\x1f'"$3"$'\x1f'"$rate"$'\x1f'"$mb"$'\x1f'"$5"$'\x1f'"$6")
+    log "replication $1 $2: $3 s, $rate rows/s, peak RSS $mb MB, $5"
+}
+
+# The seconds of each case, for the ratios: repl_secs[ROUTE.a|b|c|sling].
+declare -A repl_secs=()
+
+repl_route() { # repl_route mysql|sqlite
+    local target=$1 route="pg → MariaDB" target_name=mysql t i load problem total=0 max_rss=0 rc
+    if [[ $target == sqlite ]]; then route="pg → SQLite" target_name=sqlite_repl; fi
+
+    # (a) one transfer per table, one after another: the sum of their times.
+    repl_reset_target "$target"
+    load=$(repl_load)
+    problem=""
+    for t in $(repl_names); do
+        log "replication $route: sqlpipe transfer create $t"
+        if ! measure "$sqlpipe" transfer create --source pg --target "$target_name" \
+            --query "SELECT * FROM bench_repl.$t" --target-table "$t" --mode overwrite --primary-key id; then
+            problem="**error** on $t"
+            fail "replication $route (a) $t: $(grep -v '^$' "$work/last.log" | tail -n 5)"
+            break
+        fi
+        total=$(awk -v a="$total" -v b="$wall" 'BEGIN { printf "%.2f", a + b }')
+        ((rss_kb > max_rss)) && max_rss=$rss_kb
+    done
+    if [[ -z $problem ]]; then
+        problem=$(repl_check "$target")
+        [[ -z $problem ]] || fail "replication $route (a): $problem"
+    fi
+    if [[ -z $problem ]]; then
+        repl_secs[$target.a]=$total
+        add_repl_result "$route" "(a) $repl_tables × \`transfer create --mode overwrite\`, summed" "$total" "$max_rss" "rows ok" "$load"
+    else
+        add_repl_result "$route" "(a) $repl_tables × \`transfer create --mode overwrite\`, summed" "-" 0 "$problem" "$load"
+    fi
+
+    # (b), (c): one pattern stream at concurrency 1 and 2.
+    local c label
+    for c in 1 2; do
+        label="(b) \`replication run\`, concurrency 1"
+        [[ $c == 2 ]] && label="(c) \`replication run\`, concurrency 2"
+        [[ $c == 2 && $target == sqlite ]] && label+=" (runs 1 at a time into SQLite)"
+        local name="bench_repl_${target}_c$c"
+        cat >"$work/$name.yaml" <<YAML
+name: $name
+source: pg
+target: $target_name
+defaults:
+  mode: overwrite
+streams:
+  - table: "bench_repl.bench_repl_*"
+concurrency: $c
+YAML
+        "$sqlpipe" replication create --file "$work/$name.yaml" >/dev/null
+        repl_reset_target "$target"
+        load=$(repl_load)
+        log "replication $route: sqlpipe replication run $name"
+        rc=0
+        measure "$sqlpipe" replication run "$name" || rc=$?
+        if ((rc != 0)); then
+            fail "replication $route $label: exit status $rc: $(grep -v '^$' "$work/last.log" | tail -n 5)"
+            add_repl_result "$route" "$label" "-" 0 "**error**" "$load"
+            continue
+        fi
+        cp "$work/last.log" "$work/$name.out"
+        problem=$(repl_check "$target")
+        if [[ -n $problem ]]; then
+            fail "replication $route $label: $problem"
+            add_repl_result "$route" "$label" "$wall" "$rss_kb" "**wrong: $problem**" "$load"
+            continue
+        fi
+        repl_secs[$target.$([[ $c == 1 ]] && echo b || echo c)]=$wall
+        add_repl_result "$route" "$label" "$wall" "$rss_kb" "rows ok" "$load"
+    done
+
+    # (d) sling's replication of the same tables: full-refresh, 2 streams at once into MariaDB (as
+    # (c)), 1 into SQLite (one writer; sqlpipe runs 1 at a time there too).
+    local threads=2 object="$mysql_db.{stream_table}" conn=SQLPIPE_BENCH_SLING_MYSQL
+    if [[ $target == sqlite ]]; then threads=1 object="main.{stream_table}" conn=SQLPIPE_BENCH_SLING_REPL; fi
+    label="(d) sling replication YAML, full-refresh, $threads thread$([[ $threads == 1 ]] || echo s)"
+    if [[ -z $sling ]]; then
+        add_repl_result "$route" "$label" "-" 0 "$sling_state" ""
+        return 0
+    fi
+    cat >"$work/sling_$target.yaml" <<YAML
+source: SQLPIPE_BENCH_SLING_PG
+target: $conn
+defaults:
+  mode: full-refresh
+  object: '$object'
+streams:
+  bench_repl.bench_repl_*:
+env:
+  SLING_THREADS: $threads
+YAML
+    repl_reset_target "$target"
+    load=$(repl_load)
+    log "replication $route: sling run -r sling_$target.yaml"
+    rc=0
+    /usr/bin/time -f '%e %M' -o "$work/time.txt" timeout -k 10 "$sling_timeout" env SLING_THREADS="$threads" \
+        "$sling" run -r "$work/sling_$target.yaml" >"$work/sling.log" 2>&1 || rc=$?
+    if ((rc != 0)); then
+        local why
+        if ((rc == 124 || rc == 137)); then
+            why="stopped after $sling_timeout s (--sling-timeout); $(sed 's/\x1b\[[0-9;]*m//g' "$work/sling.log" | grep -c 'inserted .* rows into') of $repl_tables tables done by then"
+            stop_repl_statements "$target"
+            sling_notes+=("replication $route: $why")
+            repl_secs[$target.sling_over]=$sling_timeout
+            add_repl_result "$route" "$label" "> $sling_timeout" 0 "stopped (note ${#sling_notes[@]})" "$load"
+            return 0
+        else
+            why="exit status $rc: $(sed 's/\x1b\[[0-9;]*m//g' "$work/sling.log" | grep -v '^\s*$' | grep -i -m 3 'err\|fatal\|panic' | tr -s ' \n' ' ' | cut -c 1-300)"
+        fi
+        sling_notes+=("replication $route: $why")
+        add_repl_result "$route" "$label" "-" 0 "sling failed (note ${#sling_notes[@]})" "$load"
+        return 0
+    fi
+    read -r wall rss_kb <"$work/time.txt"
+    problem=$(repl_check "$target")
+    if [[ -n $problem ]]; then
+        sling_notes+=("replication $route: $problem")
+        add_repl_result "$route" "$label" "$wall" "$rss_kb" "sling wrong (note ${#sling_notes[@]})" "$load"
+        return 0
+    fi
+    repl_secs[$target.sling]=$wall
+    add_repl_result "$route" "$label" "$wall" "$rss_kb" "rows ok" "$load"
+}
+
+run_repl_suite() {
+    repl_source
+    repl_expected=$(repl_fingerprint pg)
+    [[ $(wc -l <<<"$repl_expected") == "$repl_tables" ]] || die "replication: the source fingerprint has not $repl_tables lines"
+    sqlite_sql "$(repl_target_file)" 'PRAGMA user_version = 0'
+    "$sqlpipe" connection create --name sqlite_repl --url "sqlite://$(repl_target_file)" >&2
+    setup_sling
+    SQLPIPE_BENCH_SLING_REPL="sqlite://$(repl_target_file)"
+    export SQLPIPE_BENCH_SLING_REPL
+    repl_route mysql
+    repl_route sqlite
+    # Leave less behind: the target tables in MariaDB (the exit trap drops them again).
+    repl_reset_target mysql || log "replication: could not drop the targets in mysql"
+}
+
+repl_ratio() { # repl_ratio A B [lower]: A ÷ B, "> A ÷ B" with lower (A a timeout), "-" when either is missing
+    if [[ -n ${1:-} && -n ${2:-} ]]; then awk -v a="$1" -v b="$2" -v p="${3:+> }" 'BEGIN { printf "%s%.2f×", p, (b > 0 ? a / b : 0) }'; else echo "-"; fi
+}
+repl_sling_ratio() { # repl_sling_ratio TARGET b|c
+    local t=$1 c=$2
+    if [[ -n ${repl_secs[$t.sling]:-} ]]; then
+        repl_ratio "${repl_secs[$t.sling]}" "${repl_secs[$t.$c]:-}"
+    elif [[ -n ${repl_secs[$t.sling_over]:-} ]]; then
+        repl_ratio "${repl_secs[$t.sling_over]}" "${repl_secs[$t.$c]:-}" lower
+    else
+        echo "-"
+    fi
+}
+
 # --- the run -----------------------------------------------------------------------------------
 
 started_all=$SECONDS
@@ -1090,6 +1381,9 @@ if ((run_transfer)); then
 fi
 if ((run_sync)); then
     run_sync_suite
+fi
+if ((run_repl)); then
+    run_repl_suite
 fi
 
 # --- the table ---------------------------------------------------------------------------------
@@ -1127,6 +1421,34 @@ fi
             printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$c" "$r" "$n" "$s" "$rate" "$mb" "$sling_s" "$sling_mb" "$ratio" "$checked"
         done
         if ((${#sling_notes[@]})); then
+            printf '\nsling:\n\n'
+            local_n=0
+            for line in "${sling_notes[@]}"; do
+                local_n=$((local_n + 1))
+                printf '%s. %s\n' "$local_n" "${line//$'\n'/ }"
+            done
+        fi
+    fi
+    if ((run_repl)); then
+        ((run_transfer || run_sync)) && printf '\n'
+        printf 'Replications: %s tables × %s rows (%s rows) from PostgreSQL, each case run once; sling: %s. Load: the 1-minute load average when the case started.\n\n' \
+            "$repl_tables" "$(group "$repl_rows")" "$(group "$((repl_tables * repl_rows))")" "$sling_state"
+        printf '| Route | Case | Seconds | Rows/s | Peak RSS MB | Checked | Load |\n'
+        printf '|---|---|--:|--:|--:|---|--:|\n'
+        for line in "${repl_results[@]}"; do
+            IFS=$'\x1f' read -r r c s rate mb checked load <<<"$line"
+            printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$r" "$c" "$s" "$rate" "$mb" "$checked" "$load"
+        done
+        printf '\n| Route | (b) ÷ (c): speedup of concurrency 2 (goal ≥ 1.5×) | (a) ÷ (c) | (a) ÷ (b) | sling ÷ (c) (goal > 1×) | sling ÷ (b) |\n'
+        printf '|---|--:|--:|--:|--:|--:|\n'
+        for t in mysql sqlite; do
+            r="pg → MariaDB"
+            [[ $t == sqlite ]] && r="pg → SQLite"
+            printf '| %s | %s | %s | %s | %s | %s |\n' "$r" \
+                "$(repl_ratio "${repl_secs[$t.b]:-}" "${repl_secs[$t.c]:-}")" "$(repl_ratio "${repl_secs[$t.a]:-}" "${repl_secs[$t.c]:-}")" \
+                "$(repl_ratio "${repl_secs[$t.a]:-}" "${repl_secs[$t.b]:-}")" "$(repl_sling_ratio "$t" c)" "$(repl_sling_ratio "$t" b)"
+        done
+        if ((!run_sync && ${#sling_notes[@]})); then
             printf '\nsling:\n\n'
             local_n=0
             for line in "${sling_notes[@]}"; do
