@@ -8,13 +8,8 @@ extension MetadataStore {
     }
 
     func update(connection row: ConnectionRow, reference: String) async throws -> ConnectionRow {
-        try await write { db in
+        try await update(row, missing: "connection \(reference) was deleted meanwhile") { db in
             try Self.ensureConnectionNameIsFree(row.name, except: row.id, in: db)
-            guard try ConnectionRow.exists(db, key: row.id) else {
-                throw SQLPipeError.notFound("connection \(reference) was deleted meanwhile")
-            }
-            try row.update(db)
-            return try row.reloaded(db)
         }
     }
 

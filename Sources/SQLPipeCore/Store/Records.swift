@@ -166,6 +166,19 @@ extension MetadataStore {
         }
     }
 
+    /// Writes a changed record once `check` passed, in the same write, and returns it as stored; `missing`
+    /// is the message when it was deleted meanwhile.
+    func update<Record: StoreRecord & TableRecord>(
+        _ row: Record, missing: String, checking check: @escaping @Sendable (Database) throws -> Void
+    ) async throws -> Record {
+        try await write { db in
+            try check(db)
+            guard try Record.exists(db, key: row.id) else { throw SQLPipeError.notFound(missing) }
+            try row.update(db)
+            return try row.reloaded(db)
+        }
+    }
+
     /// One page of a table in the requested order; ties in `created_at` fall back to `id`.
     func page<Record: StoreRecord & TableRecord>(
         of type: Record.Type, _ request: PageRequest

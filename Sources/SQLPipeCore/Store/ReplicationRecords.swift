@@ -9,13 +9,8 @@ extension MetadataStore {
     }
 
     func update(replication row: ReplicationRow) async throws -> ReplicationRow {
-        try await write { db in
+        try await update(row, missing: "replication '\(row.name)' was deleted meanwhile") { db in
             try Self.ensureReplicationNameIsFree(row.name, except: row.id, in: db)
-            guard try ReplicationRow.exists(db, key: row.id) else {
-                throw SQLPipeError.notFound("replication '\(row.name)' was deleted meanwhile")
-            }
-            try row.update(db)
-            return try row.reloaded(db)
         }
     }
 
