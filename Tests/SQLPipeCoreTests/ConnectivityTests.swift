@@ -62,7 +62,9 @@ import Testing
         input.port = TestDatabases.closedPort()
         let started = ContinuousClock.now
         let error = await #expect(throws: SQLPipeError.self) { try await store.sqlpipe.connections.create(input) }
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // A refused connection fails at once; the bound leaves room for a loaded two-core machine running the
+        // whole suite, and is still far below TCP's own connect timeout (minutes).
+        #expect(ContinuousClock.now - started < .seconds(20))
         guard case .connectionFailed(let message) = error else {
             Issue.record("expected a connection failure, got \(String(describing: error))")
             return

@@ -42,7 +42,11 @@ import Testing
     static let systems: [DataSystem] = [.postgresql, .mariadb, .sqlite]
 
     @Test(arguments: systems)
-    func tablesOfASchemaInByteOrder(_ system: DataSystem) throws {
+    func tablesOfASchemaInByteOrder(_ system: DataSystem) async throws {
+        try await offPoolSharingServers { try Self.tablesOfASchema(system) }
+    }
+
+    static func tablesOfASchema(_ system: DataSystem) throws {
         let catalog = try Catalog(system)
         defer { catalog.drop() }
         for name in ["orders", "Orders_Archive", "audit_2024", "audit_2025"] {
@@ -69,7 +73,11 @@ import Testing
     }
 
     @Test(arguments: systems)
-    func primaryKeysInKeyOrder(_ system: DataSystem) throws {
+    func primaryKeysInKeyOrder(_ system: DataSystem) async throws {
+        try await offPoolSharingServers { try Self.primaryKeys(system) }
+    }
+
+    static func primaryKeys(_ system: DataSystem) throws {
         let catalog = try Catalog(system)
         defer { catalog.drop() }
         let session = catalog.session

@@ -54,7 +54,8 @@ import Testing
             #expect(health.status == .ok)
             #expect(Self.elapsed(start) < 5)
             let response = try await shown
-            #expect(Self.elapsed(start) < Double(ConnectionService.checkTimeoutSeconds) + 10)
+            // The check's own timeout, and room for a loaded machine running the whole suite.
+            #expect(Self.elapsed(start) < Double(ConnectionService.checkTimeoutSeconds) + 20)
             #expect(response.object("connection")["canConnect"] as? Bool == false, "\(response.text)")
         }
     }
