@@ -121,9 +121,9 @@ enum ReplicationRules {
                 }
                 if let source, !pattern.isPattern {
                     for part in [pattern.schema, pattern.table] where !part.isEmpty {
-                        do { try source.validate(identifier: part, role: "name") } catch let error as DriverError {
-                            problems["\(path).table"] = error.message
-                        } catch {}
+                        if let problem = TransferRules.nameProblem(part, role: "name", dialect: source) {
+                            problems["\(path).table"] = problem
+                        }
                     }
                 }
             } catch {
@@ -135,15 +135,15 @@ enum ReplicationRules {
         }
         let targetTable = stream.targetTable ?? "placeholder"
         if let target, let table = stream.targetTable {
-            do { try target.validate(identifier: table, role: "name") } catch let error as DriverError {
-                problems["\(path).targetTable"] = error.message
-            } catch {}
+            if let problem = TransferRules.nameProblem(table, role: "name", dialect: target) {
+                problems["\(path).targetTable"] = problem
+            }
         }
         let settings = defaults.overlaid(by: stream.settings)
         if let target, let schema = settings.targetSchema, !schema.isEmpty {
-            do { try target.validate(identifier: schema, role: "name") } catch let error as DriverError {
-                problems[field("targetSchema", of: stream, at: path, defaults: defaults)] = error.message
-            } catch {}
+            if let problem = TransferRules.nameProblem(schema, role: "name", dialect: target) {
+                problems[field("targetSchema", of: stream, at: path, defaults: defaults)] = problem
+            }
         }
         let input = transferInput(
             of: stream, defaults: defaults, query: stream.query ?? "", targetTable: targetTable, primaryKey: [])

@@ -102,7 +102,7 @@ enum TransferRules {
     }
 
     /// Why `name` cannot name a column on the target, if it cannot.
-    private static func nameProblem(_ name: String, role: String, dialect: any Dialect) -> String? {
+    static func nameProblem(_ name: String, role: String, dialect: any Dialect) -> String? {
         do {
             try dialect.validate(identifier: name, role: role)
             return nil

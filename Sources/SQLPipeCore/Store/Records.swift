@@ -180,15 +180,17 @@ extension MetadataStore {
     }
 
     /// One page of a table in the requested order; ties in `created_at` fall back to `id`.
+    /// `filter`, when given, keeps only the rows it holds for, in the page and in its total.
     func page<Record: StoreRecord & TableRecord>(
-        of type: Record.Type, _ request: PageRequest
+        of type: Record.Type, _ request: PageRequest, filter: SQLExpression? = nil
     ) async throws -> (records: [Record], metadata: PageMetadata) {
         try await read { db in
-            let total = try Record.fetchCount(db)
+            let rows = filter.map { Record.filter($0) } ?? Record.all()
+            let total = try rows.fetchCount(db)
             let column = Column(request.sort.column)
             let idColumn = Column("id")
             let ordering = request.sort.descending ? [column.desc, idColumn.desc] : [column.asc, idColumn.asc]
-            let records = try Record.order(ordering).limit(request.pageSize, offset: request.offset).fetchAll(db)
+            let records = try rows.order(ordering).limit(request.pageSize, offset: request.offset).fetchAll(db)
             return (records, PageMetadata(request: request, totalRecords: total))
         }
     }

@@ -60,14 +60,7 @@ extension MetadataStore {
     func replicationRunPage(
         of replicationID: Int64, _ request: PageRequest
     ) async throws -> ([ReplicationRunRow], PageMetadata) {
-        try await read { db in
-            let runs = ReplicationRunRow.filter(Column("replication_id") == replicationID)
-            let total = try runs.fetchCount(db)
-            let column = Column(request.sort.column)
-            let ordering = request.sort.descending ? [column.desc, Column("id").desc] : [column.asc, Column("id").asc]
-            let rows = try runs.order(ordering).limit(request.pageSize, offset: request.offset).fetchAll(db)
-            return (rows, PageMetadata(request: request, totalRecords: total))
-        }
+        try await page(of: ReplicationRunRow.self, request, filter: Column("replication_id") == replicationID)
     }
 
     /// Writes how the streams of a run stand, if the claim still owns it.
