@@ -75,6 +75,8 @@ let package = Package(
                 "CLibPQ",
                 "CMariaDB",
                 "CSQLiteGuard",
+                "CZlib",
+                "CZstd",
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
@@ -92,6 +94,16 @@ let package = Package(
             name: "CMariaDB",
             pkgConfig: "libmariadb",
             providers: [.apt(["libmariadb-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
         ),
         .target(
             name: "SQLPipeTestSupport",

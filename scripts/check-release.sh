@@ -158,7 +158,7 @@ if runpath=$(readelf -d "$release/bin/sqlpipe" | grep -E '\((RUNPATH|RPATH)\)');
     printf 'run path: %s\n' "${runpath##*: }"
 fi
 # Every package the allowed ones depend on, recursively (alternatives included), from dpkg's database.
-allowed_roots=(libc6 libgcc-s1 libstdc++6 libpq5 libmariadb3 libsqlite3-0)
+allowed_roots=(libc6 libgcc-s1 libstdc++6 libpq5 libmariadb3 libsqlite3-0 zlib1g libzstd1)
 declare -A allowed=()
 queue=("${allowed_roots[@]}")
 while ((${#queue[@]} > 0)); do

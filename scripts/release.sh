@@ -140,7 +140,7 @@ PREFIX/share/sqlpipe/install-manifest. To remove exactly those files again:
 The binary carries the Swift runtime; the host needs glibc and the database client libraries. On Debian
 or Ubuntu:
 
-    apt-get install libpq5 libmariadb3 libsqlite3-0
+    apt-get install libpq5 libmariadb3 libsqlite3-0 zlib1g libzstd1
 
 Then try: sqlpipe --version; man sqlpipe; man sqlpipe-transfer-create.
 INSTALL

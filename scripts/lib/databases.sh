@@ -57,7 +57,7 @@ _sqlpipe_pkg_installed() {
 # servers and clients the tests and benchmarks use as well, and what the release checks use (strip and
 # readelf, file, man, curl; scripts/check-release.sh and scripts/check-install.sh).
 sqlpipe_install_packages() {
-    local missing=() pkg wanted=(pkg-config libpq-dev libmariadb-dev libsqlite3-dev sqlite3)
+    local missing=() pkg wanted=(pkg-config libpq-dev libmariadb-dev libsqlite3-dev sqlite3 zlib1g-dev libzstd-dev)
     # prometheus brings promtool, which the metrics tests check /metrics with.
     [[ ${1:-} == build ]] ||
         wanted+=(mariadb-server mariadb-client postgresql-client prometheus binutils file man-db curl)
