@@ -2,10 +2,11 @@
 # Measures sqlpipe's transfer throughput and peak memory on every route between PostgreSQL,
 # MariaDB/MySQL and SQLite, next to the native bulk pipes (psql COPY binary, mariadb | LOAD DATA).
 # With --suite sync, measures the sync modes instead (upsert, incremental), next to sling; with
-# --suite replication, replications of many tables (PostgreSQL → MariaDB and → SQLite), next to sling.
-# See docs/benchmarks.md.
+# --suite replication, replications of many tables (PostgreSQL → MariaDB and → SQLite), next to sling;
+# with --suite files, PostgreSQL → CSV file and back, plain and gzip, next to psql's COPY (FORMAT csv)
+# and DuckDB's read_csv (scripts/lib/bench-files.sh). See docs/benchmarks.md.
 #
-#   scripts/benchmark.sh [--suite transfer|sync|replication|transfer,sync,...] [--rows-narrow N]
+#   scripts/benchmark.sh [--suite transfer|sync|replication|files|transfer,sync,...] [--rows-narrow N]
 #                        [--rows-mixed N] [--routes pg-pg,mysql-sqlite,...] [--datasets narrow,mixed]
 #                        [--repeat N] [--rows-sync N] [--sync-new N] [--tables N] [--rows-replication N]
 #                        [--no-sling] [--sling-timeout S] [--out FILE] [--keep-data]
@@ -37,6 +38,8 @@ repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$repo_root/scripts/lib/databases.sh"
 # shellcheck source=scripts/lib/sling.sh
 source "$repo_root/scripts/lib/sling.sh"
+# shellcheck source=scripts/lib/bench-files.sh
+source "$repo_root/scripts/lib/bench-files.sh"
 
 all_routes=(pg-pg pg-mysql pg-sqlite mysql-pg mysql-mysql mysql-sqlite sqlite-pg sqlite-mysql sqlite-sqlite)
 rows_narrow=2000000
@@ -111,7 +114,7 @@ while (($#)); do
     esac
 done
 
-run_transfer=0 run_sync=0 run_repl=0
+run_transfer=0 run_sync=0 run_repl=0 run_files=0
 IFS=, read -r -a suites <<<"$suite_arg"
 ((${#suites[@]})) || die "--suite is empty"
 for suite in "${suites[@]}"; do
@@ -119,7 +122,8 @@ for suite in "${suites[@]}"; do
     transfer) run_transfer=1 ;;
     sync) run_sync=1 ;;
     replication) run_repl=1 ;;
-    *) die "unknown suite '$suite' (use transfer, sync, replication)" ;;
+    files) run_files=1 ;;
+    *) die "unknown suite '$suite' (use transfer, sync, replication, files)" ;;
     esac
 done
 IFS=, read -r -a routes <<<"$routes_arg"
@@ -167,6 +171,8 @@ done
 [[ " ${routes[*]} " == *" pg-pg "* ]] && ref_pg=1
 # The replication suite reads PostgreSQL and writes MariaDB and SQLite.
 if ((run_repl)); then need_pg=1 need_mysql=1 need_sqlite=1; fi
+# The files suite reads and writes PostgreSQL.
+if ((run_files)); then need_pg=1; fi
 uses mysql target && ref_mysql=1
 
 # --- setup -------------------------------------------------------------------------------------
@@ -247,6 +253,8 @@ if ((need_pg)); then
     # Exported: psql reads it, and sqlpipe's connection takes it through --password-env.
     export PGPASSWORD=$url_password
     pg_conn=(-X -q -v ON_ERROR_STOP=1 -h "$url_host" -p "${url_port:-5432}" -U "$url_user" -d "$url_db")
+    # DuckDB's ATTACH; the password comes from PGPASSWORD, as for psql.
+    pg_attach="dbname=$url_db host=$url_host port=${url_port:-5432} user=$url_user"
 fi
 if ((need_mysql)); then
     split_url "$SQLPIPE_TEST_MARIADB_URL" MariaDB
@@ -265,7 +273,7 @@ sqlite_sql() { sqlite3 -bail "$@"; }
 drop_tables() {
     local dataset tables=()
     for dataset in narrow mixed; do
-        tables+=("bench_${dataset}_out" "bench_${dataset}_ref")
+        tables+=("bench_${dataset}_out" "bench_${dataset}_ref" "bench_${dataset}_duck")
         ((keep_data)) || tables+=("bench_$dataset")
     done
     # The sync suite's: targets always, sources unless --keep-data, and what sling may leave behind.
@@ -1385,6 +1393,9 @@ fi
 if ((run_repl)); then
     run_repl_suite
 fi
+if ((run_files)); then
+    run_files_suite
+fi
 
 # --- the table ---------------------------------------------------------------------------------
 
@@ -1456,6 +1467,10 @@ fi
                 printf '%s. %s\n' "$local_n" "${line//$'\n'/ }"
             done
         fi
+    fi
+    if ((run_files)); then
+        ((run_transfer || run_sync || run_repl)) && printf '\n'
+        files_table
     fi
     if ((${#failures[@]})); then
         printf '\nFailures:\n\n'

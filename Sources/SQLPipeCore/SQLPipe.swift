@@ -1,4 +1,5 @@
 import Foundation
+import SQLPipeEngine
 
 /// Everything the CLI and the server need, opened on one store: the services are the only way to it.
 public struct SQLPipe: Sendable {
@@ -7,9 +8,9 @@ public struct SQLPipe: Sendable {
     public let store: MetadataStore
     public let connections: ConnectionService
     public let users: UserService
-    public let transfers: TransferService
+    public private(set) var transfers: TransferService
     public let queries: QueryService
-    public let replications: ReplicationService
+    public private(set) var replications: ReplicationService
 
     public init(
         storePath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -22,6 +23,15 @@ public struct SQLPipe: Sendable {
         transfers = TransferService(store: store, connections: connections)
         queries = QueryService(store: store, connections: connections)
         replications = ReplicationService(store: store, connections: connections, transfers: transfers)
+    }
+
+    /// The same, letting transfers name only the files of `access`: the command line's own user's files
+    /// (`.host`, the default), a server's data directory, or none at all (nil: a server without one).
+    public func withFileAccess(_ access: FileAccess?) -> SQLPipe {
+        var copy = self
+        copy.transfers.files = access
+        copy.replications = ReplicationService(store: store, connections: connections, transfers: copy.transfers)
+        return copy
     }
 
     /// Opens the store and marks work whose runner is gone as interrupted: every CLI command and the server

@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import SQLPipeCore
+import SQLPipeEngine
 import ServiceLifecycle
 
 /// Everything `sqlpipe serve` can be told.
@@ -39,8 +40,13 @@ public struct ServerConfiguration: Sendable {
     public var metricsPort: Int?
     /// Where the metrics listener listens: loopback unless told otherwise, as it asks for no credentials.
     public var metricsHost = "127.0.0.1"
+    /// The only directory whose files API transfers may read and write (`serve --data-dir`); nil: none.
+    public var dataDirectory: String?
 
     public init() {}
+
+    /// What API clients may name as files: never the host's, only the data directory's.
+    var fileAccess: FileAccess? { dataDirectory.map { .confined(to: $0) } }
 }
 
 /// The router with every route of the API, and the table of what it registered.
@@ -54,6 +60,7 @@ public struct APIRouter {
 public func buildRouter(
     sqlpipe: SQLPipe, configuration: ServerConfiguration, workers: WorkerPool?, metrics: ServerMetrics
 ) throws -> APIRouter {
+    let sqlpipe = sqlpipe.withFileAccess(configuration.fileAccess)
     let router = Router(context: APIRequestContext.self)
     let clients = try ClientResolver(trustedProxies: configuration.trustedProxies)
     router.add(middleware: ClientAddressMiddleware(resolver: clients))
@@ -86,6 +93,7 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (String) async -> Void = { _ in },
     onMetricsRunning: @escaping @Sendable (String) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
+    let sqlpipe = sqlpipe.withFileAccess(configuration.fileAccess)
     let workers = WorkerPool(sqlpipe: sqlpipe, options: configuration.workers, metrics: metrics, logger: logger)
     let runningWorkers = configuration.runWorkers ? workers : nil
     let api = try buildRouter(

@@ -300,7 +300,7 @@ import Testing
             outcomes.append(try keyed.run(.incremental, key: ["id"], cursor: "seen"))
             let appendTable = keyed.world.uniqueName("appended")
             var request = keyed.request(.incremental, cursor: "seen")
-            request.table = TableName(name: appendTable)
+            if case .table(let config, _) = request.to { request.to = .table(config, TableName(name: appendTable)) }
             try keyed.source.execute("DELETE FROM \(keyed.sourceQuoted) WHERE id = 6")
             outcomes.append(try TransferEngine.run(request, control: RunControl()))
             try keyed.insert(id: 6, seen: mark)

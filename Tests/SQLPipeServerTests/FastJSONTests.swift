@@ -1,4 +1,5 @@
 import Foundation
+import SQLPipeEngine
 import Testing
 
 @testable import SQLPipeCore
@@ -11,7 +12,15 @@ import Testing
         let mode = TransferMode.allCases[Int(id) % TransferMode.allCases.count]
         return Transfer(
             id: id, createdAt: Date(timeIntervalSince1970: 1_764_389_466.927), createdBy: "root\(text)",
-            sourceID: finished ? id : nil, targetID: 2, query: "SELECT \(text) FROM \"t\"", targetSchema: text,
+            sourceID: finished ? id : nil, targetID: 2,
+            sourceFile: id % 3 == 0
+                ? FileSpec(
+                    path: "in/\(text).csv", format: .csv, compression: .gzip, delimiter: text.isEmpty ? nil : ";",
+                    quote: finished ? "'" : nil, header: finished, nullString: finished ? text : nil,
+                    columns: ["a:\(text)"])
+                : nil,
+            targetFile: id % 3 == 1 ? FileSpec(path: text, format: .ndjson, compression: .zstd) : nil,
+            query: "SELECT \(text) FROM \"t\"", targetSchema: text,
             targetTable: "x; DROP TABLE y \(text)", overwrite: mode == .overwrite, mode: mode,
             primaryKey: finished ? ["id \(text)", "Region"] : [], deleteMissing: finished,
             cursorColumn: finished ? "updated \(text)" : nil, status: finished ? .complete : .queued,

@@ -5,10 +5,14 @@ import SQLPipeEngine
 public struct TransferService: Sendable {
     let store: any MetadataStoring
     let connections: ConnectionService
+    /// The files this process lets its callers name: the command line's user's own (`.host`), a server's
+    /// data directory, or none (a server without `--data-dir`).
+    var files: FileAccess? = .host
 
     /// Stores a new transfer in `queued`. It runs with `run`, in this process or a server's worker.
     public func create(_ input: TransferInput, by caller: Caller) async throws -> Transfer {
-        let (inserted, _) = try await store.insertRun(try await validated(input, by: caller).row, claimed: false)
+        let (inserted, _) = try await store.insertRun(
+            try await validated(input, by: caller, foreground: false).row, claimed: false)
         try await ActiveRunQuota.admit(inserted, of: caller, in: store)
         return try Self.resource(inserted)
     }
@@ -27,7 +31,7 @@ public struct TransferService: Sendable {
         _ input: TransferInput, by caller: Caller, control: RunControl, replicationRun: Int64?,
         started: @Sendable (Transfer) async -> Void
     ) async throws -> Transfer {
-        var valid = try await validated(input, by: caller)
+        var valid = try await validated(input, by: caller, foreground: true)
         valid.row.replicationRunId = replicationRun
         let (claimed, claim) = try await store.insertRun(valid.row, claimed: true) { row, id in
             row.stagingTable = Self.stagingName(for: id)
@@ -38,22 +42,49 @@ public struct TransferService: Sendable {
         }
         await started(try Self.resource(claimed))
         // The connections were just read and checked: the run uses them as they were.
-        let request = try Self.request(for: claimed, source: valid.source, target: valid.target, staging: staging)
+        let request = try Self.request(for: claimed, from: valid.from, to: valid.to, staging: staging)
         return try await execute(claimed, claim: claim, staging: staging, control: control, request: request)
     }
 
+    /// `foreground`: the caller runs it now, so that standard input and output are the caller's own.
     private func validated(
-        _ input: TransferInput, by caller: Caller
-    ) async throws -> (row: TransferRow, source: ConnectionConfig, target: ConnectionConfig) {
+        _ input: TransferInput, by caller: Caller, foreground: Bool
+    ) async throws -> (row: TransferRow, from: TransferSource, to: TransferTarget) {
         var problems: [String: String] = [:]
-        let query = RunRules.queryText(input.query, into: &problems)
+        var query = ""
+        var sourceFile: StoredFile?
+        var source: (Connection, ConnectionConfig)?
+        if let file = input.sourceFile {
+            for (field, given) in [("sourceID", input.sourceID != nil), ("query", input.query != nil)] where given {
+                problems[field] = "cannot be given with sourceFile: the file is the source"
+            }
+            sourceFile = FileRules.stored(file, field: "sourceFile", reading: true, access: files, into: &problems)
+        } else {
+            query = RunRules.queryText(input.query, into: &problems)
+            source = try await RunRules.connection(
+                input.sourceID, field: "sourceID", by: caller, in: connections, into: &problems)
+        }
         let table = input.targetTable ?? ""
         let schema = input.targetSchema ?? ""
-        if table.isEmpty { problems["targetTable"] = "must be provided" }
-        let source = try await RunRules.connection(
-            input.sourceID, field: "sourceID", by: caller, in: connections, into: &problems)
-        let target = try await RunRules.connection(
-            input.targetID, field: "targetID", by: caller, in: connections, into: &problems)
+        var targetFile: StoredFile?
+        var target: (Connection, ConnectionConfig)?
+        if let file = input.targetFile {
+            for (field, given) in [
+                ("targetID", input.targetID != nil), ("targetTable", input.targetTable != nil),
+                ("targetSchema", input.targetSchema != nil),
+            ] where given {
+                problems[field] = "cannot be given with targetFile: the file is the target"
+            }
+            targetFile = FileRules.stored(file, field: "targetFile", reading: false, access: files, into: &problems)
+            if let sourceFile, let targetFile, sourceFile.spec.path == targetFile.spec.path, sourceFile.spec.path != "-"
+            {
+                problems["targetFile.path"] = "is the source file: write the result to another file"
+            }
+        } else {
+            if table.isEmpty { problems["targetTable"] = "must be provided" }
+            target = try await RunRules.connection(
+                input.targetID, field: "targetID", by: caller, in: connections, into: &problems)
+        }
         let dialect = target.map { Drivers.dialect(for: $0.0.dsType) }
         if let dialect {
             if !table.isEmpty {
@@ -67,22 +98,47 @@ public struct TransferService: Sendable {
                 }
             }
         }
-        let sync = TransferRules.sync(input, dialect: dialect, into: &problems)
-        guard problems.isEmpty, let (source, sourceConfig) = source, let (target, targetConfig) = target else {
-            throw SQLPipeError.validation(problems)
+        if !foreground {
+            for (field, file) in [("sourceFile", sourceFile), ("targetFile", targetFile)] where file?.spec.path == "-" {
+                problems["\(field).path"] = "standard input and output are only for a transfer run in the foreground"
+            }
+        }
+        var sync = TransferRules.sync(input, dialect: dialect, into: &problems)
+        if input.targetFile != nil {
+            // A file is written whole: it is replaced once complete, whatever it held.
+            if input.mode != nil, input.mode != .overwrite {
+                problems["mode"] = "a file target is always replaced whole: leave mode out, or give overwrite"
+            }
+            if input.primaryKey?.isEmpty == false { problems["primaryKey"] = "applies to a table, not to a file" }
+            sync.mode = .overwrite
+        }
+        guard problems.isEmpty else { throw SQLPipeError.validation(problems) }
+        let from: TransferSource
+        if let sourceFile {
+            from = .file(sourceFile.spec, access: try FileRules.access(for: sourceFile, in: files, transfer: 0))
+        } else if let (_, config) = source {
+            from = .query(config, query)
+        } else {
+            throw SQLPipeError.validation(["sourceID": "must be provided"])
+        }
+        let to: TransferTarget
+        if let targetFile {
+            to = .file(targetFile.spec, access: try FileRules.access(for: targetFile, in: files, transfer: 0))
+        } else if let (_, config) = target {
+            to = .table(config, TableName(schema: schema, name: table))
+        } else {
+            throw SQLPipeError.validation(["targetID": "must be provided"])
         }
         let row = TransferRow(
-            id: nil, createdAt: Date(), createdBy: caller.username, createdByAdmin: caller.admin, sourceId: source.id,
-            targetId: target.id,
-            query: query,
-            targetSchema: schema, targetTable: table, overwrite: sync.mode == .overwrite, mode: sync.mode.rawValue,
-            primaryKey: sync.primaryKey, deleteMissing: sync.deleteMissing, cursorColumn: sync.cursorColumn,
-            status: RunStatus.queued.rawValue,
+            id: nil, createdAt: Date(), createdBy: caller.username, createdByAdmin: caller.admin,
+            sourceId: source?.0.id, targetId: target?.0.id, query: query, targetSchema: schema, targetTable: table,
+            overwrite: sync.mode == .overwrite, mode: sync.mode.rawValue, primaryKey: sync.primaryKey,
+            deleteMissing: sync.deleteMissing, cursorColumn: sync.cursorColumn, status: RunStatus.queued.rawValue,
             error: nil, warnings: [], rowsTransferred: 0, rowsInserted: nil, rowsUpdated: nil, rowsDeleted: nil,
-            cursorFrom: nil, cursorTo: nil, startedAt: nil, stoppedAt: nil, runnerPid: nil,
-            runnerHost: nil, cancelRequested: false, stagingTable: nil, cleanupPending: false, leaseExpiresAt: nil,
-            runnerToken: nil, replicationRunId: nil)
-        return (row, sourceConfig, targetConfig)
+            cursorFrom: nil, cursorTo: nil, startedAt: nil, stoppedAt: nil, runnerPid: nil, runnerHost: nil,
+            cancelRequested: false, stagingTable: nil, cleanupPending: false, leaseExpiresAt: nil, runnerToken: nil,
+            replicationRunId: nil, sourceFile: sourceFile, targetFile: targetFile)
+        return (row, from, to)
     }
 
     public func list(_ request: PageRequest) async throws -> Page<Transfer> {
@@ -153,30 +209,44 @@ public struct TransferService: Sendable {
                     // commits at once): checked later. The counts and cursor marks stay null.
                     row.rowsTransferred = 0
                     row.cleanupPending =
-                        request.map { !Drivers.dialect(for: $0.target.system).transactionalDDL } ?? false
+                        request?.targetSystem.map { !Drivers.dialect(for: $0).transactionalDDL } ?? false
                 }
             })
         return try Self.resource(finished)
     }
 
     private func request(for row: TransferRow, staging: String) async throws -> TransferRequest {
-        guard let sourceID = row.sourceId, let targetID = row.targetId else {
-            throw SQLPipeError.conflict("the source or target connection of transfer \(row.id ?? 0) was deleted")
+        let id = row.id ?? 0
+        let from: TransferSource
+        if let file = row.sourceFile {
+            from = .file(file.spec, access: try FileRules.access(for: file, in: files, transfer: id))
+        } else {
+            guard let sourceID = row.sourceId else {
+                throw SQLPipeError.conflict("the source connection of transfer \(id) was deleted")
+            }
+            // As its creator may use it now: a connection restricted since it was queued is refused.
+            let (_, source) = try await connections.usable(sourceID, field: "sourceID", by: row.creator)
+            from = .query(source, row.query)
         }
-        // As its creator may use them now: a connection restricted since it was queued is refused.
-        let (_, source) = try await connections.usable(sourceID, field: "sourceID", by: row.creator)
-        let (_, target) = try await connections.usable(targetID, field: "targetID", by: row.creator)
-        return try Self.request(for: row, source: source, target: target, staging: staging)
+        let to: TransferTarget
+        if let file = row.targetFile {
+            to = .file(file.spec, access: try FileRules.access(for: file, in: files, transfer: id))
+        } else {
+            guard let targetID = row.targetId else {
+                throw SQLPipeError.conflict("the target connection of transfer \(id) was deleted")
+            }
+            let (_, target) = try await connections.usable(targetID, field: "targetID", by: row.creator)
+            to = .table(target, TableName(schema: row.targetSchema, name: row.targetTable))
+        }
+        return try Self.request(for: row, from: from, to: to, staging: staging)
     }
 
     private static func request(
-        for row: TransferRow, source: ConnectionConfig, target: ConnectionConfig, staging: String
+        for row: TransferRow, from: TransferSource, to: TransferTarget, staging: String
     ) throws -> TransferRequest {
         TransferRequest(
-            source: source, target: target, query: row.query,
-            table: TableName(schema: row.targetSchema, name: row.targetTable), mode: try mode(of: row),
-            primaryKey: row.primaryKey, deleteMissing: row.deleteMissing, cursorColumn: row.cursorColumn,
-            stagingName: staging)
+            from: from, to: to, mode: try mode(of: row), primaryKey: row.primaryKey, deleteMissing: row.deleteMissing,
+            cursorColumn: row.cursorColumn, stagingName: staging)
     }
 
     private static func mode(of row: TransferRow) throws -> TransferMode {
@@ -229,7 +299,8 @@ public struct TransferService: Sendable {
         let mode = try mode(of: row)
         return Transfer(
             id: id, createdAt: row.createdAt, createdBy: row.createdBy, sourceID: row.sourceId, targetID: row.targetId,
-            query: row.query, targetSchema: row.targetSchema, targetTable: row.targetTable,
+            sourceFile: row.sourceFile?.spec, targetFile: row.targetFile?.spec, query: row.query,
+            targetSchema: row.targetSchema, targetTable: row.targetTable,
             overwrite: mode == .overwrite, mode: mode, primaryKey: row.primaryKey, deleteMissing: row.deleteMissing,
             cursorColumn: row.cursorColumn, status: status, error: row.error, warnings: row.warnings,
             rowsTransferred: row.rowsTransferred, rowsInserted: row.rowsInserted, rowsUpdated: row.rowsUpdated,

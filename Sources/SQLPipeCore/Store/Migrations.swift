@@ -170,6 +170,13 @@ extension MetadataStore {
             }
             try db.create(index: "transfers_replication_run", on: "transfers", columns: ["replication_run_id"])
         }
+        migrator.registerMigration("v5: files at either end of a transfer") { db in
+            try db.alter(table: "transfers") { table in
+                // In place of the source connection and query, or of the target connection and table.
+                table.add(column: "source_file", .jsonText)
+                table.add(column: "target_file", .jsonText)
+            }
+        }
         return migrator
     }
 }

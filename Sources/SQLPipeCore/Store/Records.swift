@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SQLPipeEngine
 
 /// Rows of the store as GRDB reads and writes them: snake_case columns, camelCase properties.
 protocol StoreRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
@@ -88,6 +89,16 @@ struct TransferRow: StoreRecord {
     var runnerToken: String?
     /// The replication run the transfer was a stream of.
     var replicationRunId: Int64?
+    /// A file in place of the source connection and query, or of the target connection and table.
+    var sourceFile: StoredFile?
+    var targetFile: StoredFile?
+}
+
+/// A transfer's file as the store keeps it: the spec, and whose files it names. `onHost` is a path of the
+/// command line's user; otherwise the path is relative to the data directory of whichever server runs it.
+struct StoredFile: Codable, Equatable {
+    var spec: FileSpec
+    var onHost: Bool
 }
 
 struct QueryRow: StoreRecord {

@@ -61,7 +61,9 @@ public struct FileSpec: Codable, Equatable, Sendable {
             break
         }
         var format: FileFormat?
-        for (suffix, kind) in [(".csv", FileFormat.csv), (".tsv", .tsv), (".tab", .tsv), (".ndjson", .ndjson), (".jsonl", .ndjson)]
+        for (suffix, kind) in [
+            (".csv", FileFormat.csv), (".tsv", .tsv), (".tab", .tsv), (".ndjson", .ndjson), (".jsonl", .ndjson),
+        ]
         where name.hasSuffix(suffix) {
             format = kind
             break
@@ -101,7 +103,23 @@ public struct FileSpec: Codable, Equatable, Sendable {
         if let delimiter, delimiter == (quote ?? "\"") && format == .csv {
             problems["delimiter"] = "must differ from the quote"
         }
-        if format == .tsv, let delimiter, delimiter == "\\" { problems["delimiter"] = "cannot be a backslash in TSV" }
+        if format == .tsv, let delimiter, let byte = delimiter.utf8.first, delimiter.utf8.count == 1,
+            byte == UInt8(ascii: "\\") || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: ".")
+        {
+            // A backslash before them is an escape of the COPY text format (\n, \t, \N, octal digits).
+            problems["delimiter"] = "cannot be a backslash, a lowercase letter, a digit or a dot in TSV"
+        }
+        if let nullString {
+            let special =
+                [delimiter ?? (format == .tsv ? "\t" : ","), "\n", "\r"] + (format == .csv ? [quote ?? "\""] : [])
+            if special.contains(where: { nullString.contains($0) }) {
+                problems["nullString"] = "must not contain the delimiter, the quote or a line end"
+            }
+            if format == .tsv, nullString.isEmpty {
+                problems["nullString"] = "cannot be empty in TSV: an empty field is the empty string"
+            }
+        }
         if !reading, !columns.isEmpty { problems["columns"] = "apply to a file that is read, not to one written" }
         for column in columns {
             do { _ = try ColumnOverride(column) } catch let error as DriverError {

@@ -12,44 +12,55 @@ struct LoadResult {
 /// merged by key (upsert); by the route of the source's own kind when the target is of that kind too.
 struct TargetPlan {
     let request: TransferRequest
-    let source: any DatabaseSession
+    let source: PlanSource
     let target: any DatabaseSession
+    let targetConfig: ConnectionConfig
+    let table: TableName
     let existing: [TableColumn]?
-    /// The query as it runs on the source: an incremental run's reads only the rows past the mark.
+    /// The query as it runs on a database source: an incremental run's reads only the rows past the mark.
     let query: String
+    /// An incremental run's mark for a file source, whose rows are filtered as they are read.
+    let fileMark: CursorMark?
     /// An incremental run's mark when it started, as text; nil for a full load.
     let cursorFrom: String?
     /// What the plan found before reading a row (source rows an incremental run cannot see).
     let warnings: [String]
     private let route: (any SameSystemRoute)?
 
-    init(request: TransferRequest, source: any DatabaseSession, target: any DatabaseSession) throws {
+    init(
+        request: TransferRequest, source: PlanSource, target: any DatabaseSession, targetConfig: ConnectionConfig,
+        table: TableName
+    ) throws {
         self.request = request
         self.source = source
         self.target = target
-        let existing = try target.tableColumns(request.table)
+        self.targetConfig = targetConfig
+        self.table = table
+        let existing = try target.tableColumns(table)
         self.existing = existing
         // Before the source runs: nothing is read that could not be written safely.
-        if request.mode != .overwrite, existing != nil, let reason = try target.appendCannotRollBack(request.table) {
+        if request.mode != .overwrite, existing != nil, let reason = try target.appendCannotRollBack(table) {
             throw DriverError(
-                "cannot write into \(request.table): \(reason); convert it to a transactional engine (e.g. ALTER TABLE … ENGINE=InnoDB) or use overwrite"
+                "cannot write into \(table): \(reason); convert it to a transactional engine (e.g. ALTER TABLE … ENGINE=InnoDB) or use overwrite"
             )
         }
         if request.mode.merges(withKey: request.primaryKey), let existing {
-            try Self.checkUniqueIndex(request, existing: existing, target: target)
+            try Self.checkUniqueIndex(request, table: table, existing: existing, target: target)
         }
-        var query = request.query
+        var query = source.query
         var cursorFrom: String?
+        var fileMark: CursorMark?
         var warnings: [String] = []
         if request.mode == .incremental, let cursor = request.cursorColumn, let existing {
             let dialect = target.dialect
             guard let column = existing.first(where: { dialect.sameName($0.name, cursor) }) else {
                 throw DriverError(
-                    "cannot load \(request.table) incrementally: it has no column \"\(cursor)\" (the cursor column)")
+                    "cannot load \(table) incrementally: it has no column \"\(cursor)\" (the cursor column)")
             }
-            if let mark = try Self.highWaterMark(of: column.name, in: request.table, on: target) {
-                cursorFrom = mark.text
-                let base = Self.subquery(request.query)
+            let mark = try Self.highWaterMark(of: column.name, in: table, on: target)
+            cursorFrom = mark?.text
+            if let mark, case .session(let source, let sourceQuery) = source {
+                let base = Self.subquery(sourceQuery)
                 let quoted = source.dialect.quote(cursor)
                 let nulls: String?
                 do {
@@ -68,17 +79,33 @@ struct TargetPlan {
                 // with that same value are not lost.
                 let comparison = request.primaryKey.isEmpty ? ">" : ">="
                 query = "SELECT * FROM (\n\(base)\n) AS src WHERE \(quoted) \(comparison) \(literal)"
+            } else if let mark {
+                // A file has no WHERE: its rows are compared with the mark as they are read.
+                fileMark = CursorMark(
+                    column: cursor, text: mark.text, type: mark.type, inclusive: !request.primaryKey.isEmpty)
             }
         }
         self.query = query
         self.cursorFrom = cursorFrom
+        self.fileMark = fileMark
         self.warnings = warnings
-        route = try source.sameSystemRoute(
-            for: query, into: target, existing: request.overwrite ? nil : existing)
+        if case .session(let session, _) = source {
+            route = try session.sameSystemRoute(for: query, into: target, existing: request.overwrite ? nil : existing)
+        } else {
+            route = nil
+        }
     }
 
     func openReader() throws -> any RowReader {
-        try route?.openReader() ?? source.openReader(query)
+        if let route { return try route.openReader() }
+        switch source {
+        case .session(let session, _):
+            return try session.openReader(query)
+        case .file(let open):
+            let reader = try open()
+            guard let fileMark else { return reader }
+            return try CursorFilter(reader, mark: fileMark)
+        }
     }
 
     func typeWarnings(_ columns: [ColumnDescription]) -> [String] {
@@ -106,14 +133,14 @@ struct TargetPlan {
             try checkAppend(columns: columns, into: existing)
         }
         if request.mode == .incremental, let cursor = request.cursorColumn,
-            !columns.contains(where: { source.dialect.sameName($0.name, cursor) })
+            !columns.contains(where: { source.sameName($0.name, cursor) })
         {
             throw DriverError(
                 "the query returns no column \"\(cursor)\" to be the cursor column (its columns: \(Self.list(columns.map(\.name))))"
             )
         }
-        let staging = TableName(schema: request.table.schema, name: request.stagingName)
-        let created: TableName? = request.overwrite ? staging : (existing == nil ? request.table : nil)
+        let staging = TableName(schema: table.schema, name: request.stagingName)
+        let created: TableName? = request.overwrite ? staging : (existing == nil ? table : nil)
         if request.overwrite, try target.tableColumns(staging) != nil {
             // Left by a run whose process died before it could clean up.
             try target.execute("DROP TABLE \(dialect.qualified(staging))")
@@ -132,7 +159,7 @@ struct TargetPlan {
                 try target.execute(createStatement(created, columns: columns, primaryKey: key))
                 if !dialect.transactionalDDL { createdOutsideTransaction = created }
                 if request.mode == .incremental, let cursor = request.cursorColumn,
-                    let column = columns.first(where: { source.dialect.sameName($0.name, cursor) })
+                    let column = columns.first(where: { source.sameName($0.name, cursor) })
                 {
                     for statement in dialect.cursorIndexStatements(created, column: column) {
                         try target.execute(statement)
@@ -140,10 +167,10 @@ struct TargetPlan {
                 }
             }
             if request.mode.merges(withKey: key) {
-                let targetColumns = try existing ?? target.tableColumns(request.table) ?? []
+                let targetColumns = try existing ?? target.tableColumns(table) ?? []
                 let keyed = target.keyedMerge(
                     MergeTarget(
-                        table: request.table, existing: targetColumns, columns: columns.map(\.name), key: key,
+                        table: table, existing: targetColumns, columns: columns.map(\.name), key: key,
                         stagingName: request.stagingName))
                 merge = keyed
                 try keyed.createStaging()
@@ -154,10 +181,10 @@ struct TargetPlan {
             }
             var deleted: Int? = request.overwrite ? nil : 0
             if request.mode == .truncate, existing != nil {
-                deleted = try target.deleteAllRows(of: request.table)
+                deleted = try target.deleteAllRows(of: table)
             }
 
-            let rows = try body(try writer(into: merge?.staging ?? created ?? request.table, columns: columns))
+            let rows = try body(try writer(into: merge?.staging ?? created ?? table, columns: columns))
             try control.checkCancelled()
             var counts = MergeCounts(inserted: rows, updated: 0, deleted: deleted)
             if let merge {
@@ -169,17 +196,17 @@ struct TargetPlan {
             }
             var cursorTo: String?
             if request.mode == .incremental, let cursor = request.cursorColumn {
-                let column = columns.first { source.dialect.sameName($0.name, cursor) }?.name ?? cursor
+                let column = columns.first { source.sameName($0.name, cursor) }?.name ?? cursor
                 // Every row read is past the mark (or at it): the new mark is the largest of them, found
                 // in the few rows of the staging table rather than in the whole target.
-                let loaded = merge?.staging ?? request.table
+                let loaded = merge?.staging ?? table
                 cursorTo =
                     rows == 0
                     ? cursorFrom : try Self.highWaterMark(of: column, in: loaded, on: target)?.text ?? cursorFrom
             }
 
             let replace = dialect.replaceStatements(
-                target: request.table, staging: staging, targetExists: existing != nil)
+                target: table, staging: staging, targetExists: existing != nil)
             if request.overwrite, dialect.transactionalDDL {
                 for statement in replace.swap { try target.execute(statement) }
             }
@@ -208,7 +235,7 @@ struct TargetPlan {
         do {
             try target.execute(drop)
         } catch {
-            guard let fresh = try? Drivers.open(request.target, timeoutSeconds: 5) else { return }
+            guard let fresh = try? Drivers.open(targetConfig, timeoutSeconds: 5) else { return }
             defer { fresh.close() }
             try? fresh.execute(drop)
         }
@@ -220,7 +247,7 @@ struct TargetPlan {
         let missing = columns.filter { column in !existing.contains { dialect.sameName($0.name, column.name) } }
         guard missing.isEmpty else {
             throw DriverError(
-                "cannot write into \(request.table): it has no column \(Self.list(missing.map(\.name))) (its columns: \(Self.list(existing.map(\.name)))); use overwrite to replace the table"
+                "cannot write into \(table): it has no column \(Self.list(missing.map(\.name))) (its columns: \(Self.list(existing.map(\.name)))); use overwrite to replace the table"
             )
         }
     }
@@ -240,19 +267,19 @@ struct TargetPlan {
     /// An upsert needs the target to say which row a key is: a PRIMARY KEY or UNIQUE index on exactly
     /// those columns.
     private static func checkUniqueIndex(
-        _ request: TransferRequest, existing: [TableColumn], target: any DatabaseSession
+        _ request: TransferRequest, table: TableName, existing: [TableColumn], target: any DatabaseSession
     ) throws {
         let dialect = target.dialect
         let normalized = { (name: String) in dialect.caseSensitiveNames ? name : name.lowercased() }
         let wanted = Set(request.primaryKey.map(normalized))
-        let keys = try target.uniqueKeys(of: request.table)
+        let keys = try target.uniqueKeys(of: table)
         guard !keys.contains(where: { Set($0.map(normalized)) == wanted }) else { return }
         let columns = request.primaryKey.map(dialect.quote).joined(separator: ", ")
         let have =
             keys.isEmpty
             ? "it has none" : "it has them on " + keys.map { "(\($0.joined(separator: ", ")))" }.joined(separator: ", ")
         throw DriverError(
-            "cannot upsert into \(request.table): it has no PRIMARY KEY or UNIQUE index on exactly (\(request.primaryKey.joined(separator: ", "))) (\(have)); add one, e.g. CREATE UNIQUE INDEX ON \(dialect.qualified(request.table)) (\(columns)), or use another mode"
+            "cannot upsert into \(table): it has no PRIMARY KEY or UNIQUE index on exactly (\(request.primaryKey.joined(separator: ", "))) (\(have)); add one, e.g. CREATE UNIQUE INDEX ON \(dialect.qualified(table)) (\(columns)), or use another mode"
         )
     }
 
@@ -325,6 +352,23 @@ struct TargetPlan {
             return "'" + cut.replacingOccurrences(of: "'", with: "''") + "'"
         }
         return "(" + shown.joined(separator: ", ") + ")"
+    }
+}
+
+/// What a plan reads: a query on a database session, or a file's reader, opened when the rows are wanted.
+enum PlanSource {
+    case session(any DatabaseSession, query: String)
+    case file(open: () throws -> any RowReader)
+
+    var query: String {
+        if case .session(_, let query) = self { return query }
+        return ""
+    }
+
+    /// Whether two names are one column of the source's result: by the database's rules, exactly for a file.
+    func sameName(_ first: String, _ second: String) -> Bool {
+        if case .session(let session, _) = self { return session.dialect.sameName(first, second) }
+        return first == second
     }
 }
 

@@ -19,12 +19,22 @@ public enum TransferMode: String, Codable, Sendable, CaseIterable {
     }
 }
 
-/// What to move: the rows of `query` on `source` into `table` on `target`.
+/// Where a transfer reads its rows: a query on a database, or a file.
+public enum TransferSource: Sendable {
+    case query(ConnectionConfig, String)
+    case file(FileSpec, access: FileAccess)
+}
+
+/// Where a transfer writes its rows: a table of a database, or a file, replaced whole once it is complete.
+public enum TransferTarget: Sendable {
+    case table(ConnectionConfig, TableName)
+    case file(FileSpec, access: FileAccess)
+}
+
+/// What to move: the rows of the source into the target.
 public struct TransferRequest: Sendable {
-    public var source: ConnectionConfig
-    public var target: ConnectionConfig
-    public var query: String
-    public var table: TableName
+    public var from: TransferSource
+    public var to: TransferTarget
     public var mode: TransferMode
     /// The key columns: what `upsert` matches rows by, and the PRIMARY KEY of a table the transfer creates.
     public var primaryKey: [String]
@@ -36,14 +46,11 @@ public struct TransferRequest: Sendable {
     public var stagingName: String
 
     public init(
-        source: ConnectionConfig, target: ConnectionConfig, query: String, table: TableName,
-        mode: TransferMode = .append, primaryKey: [String] = [], deleteMissing: Bool = false,
-        cursorColumn: String? = nil, stagingName: String
+        from: TransferSource, to: TransferTarget, mode: TransferMode = .append, primaryKey: [String] = [],
+        deleteMissing: Bool = false, cursorColumn: String? = nil, stagingName: String
     ) {
-        self.source = source
-        self.target = target
-        self.query = query
-        self.table = table
+        self.from = from
+        self.to = to
         self.mode = mode
         self.primaryKey = primaryKey
         self.deleteMissing = deleteMissing
@@ -51,7 +58,24 @@ public struct TransferRequest: Sendable {
         self.stagingName = stagingName
     }
 
+    /// The rows of `query` on `source` into `table` on `target`.
+    public init(
+        source: ConnectionConfig, target: ConnectionConfig, query: String, table: TableName,
+        mode: TransferMode = .append, primaryKey: [String] = [], deleteMissing: Bool = false,
+        cursorColumn: String? = nil, stagingName: String
+    ) {
+        self.init(
+            from: .query(source, query), to: .table(target, table), mode: mode, primaryKey: primaryKey,
+            deleteMissing: deleteMissing, cursorColumn: cursorColumn, stagingName: stagingName)
+    }
+
     public var overwrite: Bool { mode == .overwrite }
+
+    /// The kind of the target database; nil for a file.
+    public var targetSystem: DataSystem? {
+        if case .table(let config, _) = to { return config.system }
+        return nil
+    }
 }
 
 public struct TransferOutcome: Sendable {
@@ -88,37 +112,99 @@ public enum TransferEngine {
 
     public static func run(_ request: TransferRequest, control: RunControl) throws -> TransferOutcome {
         try control.checkCancelled()
-        let source = try Drivers.open(request.source)
-        defer { source.close() }
-        try control.attach(canceller: source.canceller())
+        var session: (any DatabaseSession)?
+        defer { session?.close() }
+        let source: PlanSource
+        switch request.from {
+        case .query(let config, let query):
+            let opened = try Drivers.open(config)
+            session = opened
+            try control.attach(canceller: opened.canceller())
+            source = .session(opened, query: query)
+        case .file(let spec, let access):
+            source = .file(open: {
+                let (descriptor, isRegularFile) = try access.openForReading(spec.path)
+                return try FileRowReader(
+                    spec: spec, descriptor: descriptor, isRegularFile: isRegularFile,
+                    isCancelled: { control.isCancelled })
+            })
+        }
+        switch request.to {
+        case .table(let config, let table):
+            return try load(request, from: source, into: config, table: table, control: control)
+        case .file(let spec, let access):
+            return try write(request, from: source, into: spec, access: access, control: control)
+        }
+    }
+
+    private static func load(
+        _ request: TransferRequest, from source: PlanSource, into config: ConnectionConfig, table: TableName,
+        control: RunControl
+    ) throws -> TransferOutcome {
         // The target is not cancelled on its server: the writer stops when the queue closes, and a KILL
         // arriving late could hit the ROLLBACK or the clean-up that must follow.
-        let target = try Drivers.open(request.target)
+        let target = try Drivers.open(config)
         defer { target.close() }
         try control.attach(abortingOnly: target.canceller())
 
         let dialect = target.dialect
-        try dialect.validate(identifier: request.table.name, role: "targetTable")
-        if !request.table.schema.isEmpty {
-            try dialect.validate(identifier: request.table.schema, role: "targetSchema")
+        try dialect.validate(identifier: table.name, role: "targetTable")
+        if !table.schema.isEmpty {
+            try dialect.validate(identifier: table.schema, role: "targetSchema")
         }
         try dialect.validate(identifier: request.stagingName, role: "the staging table's name")
         try checkMode(request, dialect: dialect)
 
-        let plan = try TargetPlan(request: request, source: source, target: target)
+        let plan = try TargetPlan(request: request, source: source, target: target, targetConfig: config, table: table)
         let reader = try plan.openReader()
         defer { reader.close() }
         try checkColumnNames(reader.columns, dialect: dialect)
 
-        let warnings = plan.warnings + reader.warnings + plan.typeWarnings(reader.columns)
+        let typeWarnings = plan.typeWarnings(reader.columns)
         let loaded = try plan.load(columns: reader.columns, control: control) { writer in
             try pump(reader: reader, into: writer, control: control)
         }
         control.set(rows: loaded.rows)
+        // The reader's warnings once it has read everything: a file's skipped rows are known only then.
         return TransferOutcome(
-            rows: loaded.rows, warnings: warnings, inserted: loaded.counts.inserted, updated: loaded.counts.updated,
-            deleted: loaded.counts.deleted, cursorFrom: request.mode == .incremental ? plan.cursorFrom : nil,
-            cursorTo: loaded.cursorTo)
+            rows: loaded.rows, warnings: plan.warnings + reader.warnings + typeWarnings,
+            inserted: loaded.counts.inserted, updated: loaded.counts.updated, deleted: loaded.counts.deleted,
+            cursorFrom: request.mode == .incremental ? plan.cursorFrom : nil, cursorTo: loaded.cursorTo)
+    }
+
+    /// Writes the rows into a new file that replaces the target only once it is complete: a failed or
+    /// cancelled transfer leaves no partial file, and an existing one as it was.
+    private static func write(
+        _ request: TransferRequest, from source: PlanSource, into spec: FileSpec, access: FileAccess,
+        control: RunControl
+    ) throws -> TransferOutcome {
+        guard request.mode == .overwrite || request.mode == .append, request.primaryKey.isEmpty else {
+            throw DriverError("a file target is written whole: \(request.mode.rawValue) and keys apply to tables")
+        }
+        let reader: any RowReader
+        switch source {
+        case .session(let session, let query): reader = try session.openReader(query)
+        case .file(let open): reader = try open()
+        }
+        defer { reader.close() }
+        var seen: Set<String> = []
+        for column in reader.columns where !seen.insert(column.name).inserted {
+            throw DriverError("the source has two columns named \"\(column.name)\": give them distinct names")
+        }
+        let destination = try access.destination(spec.path)
+        do {
+            let writer = FileRowWriter(
+                columns: reader.columns, spec: spec,
+                output: makeOutput(descriptor: destination.descriptor, compression: spec.compression))
+            let rows = try pump(reader: reader, into: writer, control: control)
+            try control.checkCancelled()
+            try destination.commit()
+            control.set(rows: rows)
+            return TransferOutcome(rows: rows, warnings: reader.warnings, inserted: rows)
+        } catch {
+            destination.abandon()
+            throw error
+        }
     }
 
     /// What each mode needs: the service checks the same before a transfer is stored.

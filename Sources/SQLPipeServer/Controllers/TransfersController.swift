@@ -4,8 +4,8 @@ import SQLPipeCore
 /// `/api/v1/transfers` and `/api/v1/cancel-transfer/{id}`.
 struct TransfersController {
     static let createFields = [
-        "sourceID", "targetID", "query", "targetSchema", "targetTable", "overwrite", "mode", "primaryKey",
-        "deleteMissing", "cursorColumn",
+        "sourceID", "targetID", "sourceFile", "targetFile", "query", "targetSchema", "targetTable", "overwrite",
+        "mode", "primaryKey", "deleteMissing", "cursorColumn",
     ]
 
     let transfers: TransferService

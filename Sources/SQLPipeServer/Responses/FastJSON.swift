@@ -1,5 +1,6 @@
 import Foundation
 import SQLPipeCore
+import SQLPipeEngine
 
 /// Writes the compact JSON of the most listed resources by hand, byte for byte what `JSONCoding.encoder()`
 /// writes (a test holds the two together): a page of transfers is the server's busiest answer, and
@@ -135,6 +136,9 @@ extension Transfer: FastJSONEncodable {
         output.key("rowsUpdated")
         output.integer(rowsUpdated)
         output.comma()
+        output.key("sourceFile")
+        output.file(sourceFile)
+        output.comma()
         output.key("sourceID")
         output.integer(sourceID)
         output.comma()
@@ -146,6 +150,9 @@ extension Transfer: FastJSONEncodable {
         output.comma()
         output.key("stoppedAt")
         output.date(stoppedAt)
+        output.comma()
+        output.key("targetFile")
+        output.file(targetFile)
         output.comma()
         output.key("targetID")
         output.integer(targetID)
@@ -159,6 +166,45 @@ extension Transfer: FastJSONEncodable {
         output.key("warnings")
         output.strings(warnings)
         output.raw("}")
+    }
+}
+
+extension JSONBytes {
+    /// A file of a transfer, its keys sorted; the options a spec leaves out are absent, as the encoder
+    /// leaves them.
+    mutating func file(_ spec: FileSpec?) {
+        guard let spec else { return null() }
+        raw("{")
+        key("columns")
+        strings(spec.columns)
+        comma()
+        key("compression")
+        string(spec.compression.rawValue)
+        if let delimiter = spec.delimiter {
+            comma()
+            key("delimiter")
+            string(delimiter)
+        }
+        comma()
+        key("format")
+        string(spec.format.rawValue)
+        comma()
+        key("header")
+        bool(spec.header)
+        if let nullString = spec.nullString {
+            comma()
+            key("nullString")
+            string(nullString)
+        }
+        comma()
+        key("path")
+        string(spec.path)
+        if let quote = spec.quote {
+            comma()
+            key("quote")
+            string(quote)
+        }
+        raw("}")
     }
 }
 

@@ -31,6 +31,10 @@ extension QueryCommand {
         var detach = false
         @OptionGroup var global: GlobalOptions
 
+        func validate() throws {
+            try sql.requireGiven()
+        }
+
         func run() async throws {
             let sqlpipe = try await global.open()
             let connectionID = try await sqlpipe.connections.get(connection).id

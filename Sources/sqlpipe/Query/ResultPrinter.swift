@@ -13,6 +13,8 @@ final class ResultPrinter: StatementSink, @unchecked Sendable {
     private var tableRowCount = 0
     private var resultsPrinted = 0
     static let tableSample = 1000
+    private let csv = CSVFieldEncoder()
+    private let tsv = TSVFieldEncoder()
 
     init(format: QueryFormat) {
         self.format = format
@@ -24,8 +26,16 @@ final class ResultPrinter: StatementSink, @unchecked Sendable {
         if resultsPrinted > 0 && format == .table { write("\n") }
         resultsPrinted += 1
         switch format {
-        case .csv: writeLine(columns.map { Self.csvField($0.name) }.joined(separator: ","))
-        case .tsv: writeLine(columns.map { Self.tsvField($0.name) }.joined(separator: "\t"))
+        case .csv, .tsv:
+            for (index, column) in columns.enumerated() {
+                if index > 0 { buffer.append(format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")) }
+                if format == .csv {
+                    csv.appendField(column.name, to: &buffer)
+                } else {
+                    tsv.appendField(column.name, to: &buffer)
+                }
+            }
+            buffer.append(0x0A)
         case .json:
             write("[")
             firstJSONRow = true
@@ -39,18 +49,23 @@ final class ResultPrinter: StatementSink, @unchecked Sendable {
     func rows(_ batch: RowBatch) throws {
         for row in 0..<batch.rowCount {
             switch format {
-            case .csv:
-                writeLine(
-                    (0..<columns.count).map { column in
-                        QueryValues.text(batch, row: row, column: column, type: columns[column].type).map(Self.csvField)
-                            ?? ""
-                    }.joined(separator: ","))
-            case .tsv:
-                writeLine(
-                    (0..<columns.count).map { column in
-                        QueryValues.text(batch, row: row, column: column, type: columns[column].type).map(Self.tsvField)
-                            ?? "\\N"
-                    }.joined(separator: "\t"))
+            case .csv, .tsv:
+                // The file writer's encoders: the same bytes as a transfer's --target-file.
+                for column in 0..<columns.count {
+                    if column > 0 { buffer.append(format == .csv ? UInt8(ascii: ",") : UInt8(ascii: "\t")) }
+                    if batch.isNull(row: row, column: column) {
+                        if format == .csv { csv.appendNull(to: &buffer) } else { tsv.appendNull(to: &buffer) }
+                        continue
+                    }
+                    batch.withCell(row: row, column: column) { cell in
+                        if format == .csv {
+                            csv.appendCell(cell, type: columns[column].type, to: &buffer)
+                        } else {
+                            tsv.appendCell(cell, type: columns[column].type, to: &buffer)
+                        }
+                    }
+                }
+                buffer.append(0x0A)
             case .json:
                 write(firstJSONRow ? "\n" : ",\n")
                 firstJSONRow = false
@@ -110,31 +125,6 @@ final class ResultPrinter: StatementSink, @unchecked Sendable {
     /// A table cell on one line, without control characters (CSV, TSV and JSON have exact escapes of their own).
     private static func flattened(_ text: String) -> String {
         TerminalText.escaped(text)
-    }
-
-    /// RFC 4180: quoted when it holds a comma, quote, CR or LF, or is empty (an empty field is NULL).
-    static func csvField(_ text: String) -> String {
-        if text.isEmpty || text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
-        {
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return text
-    }
-
-    /// PostgreSQL's COPY text escaping: \\, \t, \n, \r.
-    static func tsvField(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": result += "\\\\"
-            case "\t": result += "\\t"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
     }
 
     private static func jsonObject(columns: [ColumnDescription], batch: RowBatch, row: Int) -> String {

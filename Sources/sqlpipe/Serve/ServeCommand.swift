@@ -74,6 +74,13 @@ struct ServeCommand: AsyncParsableCommand {
                 + "unauthenticated, so give another address only where a firewall keeps strangers out.",
             valueName: "address"))
     var metricsHost: String?
+    @Option(
+        help: ArgumentHelp(
+            "The directory whose files API transfers may read and write (sourceFile, targetFile: paths relative "
+                + "to it). Without it the API refuses files: a client never reaches the host's own.",
+            valueName: "directory"),
+        completion: .directory)
+    var dataDir: String?
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -94,6 +101,13 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--tls-cert and --tls-key go together: give both or neither.")
         }
         try validateMetrics()
+        if let dataDir {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dataDir, isDirectory: &isDirectory), isDirectory.boolValue
+            else {
+                throw ValidationError("--data-dir: \(dataDir) is not a directory.")
+            }
+        }
     }
 
     private func validateMetrics() throws {
@@ -145,6 +159,10 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.tlsKey = tlsKey
         configuration.metricsPort = metricsPort
         configuration.metricsHost = metricsHost ?? "127.0.0.1"
+        configuration.dataDirectory = dataDir.map {
+            URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                .standardizedFileURL.path
+        }
         return configuration
     }
 }

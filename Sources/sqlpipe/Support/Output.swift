@@ -7,10 +7,13 @@ import SQLPipeCore
 struct Output {
     let json: Bool
     var quiet = false
+    /// Whether lines about what the command did go to stderr: when stdout carries data (a file written to -).
+    var toStandardError = false
 
     /// A line about what the command did, on stdout: "created …", a transfer's summary.
     func confirmation(_ text: String) {
-        if !quiet { printLine(text) }
+        guard !quiet else { return }
+        if toStandardError { printError(text) } else { printLine(text) }
     }
 
     /// A remark on stderr that is not an error: a warning, the rows a query changed.

@@ -12,10 +12,18 @@ struct QueryText: ParsableArguments {
     )
     var queryFile: String?
 
+    /// Whether the SQL was given at all; a command whose SQL is optional checks it itself.
+    var isGiven: Bool { query != nil || queryFile != nil }
+
     func validate() throws {
-        if (query == nil) == (queryFile == nil) {
+        if query != nil && queryFile != nil {
             throw ValidationError("Give the SQL with exactly one of --query or --query-file.")
         }
+    }
+
+    /// For commands that always run SQL.
+    func requireGiven() throws {
+        if !isGiven { throw ValidationError("Give the SQL with exactly one of --query or --query-file.") }
     }
 
     func text() throws -> String {

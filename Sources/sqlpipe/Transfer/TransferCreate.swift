@@ -19,9 +19,18 @@ extension TransferCommand {
                   incremental  read only the source rows past the target's largest --cursor-column
                                value; upserted with --primary-key, else appended
 
+                Either end may be a file instead (docs/files.md): --source-file PATH in place of --source and \
+                --query, --target-file PATH in place of --target and --target-table; - is standard input or \
+                output. CSV, TSV and NDJSON, plain, gzip or zstd, by the name's extensions or --format and \
+                --compression. A file read gets its column types inferred from its whole content (the first \
+                10,000 rows of a pipe); --column NAME:TYPE sets one. A file written appears only once complete.
+
                 Examples:
                   sqlpipe transfer create --source warehouse --target local --query 'select * from orders' \\
                     --target-table orders --overwrite
+                  sqlpipe transfer create --source warehouse --query 'select * from orders' --target-file orders.csv.gz
+                  curl -s https://example.com/data.csv | sqlpipe transfer create --source-file - --format csv \\
+                    --target local --target-table data
                   sqlpipe transfer create --source shop --target warehouse --query 'select * from orders' \\
                     --target-table orders --mode upsert --primary-key id --delete-missing
                   sqlpipe transfer create --source shop --target warehouse --query 'select * from events' \\
@@ -29,14 +38,25 @@ extension TransferCommand {
                 """)
 
         @Option(help: "The source connection's id or name.")
-        var source: String
+        var source: String?
+        @Option(
+            help: ArgumentHelp(
+                "A CSV, TSV or NDJSON file to read instead, or - for standard input.", valueName: "path"),
+            completion: .file())
+        var sourceFile: String?
         @Option(help: "The target connection's id or name.")
-        var target: String
+        var target: String?
+        @Option(
+            help: ArgumentHelp(
+                "A file to write instead, replaced only once complete, or - for standard output.", valueName: "path"),
+            completion: .file())
+        var targetFile: String?
         @OptionGroup var sql: QueryText
+        @OptionGroup var file: FileOptions
         @Option(help: "The target schema (default: the connection's own; for SQLite an attached database).")
         var targetSchema: String = ""
         @Option(help: "The target table, created when missing. Taken as a name, whatever it contains.")
-        var targetTable: String
+        var targetTable: String?
         @Option(help: ArgumentHelp("How the rows change the table; without it, append", valueName: "mode"))
         var mode: TransferMode?
         @Flag(help: "The same as --mode overwrite: replace the table (atomically) instead of appending.")
@@ -70,6 +90,7 @@ extension TransferCommand {
         }
 
         func validate() throws {
+            try validateEnds()
             if overwrite, let mode, mode != .overwrite {
                 throw ValidationError("--overwrite is --mode overwrite: it cannot be combined with --mode \(mode).")
             }
@@ -98,15 +119,62 @@ extension TransferCommand {
             }
         }
 
+        /// One source and one target, each a connection or a file, with what goes with it.
+        private func validateEnds() throws {
+            switch (source, sourceFile) {
+            case (nil, nil): throw ValidationError("Give the source: --source CONNECTION, or --source-file PATH.")
+            case (_?, _?): throw ValidationError("--source and --source-file name two sources: give one.")
+            case (_?, nil): try sql.requireGiven()
+            case (nil, _?):
+                if sql.isGiven {
+                    throw ValidationError("--query and --query-file go with --source, not --source-file.")
+                }
+            }
+            switch (target, targetFile) {
+            case (nil, nil): throw ValidationError("Give the target: --target CONNECTION, or --target-file PATH.")
+            case (_?, _?): throw ValidationError("--target and --target-file name two targets: give one.")
+            case (_?, nil):
+                if targetTable == nil { throw ValidationError("--target needs --target-table.") }
+            case (nil, _?):
+                if targetTable != nil || !targetSchema.isEmpty {
+                    throw ValidationError("--target-table and --target-schema go with --target, not --target-file.")
+                }
+                if mode != nil && mode != .overwrite {
+                    throw ValidationError("A file target is always replaced whole: --mode \(mode!) applies to tables.")
+                }
+            }
+            if sourceFile == nil, targetFile == nil, file.isGiven {
+                throw ValidationError(
+                    "--format, --compression and the other file options go with --source-file or --target-file.")
+            }
+            if sourceFile == nil, !file.columns.isEmpty {
+                throw ValidationError("--column sets a type of a file read: it goes with --source-file.")
+            }
+            if detach, sourceFile == "-" || targetFile == "-" {
+                throw ValidationError(
+                    "--detach cannot take standard input or output: a server runs it later, elsewhere.")
+            }
+            if targetFile == "-", global.json {
+                throw ValidationError("--json cannot go with --target-file -: standard output carries the file.")
+            }
+        }
+
         func run() async throws {
             let sqlpipe = try await global.open()
-            let sourceID = try await sqlpipe.connections.get(source).id
-            let targetID = try await sqlpipe.connections.get(target).id
+            var sourceID: Int64?
+            if let source { sourceID = try await sqlpipe.connections.get(source).id }
+            var targetID: Int64?
+            if let target { targetID = try await sqlpipe.connections.get(target).id }
             let input = TransferInput(
-                sourceID: sourceID, targetID: targetID, query: try sql.text(), targetSchema: targetSchema,
-                targetTable: targetTable, mode: chosenMode, primaryKey: keyColumns, deleteMissing: deleteMissing,
-                cursorColumn: cursorColumn)
-            let output = global.output
+                sourceID: sourceID, targetID: targetID, query: source == nil ? nil : try sql.text(),
+                targetSchema: target == nil ? nil : targetSchema, targetTable: targetTable,
+                mode: targetFile == nil ? chosenMode : nil, primaryKey: targetFile == nil ? keyColumns : nil,
+                deleteMissing: deleteMissing, cursorColumn: cursorColumn,
+                sourceFile: sourceFile.map { file.input(path: $0) },
+                targetFile: targetFile.map { file.input(path: $0, describing: sourceFile == nil) })
+            // Standard output may carry the file: what the command says of itself goes to stderr then.
+            var output = global.output
+            output.toStandardError = targetFile == "-"
             if detach {
                 let created = try await sqlpipe.transfers.create(input, by: .machine)
                 try output.queued("transfer", created, id: created.id)
@@ -131,7 +199,7 @@ extension TransferCommand {
             case .complete:
                 if !global.json { output.confirmation(finished.summary(seconds: seconds)) }
             case .cancelled:
-                printError("transfer \(finished.id) cancelled: \(finished.qualifiedTable) was left as it was")
+                printError("transfer \(finished.id) cancelled: \(finished.targetDescription) was left as it was")
                 throw ExitCode(cancelledStatus)
             default:
                 printError("Error: transfer \(finished.id) failed: \(finished.error ?? "unknown error")")
@@ -149,10 +217,11 @@ extension Transfer {
     func summary(seconds: Double) -> String {
         let rate = Int(Double(rowsTransferred) / max(seconds, 0.001))
         var line =
-            "transfer \(id) complete: \(rowsTransferred.grouped) \(rowsTransferred == 1 ? "row" : "rows") read into \(qualifiedTable) in \(String(format: "%.2f", seconds)) s (\(rate.grouped) rows/s)"
+            "transfer \(id) complete: \(rowsTransferred.grouped) \(rowsTransferred == 1 ? "row" : "rows") \(targetFile == nil ? "read into" : "written to") \(targetDescription) in \(String(format: "%.2f", seconds)) s (\(rate.grouped) rows/s)"
         let counts = [(rowsInserted, "inserted"), (rowsUpdated, "updated"), (rowsDeleted, "deleted")]
             .compactMap { count, verb in count.map { "\($0.grouped) \(verb)" } }
-        if !counts.isEmpty { line += ": " + counts.joined(separator: ", ") }
+        // A file holds what was read: its counts would only repeat it.
+        if !counts.isEmpty, targetFile == nil { line += ": " + counts.joined(separator: ", ") }
         if mode == .incremental {
             line += "; cursor \(cursorFrom ?? "none") → \(cursorTo ?? "none")"
         }

@@ -16,9 +16,10 @@ extension TransferCommand {
                 columns: ["ID", "STATUS", "SOURCE", "TARGET", "TABLE", "MODE", "ROWS", "CREATED", "BY"]
             ) { transfer in
                 [
-                    String(transfer.id), transfer.status.rawValue, transfer.sourceID.map(String.init) ?? "-",
-                    transfer.targetID.map(String.init) ?? "-",
-                    transfer.qualifiedTable, transfer.mode.rawValue, String(transfer.rowsTransferred),
+                    String(transfer.id), transfer.status.rawValue,
+                    transfer.sourceFile.map { "file \($0.path)" } ?? transfer.sourceID.map(String.init) ?? "-",
+                    transfer.targetFile.map { _ in "file" } ?? transfer.targetID.map(String.init) ?? "-",
+                    transfer.targetDescription, transfer.mode.rawValue, String(transfer.rowsTransferred),
                     Formatting.timestamp(transfer.createdAt), transfer.createdBy,
                 ]
             }
