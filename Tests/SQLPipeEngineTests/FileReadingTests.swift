@@ -242,6 +242,13 @@ import Testing
         #expect(table.rows[2] == [nil, nil, nil, "NaN", "2024-01-02 00:00:00", nil])
     }
 
+    /// Only `-0` loses its sign: `10`, `-10` and `100` are kept as they are.
+    @Test func integersOfTwoCharactersKeepTheirDigits() throws {
+        let table = try Self.read("i\n10\n-0\n-10\n20\n100\n-1\n")
+        #expect(table.types == [.int64])
+        #expect(table.rows.map { $0[0] } == ["10", "0", "-10", "20", "100", "-1"])
+    }
+
     @Test func infinityAndTimeCells() throws {
         let table = try Self.read("d,t\n2024-01-02,12:30:00.500\n-infinity,23:59:59\n")
         #expect(table.types == [.date, .time])

@@ -326,7 +326,7 @@ final class CellConverter {
             if isStrict {
                 // The strict form is canonical already, but for the sign of a zero.
                 guard case .integer? = NumberForm.of(bytes) else { throw failure(bytes, line: line) }
-                if bytes.count == 2, bytes[1] == UInt8(ascii: "0") {
+                if bytes.count == 2, bytes[0] == UInt8(ascii: "-"), bytes[1] == UInt8(ascii: "0") {
                     batch.appendByte(UInt8(ascii: "0"))
                     batch.endCell()
                 } else {

@@ -119,6 +119,12 @@ extension TransferCommand {
             }
         }
 
+        /// Whether the file options describe the target file: when it is the only file, or when its name
+        /// says no format (standard output) and it is written as the source is.
+        private func targetTakesTheFileOptions(_ path: String) -> Bool {
+            sourceFile == nil || FileSpec.detected(from: path).format == nil
+        }
+
         /// One source and one target, each a connection or a file, with what goes with it.
         private func validateEnds() throws {
             switch (source, sourceFile) {
@@ -171,7 +177,7 @@ extension TransferCommand {
                 mode: targetFile == nil ? chosenMode : nil, primaryKey: targetFile == nil ? keyColumns : nil,
                 deleteMissing: deleteMissing, cursorColumn: cursorColumn,
                 sourceFile: sourceFile.map { file.input(path: $0) },
-                targetFile: targetFile.map { file.input(path: $0, describing: sourceFile == nil) })
+                targetFile: targetFile.map { file.input(path: $0, describing: targetTakesTheFileOptions($0)) })
             // Standard output may carry the file: what the command says of itself goes to stderr then.
             var output = global.output
             output.toStandardError = targetFile == "-"
