@@ -209,9 +209,9 @@ _sqlpipe_transfer() {
 
 _sqlpipe_transfer_create() {
     repeating_flags=()
-    non_repeating_flags=(--overwrite --delete-missing --detach --json --quiet --version -h --help)
-    repeating_options=(--primary-key)
-    non_repeating_options=(--source --target -q --query --query-file --target-schema --target-table --mode --cursor-column --store)
+    non_repeating_flags=(--no-header --overwrite --delete-missing --detach --json --quiet --version -h --help)
+    repeating_options=(--column --primary-key)
+    non_repeating_options=(--source --source-file --target --target-file -q --query --query-file --format --compression --delimiter --quote --null-string --target-schema --target-table --mode --cursor-column --store)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -219,7 +219,15 @@ _sqlpipe_transfer_create() {
     '--source')
         return
         ;;
+    '--source-file')
+        __sqlpipe_add_completions -f
+        return
+        ;;
     '--target')
+        return
+        ;;
+    '--target-file')
+        __sqlpipe_add_completions -f
         return
         ;;
     '-q'|'--query')
@@ -227,6 +235,26 @@ _sqlpipe_transfer_create() {
         ;;
     '--query-file')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--format')
+        __sqlpipe_add_completions -W 'csv'$'\n''tsv'$'\n''ndjson'
+        return
+        ;;
+    '--compression')
+        __sqlpipe_add_completions -W 'none'$'\n''gzip'$'\n''zstd'
+        return
+        ;;
+    '--delimiter')
+        return
+        ;;
+    '--quote')
+        return
+        ;;
+    '--null-string')
+        return
+        ;;
+    '--column')
         return
         ;;
     '--target-schema')
@@ -976,7 +1004,7 @@ _sqlpipe_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=(--trusted-proxy)
-    non_repeating_options=(--host --port --max-concurrency --shutdown-grace --tls-cert --tls-key --max-queued-per-user --max-connections --idle-timeout --header-timeout --log-format --metrics-port --metrics-host --store)
+    non_repeating_options=(--host --port --max-concurrency --shutdown-grace --tls-cert --tls-key --max-queued-per-user --max-connections --idle-timeout --header-timeout --log-format --metrics-port --metrics-host --data-dir --store)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -1024,6 +1052,10 @@ _sqlpipe_serve() {
         return
         ;;
     '--metrics-host')
+        return
+        ;;
+    '--data-dir')
+        __sqlpipe_add_completions -d
         return
         ;;
     '--store')

@@ -26,7 +26,7 @@ function __sqlpipe_parse_tokens -S
             __sqlpipe_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __sqlpipe_parse_subcommand 0 'source=' 'target=' 'q/query=' 'query-file=' 'target-schema=' 'target-table=' 'mode=' 'overwrite' 'primary-key=+' 'delete-missing' 'cursor-column=' 'detach' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'source=' 'source-file=' 'target=' 'target-file=' 'q/query=' 'query-file=' 'format=' 'compression=' 'delimiter=' 'quote=' 'no-header' 'null-string=' 'column=+' 'target-schema=' 'target-table=' 'mode=' 'overwrite' 'primary-key=+' 'delete-missing' 'cursor-column=' 'detach' 'store=' 'json' 'quiet' 'version' 'h/help'
             case 'list'
                 __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'json' 'quiet' 'version' 'h/help'
             case 'show'
@@ -103,7 +103,7 @@ function __sqlpipe_parse_tokens -S
                 __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
             end
         case 'serve'
-            __sqlpipe_parse_subcommand 0 'host=' 'port=' 'max-concurrency=' 'shutdown-grace=' 'tls-cert=' 'tls-key=' 'trusted-proxy=+' 'max-queued-per-user=' 'max-connections=' 'idle-timeout=' 'header-timeout=' 'log-format=' 'metrics-port=' 'metrics-host=' 'store=' 'json' 'quiet' 'version' 'h/help'
+            __sqlpipe_parse_subcommand 0 'host=' 'port=' 'max-concurrency=' 'shutdown-grace=' 'tls-cert=' 'tls-key=' 'trusted-proxy=+' 'max-queued-per-user=' 'max-connections=' 'idle-timeout=' 'header-timeout=' 'log-format=' 'metrics-port=' 'metrics-host=' 'data-dir=' 'store=' 'json' 'quiet' 'version' 'h/help'
         case 'help'
             __sqlpipe_parse_subcommand -r 1 'version'
         end
@@ -176,9 +176,18 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sql
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe transfer" -eq 1' -fa 'cancel' -d 'Cancel a queued or running transfer, from any process; the target is left as it was.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe transfer" -eq 1' -fa 'delete' -d 'Delete a transfer that is not running.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" source' -l 'source' -d 'The source connection\'s id or name.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" source-file' -l 'source-file' -d 'A CSV, TSV or NDJSON file to read instead, or - for standard input.' -rF
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" target' -l 'target' -d 'The target connection\'s id or name.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" target-file' -l 'target-file' -d 'A file to write instead, replaced only once complete, or - for standard output.' -rF
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" q query' -s 'q' -l 'query' -d 'The SQL to run.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" query-file' -l 'query-file' -d 'Read the SQL from a file, or - for standard input.' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" format' -l 'format' -d 'csv, tsv or ndjson; without it, from the file\'s extension.' -rfka 'csv tsv ndjson'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" compression' -l 'compression' -d 'none, gzip or zstd; without it, from the extension (.gz, .zst).' -rfka 'none gzip zstd'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" delimiter' -l 'delimiter' -d 'The field delimiter, one character (default , for CSV, a tab for TSV).' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" quote' -l 'quote' -d 'CSV\'s quote character (default ").' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" no-header' -l 'no-header' -d 'The file has no header record (columns are named column_1, column_2, …), or gets none.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" null-string' -l 'null-string' -d 'The text that stands for NULL (default: an empty unquoted CSV field, \\N in TSV).' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create"' -l 'column' -d 'A column\'s type in a file read, instead of the inferred one; repeatable. TYPE is a neutral type (docs/type-mapping.md): bool, int64, decimal(12,2), float64, text, bytes, date, timestamp, timestamptz, json, uuid, …' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" target-schema' -l 'target-schema' -d 'The target schema (default: the connection\'s own; for SQLite an attached database).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" target-table' -l 'target-table' -d 'The target table, created when missing. Taken as a name, whatever it contains.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" mode' -l 'mode' -d 'How the rows change the table; without it, append' -rfka 'append overwrite truncate upsert incremental'
@@ -452,6 +461,7 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" log-format' -l 'log-format' -d 'The log\'s format: text (key=value) or json, one line per event on stderr.' -rfka 'text json'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" metrics-port' -l 'metrics-port' -d 'Serve GET /metrics (Prometheus, no authentication) on this port (0 picks a free one); none without it.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" metrics-host' -l 'metrics-host' -d 'The address of the metrics listener (default 127.0.0.1, whatever --host is): its metrics are unauthenticated, so give another address only where a firewall keeps strangers out.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" data-dir' -l 'data-dir' -d 'The directory whose files API transfers may read and write (sourceFile, targetFile: paths relative to it). Without it the API refuses files: a client never reaches the host\'s own.' -rfa '(__sqlpipe_complete_directories)'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
