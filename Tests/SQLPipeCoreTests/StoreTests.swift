@@ -20,9 +20,10 @@ import Testing
             try MetadataStore.migrator.appliedIdentifiers(db)
         }
         #expect(
-            applied == [
+            applied.sorted() == [
                 "v1: users, connections, transfers, queries", "v2: restricted connections, secret params, run leases",
                 "v3: transfer modes, keys, cursors and row counts", "v4: replications and their runs",
+                "v5: files at either end of a transfer",
             ])
     }
 

@@ -386,6 +386,20 @@ import Testing
 
     // MARK: Bad files
 
+    /// One endless quoted field, or one endless NDJSON line, fails at the record limit instead of taking
+    /// the host's memory.
+    @Test func aRecordPastTheLimitFailsNamingItsLine() throws {
+        let filler = [UInt8](repeating: UInt8(ascii: "x"), count: RecordFields.maximumBytes + 1024)
+        let csv = try Self.write(Array("a,b\n1,2\n3,\"".utf8) + filler + Array("\"\n".utf8), name: "endless.csv")
+        #expect(
+            Self.message { try Self.read(path: csv, FileSpec(path: csv, format: .csv)) }
+                == "line 3: a record of more than 64 MiB (a quote never closed?)")
+        let ndjson = try Self.write(Array("{\"a\":1}\n{\"a\":\"".utf8) + filler, name: "endless.ndjson")
+        #expect(
+            Self.message { try Self.read(path: ndjson, FileSpec(path: ndjson, format: .ndjson)) }
+                == "line 2: a line of more than 64 MiB")
+    }
+
     @Test func badFilesNameTheLine() throws {
         #expect(Self.message { try Self.read("a,b\n1,2\n3\n") } == "line 3: 1 field where the header has 2")
         #expect(Self.message { try Self.read("a,b\n1,2\n\n3,4\n") } == "line 3: 1 field where the header has 2")

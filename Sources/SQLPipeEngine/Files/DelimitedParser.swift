@@ -21,6 +21,10 @@ final class RecordFields {
     @exclusivity(unchecked) private var kinds: UnsafeMutablePointer<Kind>
     @exclusivity(unchecked) private var fieldCapacity: Int
     @exclusivity(unchecked) private(set) var count = 0
+    /// Set when a record would need more than `maximumBytes`: its bytes past that are dropped, and the
+    /// parser fails it, so that a hostile file (one endless quoted field) cannot take the host's memory.
+    @exclusivity(unchecked) private(set) var overflowed = false
+    static let maximumBytes = 64 << 20
 
     init() {
         capacity = 4096
@@ -62,19 +66,26 @@ final class RecordFields {
     func removeAll() {
         byteCount = 0
         count = 0
+        overflowed = false
     }
 
     @inline(__always)
     func append(_ source: UnsafePointer<UInt8>, count: Int) {
         guard count > 0 else { return }
-        if byteCount + count > capacity { grow(to: byteCount + count) }
+        if byteCount + count > capacity {
+            grow(to: byteCount + count)
+            if overflowed { return }
+        }
         (storage + byteCount).update(from: source, count: count)
         byteCount += count
     }
 
     @inline(__always)
     func append(_ byte: UInt8) {
-        if byteCount == capacity { grow(to: byteCount + 1) }
+        if byteCount == capacity {
+            grow(to: byteCount + 1)
+            if overflowed { return }
+        }
         storage[byteCount] = byte
         byteCount += 1
     }
@@ -114,6 +125,10 @@ final class RecordFields {
     }
 
     private func grow(to needed: Int) {
+        guard needed <= Self.maximumBytes else {
+            overflowed = true
+            return
+        }
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
         let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
@@ -318,6 +333,11 @@ final class DelimitedParser: BufferedScanner, RecordParser {
             return true
         }
         guard try parseRecord() else { return false }
+        if fields.overflowed {
+            throw DriverError(
+                "line \(recordLine): a record of more than \(RecordFields.maximumBytes >> 20) MiB (a quote never closed?)"
+            )
+        }
         if let expectedFieldCount, fields.count != expectedFieldCount {
             throw DriverError(
                 "line \(recordLine): \(fields.count) field\(fields.count == 1 ? "" : "s") where the \(hasHeader ? "header" : "first record") has \(expectedFieldCount)"

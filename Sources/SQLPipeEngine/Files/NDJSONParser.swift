@@ -272,6 +272,9 @@ final class NDJSONParser: BufferedScanner, RecordParser {
         while true {
             recordLine = line
             guard let text = try nextLine() else { return false }
+            if straddling.overflowed {
+                throw DriverError("line \(recordLine): a line of more than \(RecordFields.maximumBytes >> 20) MiB")
+            }
             var length = text.count
             if length > 0, text[length - 1] == UInt8(ascii: "\r") { length -= 1 }
             var scanner = JSONScanner(UnsafeBufferPointer(rebasing: text[..<length]))
