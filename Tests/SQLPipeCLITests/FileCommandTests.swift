@@ -32,7 +32,7 @@ import Testing
             "transfer", "create", "--source", "local", "--query", "select * from orders order by id", "--target-file",
             file)
         #expect(out.contains("transfer 1 complete: 3 rows written to \(file)"), "\(out)")
-        let csv = try Self.shell("gzip -dc \"$0\"", file)
+        let csv = try shellOutput("gzip -dc \"$0\"", file)
         #expect(
             csv
                 == "id,customer,amount,placed\n1,\"Ann, \"\"the\"\" first\",12.50,2024-03-31 00:30:00Z\n2,\"\",,2024-03-31 01:30:00.25Z\n3,,-0.01,\n"
@@ -124,17 +124,5 @@ import Testing
                 "transfer", "create", "--source-file", file, "--column", "a:money", "--target", "local",
                 "--target-table", "t"
             ).contains("not a neutral type"))
-    }
-
-    static func shell(_ script: String, _ argument: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script, argument]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -83,4 +83,37 @@ import Testing
             }
         }
     }
+
+    /// A source that fails after thousands of rows were written, and a cancelled run: the old file stays
+    /// byte for byte, and no temporary file is left beside it.
+    @Test func aFailedOrCancelledWriteKeepsTheOldFile() async throws {
+        let outcome = try await offPoolSharingServers { () -> (String, String, [String], String) in
+            let world = try TestWorld()
+            let directory = try TemporaryDirectory.make()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("kept.csv.gz").path
+            try Data("old bytes".utf8).write(to: URL(fileURLWithPath: path))
+            let config = try world.config(.postgresql)
+            let failing = TransferRequest(
+                from: .query(config, "SELECT i, 100 / (200000 - i) AS q FROM generate_series(1, 300000) AS i"),
+                to: .file(FileSpec(path: path, format: .csv, compression: .gzip), access: .host), mode: .overwrite,
+                stagingName: world.uniqueName("staging"))
+            var failure = ""
+            do { _ = try TransferEngine.run(failing, control: RunControl()) } catch { failure = "\(error)" }
+            let control = RunControl()
+            let slow = TransferRequest(
+                from: .query(config, "SELECT i, pg_sleep(0.001) FROM generate_series(1, 100000) AS i"),
+                to: .file(FileSpec(path: path, format: .csv, compression: .gzip), access: .host), mode: .overwrite,
+                stagingName: world.uniqueName("staging"))
+            DispatchQueue.global().asyncAfter(deadline: .now() + 1) { control.cancel() }
+            var cancelled = ""
+            do { _ = try TransferEngine.run(slow, control: control) } catch { cancelled = "\(type(of: error))" }
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            return (failure, cancelled, names, try String(contentsOfFile: path, encoding: .utf8))
+        }
+        #expect(outcome.0.contains("division by zero"), "\(outcome.0)")
+        #expect(outcome.1 == "RunCancelled")
+        #expect(outcome.2 == ["kept.csv.gz"])
+        #expect(outcome.3 == "old bytes")
+    }
 }

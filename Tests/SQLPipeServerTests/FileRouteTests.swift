@@ -77,7 +77,8 @@ import Testing
             let dumped = try await Self.finished(dump.object("transfer")["id"] as? Int ?? 0, in: setup.harness)
             #expect(dumped.status == .complete, "\(dumped.error ?? "")")
             #expect(dumped.targetFile?.compression == .gzip)
-            let text = try Self.gunzip(setup.dataDirectory.appendingPathComponent("out/prices.ndjson.gz"))
+            let text = try shellOutput(
+                "gzip -dc \"$0\"", setup.dataDirectory.appendingPathComponent("out/prices.ndjson.gz").path)
             #expect(
                 text == "{\"id\":1,\"price\":\"12.50\"}\n{\"id\":2,\"price\":null}\n{\"id\":3,\"price\":\"0.99\"}\n")
         }
@@ -179,17 +180,5 @@ import Testing
             #expect(toFile.errorFields?["mode"]?.contains("replaced whole") == true, "\(toFile.json)")
             #expect(toFile.errorFields?["targetTable"]?.contains("cannot be given with targetFile") == true)
         }
-    }
-
-    static func gunzip(_ url: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "gzip -dc \"$0\"", url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -104,3 +104,17 @@ private final class PipeReader: @unchecked Sendable {
         return data
     }
 }
+
+/// What a shell command prints on stdout: `script` run by /bin/sh with `argument` as its `$0`, for the
+/// tools the tests check files with (`gzip -dc "$0"`, `zstd -dc "$0"`).
+public func shellOutput(_ script: String, _ argument: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", script, argument]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return String(decoding: data, as: UTF8.self)
+}

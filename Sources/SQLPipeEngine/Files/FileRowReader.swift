@@ -422,19 +422,7 @@ final class CellConverter {
     }
 
     private static func unsigned(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
-        var index = bytes.first == UInt8(ascii: "+") ? 1 : 0
-        guard index < bytes.count else { return nil }
-        var value: UInt64 = 0
-        while index < bytes.count {
-            let digit = bytes[index] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
-            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
-            let (sum, carry) = times.addingReportingOverflow(UInt64(digit))
-            guard !overflow, !carry else { return nil }
-            value = sum
-            index += 1
-        }
-        return value
+        Canonical.digits(bytes, from: bytes.first == UInt8(ascii: "+") ? 1 : 0)
     }
 
     /// Digits, signs, a point and exponents only: what strtod is then asked to read whole (which rules

@@ -49,22 +49,32 @@ enum Canonical {
             index = 1
             guard cell.count > 1 else { return nil }
         }
-        var magnitude: UInt64 = 0
-        while index < cell.count {
-            let digit = cell[index] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
-            let (times, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times.addingReportingOverflow(UInt64(digit))
-            guard !overflow1, !overflow2 else { return nil }
-            magnitude = sum
-            index += 1
-        }
+        guard let magnitude = digits(cell, from: index) else { return nil }
         if negative {
             guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
             return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
         }
         guard magnitude <= UInt64(Int64.max) else { return nil }
         return Int64(magnitude)
+    }
+
+    /// The decimal digits of `cell` from `index` on, as an unsigned number; nil for any other byte, for no
+    /// digit, and past 2^64 - 1.
+    @inline(__always)
+    static func digits(_ cell: UnsafeBufferPointer<UInt8>, from start: Int) -> UInt64? {
+        guard start < cell.count else { return nil }
+        var value: UInt64 = 0
+        var index = start
+        while index < cell.count {
+            let digit = cell[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (times, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times.addingReportingOverflow(UInt64(digit))
+            guard !overflow, !carry else { return nil }
+            value = sum
+            index += 1
+        }
+        return value
     }
 
     /// Reads a canonical float cell (also NaN, Infinity, -Infinity and -0) exactly, as strtod does.
