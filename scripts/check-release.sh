@@ -5,7 +5,7 @@
 #
 # It unpacks the tarball into a temporary folder and checks its layout; checks that the binary is stripped
 # and that every library `ldd` finds for it belongs to a Debian package that libpq5, libmariadb3,
-# libsqlite3-0, libc6, libgcc-s1 and libstdc++6 depend on (none from the Swift toolchain, no libswift* or
+# libsqlite3-0, zlib1g, libzstd1, libc6, libgcc-s1 and libstdc++6 depend on (none from the Swift toolchain, no libswift* or
 # libFoundation*); then runs it with an empty environment (`env -i`, no LD_LIBRARY_PATH) in a mount
 # namespace where a tmpfs hides the toolchain's folder (`unshare --mount`, with --map-root-user when not
 # root): `--version`, a SQLite-to-SQLite `transfer create` on a fresh store whose rows are compared with

@@ -4,7 +4,7 @@
 #   scripts/release.sh [--version V]
 #
 # The binary is built with the Swift runtime linked in (--static-swift-stdlib), so it needs only the system
-# libraries of the databases (libpq5, libmariadb3, libsqlite3-0) and libc; then it is stripped and packed as
+# libraries of the databases (libpq5, libmariadb3, libsqlite3-0), zlib1g, libzstd1 and libc; then it is stripped and packed as
 # dist/sqlpipe-VERSION-linux-ARCH.tar.gz, holding sqlpipe-VERSION/ with bin/sqlpipe, completions/, man/man1/,
 # LICENSE, INSTALL and install.sh (scripts/check-release.sh checks such a tarball). It reports the sizes on
 # stderr and prints the tarball's path on stdout.

@@ -4,6 +4,7 @@
 # next to psql's COPY … TO STDOUT / FROM STDIN (FORMAT csv) in the same run, and DuckDB's read_csv into
 # PostgreSQL when DuckDB can be had (see sqlpipe_find_duckdb). Sourced by benchmark.sh, whose helpers
 # (measure, pg_sql, pg_conn, ensure_dataset, count_rows, count_values, fail, log, group) it uses.
+# shellcheck disable=SC2154 # work, wall, rss_kb, sqlpipe, pg_conn, pg_attach, datasets: set by benchmark.sh
 
 files_results=()
 
