@@ -73,7 +73,7 @@ import Testing
     static func dropTarget(_ setup: Setup, table: String) {
         let (config, source) = (setup.targetConfig, setup.source)
         let postgres = try? setup.world.config(.postgresql)
-        Thread.detachNewThread {
+        BackgroundCleanup.run {
             if let session = try? Drivers.open(config) {
                 try? session.execute("DROP TABLE IF EXISTS \(session.dialect.quote(table))")
                 session.close()

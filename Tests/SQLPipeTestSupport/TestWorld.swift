@@ -90,3 +90,22 @@ public func offPoolSharingServers<T: Sendable>(_ body: @escaping @Sendable () th
 }
 
 private let sharedServerSlots = DispatchSemaphore(value: 3)
+
+/// Clean-up that a `defer` starts and cannot wait for (it must not block the cooperative pool), on a thread
+/// of its own. The process waits for the ones still running before it exits (up to 30 s): a thread inside
+/// libpq while the libraries' exit handlers tear down their locks would crash the whole run.
+public enum BackgroundCleanup {
+    private static let pending = DispatchGroup()
+    private static let exitHook: Void = {
+        atexit { _ = BackgroundCleanup.pending.wait(timeout: .now() + 30) }
+    }()
+
+    public static func run(_ body: @escaping @Sendable () -> Void) {
+        _ = exitHook
+        pending.enter()
+        Thread.detachNewThread {
+            body()
+            pending.leave()
+        }
+    }
+}

@@ -25,8 +25,10 @@ final class RecordFields {
     /// parser fails it, so that a hostile file (one endless quoted field) cannot take the host's memory.
     @exclusivity(unchecked) private(set) var overflowed = false
     static let maximumBytes = 64 << 20
+    let maximumBytes: Int
 
-    init() {
+    init(maximumBytes: Int = RecordFields.maximumBytes) {
+        self.maximumBytes = maximumBytes
         capacity = 4096
         storage = .allocate(capacity: capacity)
         fieldCapacity = 64
@@ -125,7 +127,7 @@ final class RecordFields {
     }
 
     private func grow(to needed: Int) {
-        guard needed <= Self.maximumBytes else {
+        guard needed <= maximumBytes else {
             overflowed = true
             return
         }
@@ -256,7 +258,7 @@ class BufferedScanner {
 
 /// CSV (RFC 4180) and TSV (PostgreSQL's COPY text format) records, byte by byte.
 final class DelimitedParser: BufferedScanner, RecordParser {
-    let fields = RecordFields()
+    let fields: RecordFields
     @exclusivity(unchecked) private(set) var recordLine = 1
     private(set) var columnNames: [String] = []
 
@@ -279,7 +281,9 @@ final class DelimitedParser: BufferedScanner, RecordParser {
 
     private enum Ending { case delimiter, record, input }
 
-    init(spec: FileSpec, input: any RewindableByteInput) throws {
+    /// `recordLimit`: the most bytes one record may hold.
+    init(spec: FileSpec, input: any RewindableByteInput, recordLimit: Int = RecordFields.maximumBytes) throws {
+        fields = RecordFields(maximumBytes: recordLimit)
         isCSV = spec.format == .csv
         delimiter = spec.delimiterByte
         quote = spec.quoteByte
@@ -335,7 +339,7 @@ final class DelimitedParser: BufferedScanner, RecordParser {
         guard try parseRecord() else { return false }
         if fields.overflowed {
             throw DriverError(
-                "line \(recordLine): a record of more than \(RecordFields.maximumBytes >> 20) MiB (a quote never closed?)"
+                "line \(recordLine): a record of more than \(fields.maximumBytes >> 20) MiB (a quote never closed?)"
             )
         }
         if let expectedFieldCount, fields.count != expectedFieldCount {

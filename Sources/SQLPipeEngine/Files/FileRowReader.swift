@@ -24,8 +24,18 @@ public final class FileRowReader: RowReader {
 
     /// Opens the reader on `descriptor`, which it owns from now on: `close()` closes it, and so does a
     /// failing initialiser.
-    public init(
+    public convenience init(
         spec: FileSpec, descriptor: Int32, isRegularFile: Bool, isCancelled: @escaping @Sendable () -> Bool = { false }
+    ) throws {
+        try self.init(
+            spec: spec, descriptor: descriptor, isRegularFile: isRegularFile, isCancelled: isCancelled,
+            recordLimit: RecordFields.maximumBytes)
+    }
+
+    /// `recordLimit`: the most bytes one record (an NDJSON line) may hold.
+    init(
+        spec: FileSpec, descriptor: Int32, isRegularFile: Bool, isCancelled: @escaping @Sendable () -> Bool,
+        recordLimit: Int
     ) throws {
         self.descriptor = descriptor
         self.isCancelled = isCancelled
@@ -34,7 +44,8 @@ public final class FileRowReader: RowReader {
                 spec: spec, descriptor: descriptor, isRegularFile: isRegularFile, isCancelled: isCancelled)
             let parser: any RecordParser =
                 spec.format == .ndjson
-                ? try NDJSONParser(reading: input) : try DelimitedParser(spec: spec, input: input)
+                ? try NDJSONParser(reading: input, recordLimit: recordLimit)
+                : try DelimitedParser(spec: spec, input: input, recordLimit: recordLimit)
             self.parser = parser
             let overrides = try spec.overrides()
             var given: [String: ColumnType] = [:]

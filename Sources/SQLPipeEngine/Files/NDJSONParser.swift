@@ -239,11 +239,13 @@ final class NDJSONParser: BufferedScanner, RecordParser {
     @exclusivity(unchecked) private var previousKeyColumns: [Int] = []
     @exclusivity(unchecked) private var valueOfColumn: [Int] = []
     /// A line that straddles a refill of the buffer is gathered here.
-    private let straddling = RecordFields()
+    private let straddling: RecordFields
     /// Once set, a key not seen before is an error, told by this.
     private var newKeyError: ((String) -> DriverError)?
 
-    init(reading input: any RewindableByteInput) throws {
+    /// `recordLimit`: the most bytes one line may hold.
+    init(reading input: any RewindableByteInput, recordLimit: Int = RecordFields.maximumBytes) throws {
+        straddling = RecordFields(maximumBytes: recordLimit)
         super.init(input: input)
         try skipByteOrderMark()
     }
@@ -273,7 +275,7 @@ final class NDJSONParser: BufferedScanner, RecordParser {
             recordLine = line
             guard let text = try nextLine() else { return false }
             if straddling.overflowed {
-                throw DriverError("line \(recordLine): a line of more than \(RecordFields.maximumBytes >> 20) MiB")
+                throw DriverError("line \(recordLine): a line of more than \(straddling.maximumBytes >> 20) MiB")
             }
             var length = text.count
             if length > 0, text[length - 1] == UInt8(ascii: "\r") { length -= 1 }
