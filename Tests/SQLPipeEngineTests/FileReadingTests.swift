@@ -332,6 +332,12 @@ import Testing
         #expect(table.rows == [["x\ty\\z\n\r\u{8}\u{C}\u{B}q", nil], ["NN", ""]])
     }
 
+    /// COPY's numeric escapes, as sqlpipe's own writer uses one for a value that equals --null-string.
+    @Test func tsvOctalAndHexEscapes() throws {
+        let table = try Self.read("v\n\\116ULL\na\\101\\x42\\x4\\7z\n\\xg\\08\n", .tsv)
+        #expect(table.column(0) == ["NULL", "aAB\u{4}\u{7}z", "xg\u{0}8"])
+    }
+
     @Test func tsvNullString() throws {
         let table = try Self.read("a\tb\nNULL\t\\N\n", .tsv, nullString: "NULL")
         #expect(table.rows == [[nil, "N"]])

@@ -557,7 +557,47 @@ final class DelimitedParser: BufferedScanner, RecordParser {
             rawLength += 1
             if escaped == UInt8(ascii: "N"), rawLength == 2 { onlyBackslashN = true }
             if escaped == Self.lineFeed { line += 1 }
+            // COPY's numeric escapes: up to three octal digits, or x and up to two hex digits.
+            if let first = Self.octalValue(escaped) {
+                var value = first
+                for _ in 0..<2 {
+                    guard let next = try peek(), let digit = Self.octalValue(next) else { break }
+                    position += 1
+                    matchRaw(next)
+                    rawLength += 1
+                    value = value << 3 | digit
+                }
+                fields.append(UInt8(truncatingIfNeeded: value))
+                continue
+            }
+            if escaped == UInt8(ascii: "x"), let next = try peek(), let high = Self.hexValue(next) {
+                position += 1
+                matchRaw(next)
+                rawLength += 1
+                var value = high
+                if let last = try peek(), let low = Self.hexValue(last) {
+                    position += 1
+                    matchRaw(last)
+                    rawLength += 1
+                    value = value << 4 | low
+                }
+                fields.append(UInt8(value))
+                continue
+            }
             fields.append(Self.unescaped(escaped))
+        }
+    }
+
+    private static func octalValue(_ byte: UInt8) -> Int? {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "7") ? Int(byte - UInt8(ascii: "0")) : nil
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 
