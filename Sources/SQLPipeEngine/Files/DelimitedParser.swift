@@ -570,12 +570,12 @@ final class DelimitedParser: BufferedScanner, RecordParser {
                 fields.append(UInt8(truncatingIfNeeded: value))
                 continue
             }
-            if escaped == UInt8(ascii: "x"), let next = try peek(), let high = Self.hexValue(next) {
+            if escaped == UInt8(ascii: "x"), let next = try peek(), let high = CellText.hexValue(next) {
                 position += 1
                 matchRaw(next)
                 rawLength += 1
                 var value = high
-                if let last = try peek(), let low = Self.hexValue(last) {
+                if let last = try peek(), let low = CellText.hexValue(last) {
                     position += 1
                     matchRaw(last)
                     rawLength += 1
@@ -590,15 +590,6 @@ final class DelimitedParser: BufferedScanner, RecordParser {
 
     private static func octalValue(_ byte: UInt8) -> Int? {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "7") ? Int(byte - UInt8(ascii: "0")) : nil
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     private static func unescaped(_ byte: UInt8) -> UInt8 {

@@ -599,21 +599,14 @@ final class CellConverter {
         else { return false }
         var index = 2
         while index < bytes.count {
-            guard let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else { return false }
+            guard let high = CellText.hexValue(bytes[index]), let low = CellText.hexValue(bytes[index + 1]) else {
+                return false
+            }
             batch.appendByte(high << 4 | low)
             index += 2
         }
         batch.endCell()
         return true
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// Standard base64 with its padding, as sqlpipe's NDJSON writer writes bytes.

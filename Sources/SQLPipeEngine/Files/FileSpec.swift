@@ -47,8 +47,6 @@ public struct FileSpec: Codable, Equatable, Sendable {
         self.columns = columns
     }
 
-    public var isStandardStream: Bool { path == "-" }
-
     /// The format and compression a file name's extensions say (`orders.csv.gz`: CSV, gzip); nil parts
     /// where they say nothing.
     public static func detected(from path: String) -> (format: FileFormat?, compression: FileCompression?) {
