@@ -62,6 +62,7 @@ let package = Package(
             name: "SQLPipeCore",
             dependencies: [
                 "SQLPipeEngine",
+                "CLibPQ",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

@@ -211,7 +211,7 @@ _sqlpipe_transfer_create() {
     repeating_flags=()
     non_repeating_flags=(--no-header --overwrite --delete-missing --detach --json --quiet --version -h --help)
     repeating_options=(--column --primary-key)
-    non_repeating_options=(--source --source-file --target --target-file -q --query --query-file --format --compression --delimiter --quote --null-string --target-schema --target-table --mode --cursor-column --store)
+    non_repeating_options=(--source --source-file --target --target-file -q --query --query-file --format --compression --delimiter --quote --null-string --target-schema --target-table --mode --cursor-column --store --store-password-env)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -277,6 +277,9 @@ _sqlpipe_transfer_create() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -284,7 +287,7 @@ _sqlpipe_transfer_list() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--page --page-size --sort --store)
+    non_repeating_options=(--page --page-size --sort --store --store-password-env)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -303,6 +306,9 @@ _sqlpipe_transfer_list() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -310,13 +316,16 @@ _sqlpipe_transfer_show() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -326,13 +335,16 @@ _sqlpipe_transfer_cancel() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -342,13 +354,16 @@ _sqlpipe_transfer_delete() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -381,7 +396,7 @@ _sqlpipe_replication_create() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(-f --file --store)
+    non_repeating_options=(-f --file --store --store-password-env)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -394,6 +409,9 @@ _sqlpipe_replication_create() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -401,7 +419,7 @@ _sqlpipe_replication_list() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--page --page-size --sort --store)
+    non_repeating_options=(--page --page-size --sort --store --store-password-env)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -420,6 +438,9 @@ _sqlpipe_replication_list() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -427,13 +448,16 @@ _sqlpipe_replication_show() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -443,7 +467,7 @@ _sqlpipe_replication_update() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(-f --file --store)
+    non_repeating_options=(-f --file --store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
@@ -456,6 +480,9 @@ _sqlpipe_replication_update() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -463,13 +490,16 @@ _sqlpipe_replication_delete() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -479,7 +509,7 @@ _sqlpipe_replication_run() {
     repeating_flags=()
     non_repeating_flags=(--detach --json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--stream --store)
+    non_repeating_options=(--stream --store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
@@ -491,6 +521,9 @@ _sqlpipe_replication_run() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -498,7 +531,7 @@ _sqlpipe_replication_runs() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--page --page-size --sort --store)
+    non_repeating_options=(--page --page-size --sort --store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
@@ -517,6 +550,9 @@ _sqlpipe_replication_runs() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -524,13 +560,16 @@ _sqlpipe_replication_show-run() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -540,13 +579,16 @@ _sqlpipe_replication_cancel() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -579,7 +621,7 @@ _sqlpipe_query_create() {
     repeating_flags=()
     non_repeating_flags=(--detach --json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(-c --connection -q --query --query-file --format --store)
+    non_repeating_options=(-c --connection -q --query --query-file --format --store --store-password-env)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -602,6 +644,9 @@ _sqlpipe_query_create() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -609,7 +654,7 @@ _sqlpipe_query_list() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--page --page-size --sort --store)
+    non_repeating_options=(--page --page-size --sort --store --store-password-env)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -628,6 +673,9 @@ _sqlpipe_query_list() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -635,13 +683,16 @@ _sqlpipe_query_show() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -651,13 +702,16 @@ _sqlpipe_query_cancel() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -667,13 +721,16 @@ _sqlpipe_query_delete() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -706,7 +763,7 @@ _sqlpipe_connection_create() {
     repeating_flags=()
     non_repeating_flags=(--clear-params --password-stdin --prompt-password --skip-test --restricted --json --quiet --version -h --help)
     repeating_options=(--param)
-    non_repeating_options=(--name --url --ds-type --host --hostname --port --db-name --database --username --account-id --password-env --store)
+    non_repeating_options=(--name --url --ds-type --host --hostname --port --db-name --database --username --account-id --password-env --store --store-password-env)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -747,6 +804,9 @@ _sqlpipe_connection_create() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -754,7 +814,7 @@ _sqlpipe_connection_list() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--page --page-size --sort --store)
+    non_repeating_options=(--page --page-size --sort --store --store-password-env)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -773,6 +833,9 @@ _sqlpipe_connection_list() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -780,13 +843,16 @@ _sqlpipe_connection_show() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -796,7 +862,7 @@ _sqlpipe_connection_update() {
     repeating_flags=()
     non_repeating_flags=(--clear-params --password-stdin --prompt-password --skip-test --json --quiet --version -h --help)
     repeating_options=(--param)
-    non_repeating_options=(--name --url --ds-type --host --hostname --port --db-name --database --username --account-id --password-env --restricted --store)
+    non_repeating_options=(--name --url --ds-type --host --hostname --port --db-name --database --username --account-id --password-env --restricted --store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
@@ -840,6 +906,9 @@ _sqlpipe_connection_update() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -847,13 +916,16 @@ _sqlpipe_connection_delete() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -863,13 +935,16 @@ _sqlpipe_connection_test() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -902,7 +977,7 @@ _sqlpipe_user_create() {
     repeating_flags=()
     non_repeating_flags=(--admin --password-stdin --prompt-password --json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--username --password-env --store)
+    non_repeating_options=(--username --password-env --store --store-password-env)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -917,6 +992,9 @@ _sqlpipe_user_create() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -924,7 +1002,7 @@ _sqlpipe_user_list() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--page --page-size --sort --store)
+    non_repeating_options=(--page --page-size --sort --store --store-password-env)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -943,6 +1021,9 @@ _sqlpipe_user_list() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -950,13 +1031,16 @@ _sqlpipe_user_show() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -966,7 +1050,7 @@ _sqlpipe_user_update() {
     repeating_flags=()
     non_repeating_flags=(--admin --no-admin --password-stdin --prompt-password --json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--username --password-env --store)
+    non_repeating_options=(--username --password-env --store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
@@ -981,6 +1065,9 @@ _sqlpipe_user_update() {
         __sqlpipe_add_completions -f
         return
         ;;
+    '--store-password-env')
+        return
+        ;;
     esac
 }
 
@@ -988,13 +1075,16 @@ _sqlpipe_user_delete() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=()
-    non_repeating_options=(--store)
+    non_repeating_options=(--store --store-password-env)
     __sqlpipe_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac
@@ -1004,7 +1094,7 @@ _sqlpipe_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --quiet --version -h --help)
     repeating_options=(--trusted-proxy)
-    non_repeating_options=(--host --port --max-concurrency --shutdown-grace --tls-cert --tls-key --max-queued-per-user --max-connections --idle-timeout --header-timeout --log-format --metrics-port --metrics-host --data-dir --store)
+    non_repeating_options=(--host --port --max-concurrency --shutdown-grace --tls-cert --tls-key --max-queued-per-user --max-connections --idle-timeout --header-timeout --log-format --metrics-port --metrics-host --data-dir --store --store-password-env)
     __sqlpipe_offer_flags_options 0
 
     # Offer option value completions
@@ -1060,6 +1150,9 @@ _sqlpipe_serve() {
         ;;
     '--store')
         __sqlpipe_add_completions -f
+        return
+        ;;
+    '--store-password-env')
         return
         ;;
     esac

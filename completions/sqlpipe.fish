@@ -26,84 +26,84 @@ function __sqlpipe_parse_tokens -S
             __sqlpipe_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __sqlpipe_parse_subcommand 0 'source=' 'source-file=' 'target=' 'target-file=' 'q/query=' 'query-file=' 'format=' 'compression=' 'delimiter=' 'quote=' 'no-header' 'null-string=' 'column=+' 'target-schema=' 'target-table=' 'mode=' 'overwrite' 'primary-key=+' 'delete-missing' 'cursor-column=' 'detach' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'source=' 'source-file=' 'target=' 'target-file=' 'q/query=' 'query-file=' 'format=' 'compression=' 'delimiter=' 'quote=' 'no-header' 'null-string=' 'column=+' 'target-schema=' 'target-table=' 'mode=' 'overwrite' 'primary-key=+' 'delete-missing' 'cursor-column=' 'detach' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'list'
-                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'show'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'cancel'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'delete'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             end
         case 'replication'
             __sqlpipe_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __sqlpipe_parse_subcommand 0 'f/file=' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'f/file=' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'list'
-                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'show'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'update'
-                __sqlpipe_parse_subcommand 1 'f/file=' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'f/file=' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'delete'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'run'
-                __sqlpipe_parse_subcommand 1 'stream=' 'detach' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'stream=' 'detach' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'runs'
-                __sqlpipe_parse_subcommand 1 'page=' 'page-size=' 'sort=' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'page=' 'page-size=' 'sort=' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'show-run'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'cancel'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             end
         case 'query'
             __sqlpipe_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __sqlpipe_parse_subcommand 0 'c/connection=' 'q/query=' 'query-file=' 'format=' 'detach' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'c/connection=' 'q/query=' 'query-file=' 'format=' 'detach' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'list'
-                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'show'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'cancel'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'delete'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             end
         case 'connection'
             __sqlpipe_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __sqlpipe_parse_subcommand 0 'name=' 'url=' 'ds-type=' 'host=' 'port=' 'db-name=' 'username=' 'account-id=' 'param=+' 'clear-params' 'password-stdin' 'password-env=' 'prompt-password' 'skip-test' 'restricted' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'name=' 'url=' 'ds-type=' 'host=' 'port=' 'db-name=' 'username=' 'account-id=' 'param=+' 'clear-params' 'password-stdin' 'password-env=' 'prompt-password' 'skip-test' 'restricted' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'list'
-                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'show'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'update'
-                __sqlpipe_parse_subcommand 1 'name=' 'url=' 'ds-type=' 'host=' 'port=' 'db-name=' 'username=' 'account-id=' 'param=+' 'clear-params' 'password-stdin' 'password-env=' 'prompt-password' 'skip-test' 'restricted=' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'name=' 'url=' 'ds-type=' 'host=' 'port=' 'db-name=' 'username=' 'account-id=' 'param=+' 'clear-params' 'password-stdin' 'password-env=' 'prompt-password' 'skip-test' 'restricted=' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'delete'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'test'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             end
         case 'user'
             __sqlpipe_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __sqlpipe_parse_subcommand 0 'username=' 'admin' 'password-stdin' 'password-env=' 'prompt-password' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'username=' 'admin' 'password-stdin' 'password-env=' 'prompt-password' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'list'
-                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 0 'page=' 'page-size=' 'sort=' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'show'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'update'
-                __sqlpipe_parse_subcommand 1 'username=' 'admin' 'no-admin' 'password-stdin' 'password-env=' 'prompt-password' 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'username=' 'admin' 'no-admin' 'password-stdin' 'password-env=' 'prompt-password' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             case 'delete'
-                __sqlpipe_parse_subcommand 1 'store=' 'json' 'quiet' 'version' 'h/help'
+                __sqlpipe_parse_subcommand 1 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
             end
         case 'serve'
-            __sqlpipe_parse_subcommand 0 'host=' 'port=' 'max-concurrency=' 'shutdown-grace=' 'tls-cert=' 'tls-key=' 'trusted-proxy=+' 'max-queued-per-user=' 'max-connections=' 'idle-timeout=' 'header-timeout=' 'log-format=' 'metrics-port=' 'metrics-host=' 'data-dir=' 'store=' 'json' 'quiet' 'version' 'h/help'
+            __sqlpipe_parse_subcommand 0 'host=' 'port=' 'max-concurrency=' 'shutdown-grace=' 'tls-cert=' 'tls-key=' 'trusted-proxy=+' 'max-queued-per-user=' 'max-connections=' 'idle-timeout=' 'header-timeout=' 'log-format=' 'metrics-port=' 'metrics-host=' 'data-dir=' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
         case 'help'
             __sqlpipe_parse_subcommand -r 1 'version'
         end
@@ -196,7 +196,8 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" delete-missing' -l 'delete-missing' -d 'With --mode upsert: also delete the target\'s rows whose key the result lacks.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" cursor-column' -l 'cursor-column' -d 'With --mode incremental: the column whose largest value in the target says where to go on.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" detach' -l 'detach' -d 'Only queue it: a running `sqlpipe serve` on the same store runs it.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer create" version' -l 'version' -d 'Show the version.'
@@ -204,22 +205,26 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer list" page' -l 'page' -d 'The page to show, from 1.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer list" page-size' -l 'page-size' -d 'Records per page, 1 to 100.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer list" sort' -l 'sort' -d 'Order: id, created_at, -id or -created_at (descending).' -rfka 'id created_at -id -created_at'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer list" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer list" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer list" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer list" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer list" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer list" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer list" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer show" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer show" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer show" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer show" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer show" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer show" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer show" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer cancel" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer cancel" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer cancel" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer cancel" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer cancel" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer cancel" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer cancel" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer delete" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer delete" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer delete" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer delete" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer delete" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer delete" version' -l 'version' -d 'Show the version.'
@@ -236,7 +241,8 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sql
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe replication" -eq 1' -fa 'show-run' -d 'Show a replication run and how each of its streams went.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe replication" -eq 1' -fa 'cancel' -d 'Cancel a queued or running replication run, from any process.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication create" f file' -s 'f' -l 'file' -d 'The definition, in YAML or JSON; - for standard input.' -rfa '(set -l exts \'yaml\' \'yml\' \'json\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication create" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication create" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication create" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication create" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication create" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication create" version' -l 'version' -d 'Show the version.'
@@ -244,30 +250,35 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication list" page' -l 'page' -d 'The page to show, from 1.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication list" page-size' -l 'page-size' -d 'Records per page, 1 to 100.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication list" sort' -l 'sort' -d 'Order: id, created_at, -id or -created_at (descending).' -rfka 'id created_at -id -created_at'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication list" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication list" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication list" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication list" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication list" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication list" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication list" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication update" f file' -s 'f' -l 'file' -d 'The definition, in YAML or JSON; - for standard input.' -rfa '(set -l exts \'yaml\' \'yml\' \'json\';for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.{$exts};printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication update" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication update" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication update" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication update" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication update" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication update" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication update" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication delete" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication delete" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication delete" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication delete" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication delete" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication delete" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication delete" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication run" stream' -l 'stream' -d 'Run only the streams whose source table, pattern or target table this matches (* and ? match).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication run" detach' -l 'detach' -d 'Only queue the run: a running `sqlpipe serve` on the same store runs it.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication run" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication run" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication run" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication run" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication run" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication run" version' -l 'version' -d 'Show the version.'
@@ -275,17 +286,20 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication runs" page' -l 'page' -d 'The page to show, from 1.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication runs" page-size' -l 'page-size' -d 'Records per page, 1 to 100.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication runs" sort' -l 'sort' -d 'Order: id, created_at, -id or -created_at (descending).' -rfka 'id created_at -id -created_at'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication runs" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication runs" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication runs" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication runs" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication runs" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication runs" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication runs" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show-run" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show-run" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show-run" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show-run" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show-run" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show-run" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication show-run" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication cancel" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication cancel" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication cancel" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication cancel" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication cancel" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe replication cancel" version' -l 'version' -d 'Show the version.'
@@ -302,7 +316,8 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" query-file' -l 'query-file' -d 'Read the SQL from a file, or - for standard input.' -rF
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" format' -l 'format' -d 'table, csv, tsv or json.' -rfka 'table csv tsv json'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" detach' -l 'detach' -d 'Only queue it: a running `sqlpipe serve` on the same store runs it.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query create" version' -l 'version' -d 'Show the version.'
@@ -310,22 +325,26 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" page' -l 'page' -d 'The page to show, from 1.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" page-size' -l 'page-size' -d 'Records per page, 1 to 100.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" sort' -l 'sort' -d 'Order: id, created_at, -id or -created_at (descending).' -rfka 'id created_at -id -created_at'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query list" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query show" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query show" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query show" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query show" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query show" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query show" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query show" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query cancel" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query cancel" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query cancel" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query cancel" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query cancel" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query cancel" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query cancel" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query delete" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query delete" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query delete" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query delete" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query delete" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe query delete" version' -l 'version' -d 'Show the version.'
@@ -353,7 +372,8 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" prompt-password' -l 'prompt-password' -d 'Ask for the password on the terminal.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" skip-test' -l 'skip-test' -d 'Store it without connecting first.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" restricted' -l 'restricted' -d 'Only admins may name it in transfers and queries through the API (the CLI may always).'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection create" version' -l 'version' -d 'Show the version.'
@@ -361,12 +381,14 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" page' -l 'page' -d 'The page to show, from 1.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" page-size' -l 'page-size' -d 'Records per page, 1 to 100.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" sort' -l 'sort' -d 'Order: id, created_at, -id or -created_at (descending).' -rfka 'id created_at -id -created_at'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection list" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection show" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection show" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection show" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection show" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection show" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection show" version' -l 'version' -d 'Show the version.'
@@ -386,17 +408,20 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" prompt-password' -l 'prompt-password' -d 'Ask for the password on the terminal.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" skip-test' -l 'skip-test' -d 'Store the change without connecting first.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" restricted' -l 'restricted' -d 'Whether only admins may name it in transfers and queries through the API.' -rfka ''
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection update" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection delete" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection delete" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection delete" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection delete" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection delete" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection delete" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection delete" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection test" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection test" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection test" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection test" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection test" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe connection test" version' -l 'version' -d 'Show the version.'
@@ -413,7 +438,8 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" password-stdin' -l 'password-stdin' -d 'Read the password from the first line of standard input.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" password-env' -l 'password-env' -d 'Read the password from this environment variable.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" prompt-password' -l 'prompt-password' -d 'Ask for the password on the terminal.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user create" version' -l 'version' -d 'Show the version.'
@@ -421,12 +447,14 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" page' -l 'page' -d 'The page to show, from 1.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" page-size' -l 'page-size' -d 'Records per page, 1 to 100.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" sort' -l 'sort' -d 'Order: id, created_at, -id or -created_at (descending).' -rfka 'id created_at -id -created_at'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user list" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user show" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user show" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user show" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user show" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user show" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user show" version' -l 'version' -d 'Show the version.'
@@ -437,12 +465,14 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" password-stdin' -l 'password-stdin' -d 'Read the password from the first line of standard input.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" password-env' -l 'password-env' -d 'Read the password from this environment variable.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" prompt-password' -l 'prompt-password' -d 'Ask for the password on the terminal.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user update" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe user delete" version' -l 'version' -d 'Show the version.'
@@ -462,7 +492,8 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" metrics-port' -l 'metrics-port' -d 'Serve GET /metrics (Prometheus, no authentication) on this port (0 picks a free one); none without it.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" metrics-host' -l 'metrics-host' -d 'The address of the metrics listener (default 127.0.0.1, whatever --host is): its metrics are unauthenticated, so give another address only where a firewall keeps strangers out.' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" data-dir' -l 'data-dir' -d 'The directory whose files API transfers may read and write (sourceFile, targetFile: paths relative to it). Without it the API refuses files: a client never reaches the host\'s own.' -rfa '(__sqlpipe_complete_directories)'
-complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" store' -l 'store' -d 'The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" store' -l 'store' -d 'The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" store-password-env' -l 'store-password-env' -d 'The environment variable that holds the PostgreSQL store\'s password (default: $SQLPIPE_STORE_PASSWORD_ENV; else libpq\'s PGPASSWORD or ~/.pgpass).' -rfka ''
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" json' -l 'json' -d 'Print the API\'s JSON on stdout instead of a table.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" version' -l 'version' -d 'Show the version.'

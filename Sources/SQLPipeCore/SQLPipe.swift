@@ -5,25 +5,52 @@ import SQLPipeEngine
 public struct SQLPipe: Sendable {
     public static let version = "0.1.0"
 
-    public let store: MetadataStore
+    let store: any TransactionalStore
     public let connections: ConnectionService
     public let users: UserService
     public private(set) var transfers: TransferService
     public let queries: QueryService
     public private(set) var replications: ReplicationService
 
+    /// Opens the store `location` names: a SQLite file (made when missing), or a `postgresql://` URL whose
+    /// schema is made or upgraded; `passwordVariable` names the variable that holds the password of the
+    /// latter. A PostgreSQL store needs `SQLPIPE_SECRET_KEY`, the key it was made with.
     public init(
-        storePath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-        hasher: PasswordHasher = PasswordHasher()
+        storePath location: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        hasher: PasswordHasher = PasswordHasher(), passwordVariable: String? = nil
     ) throws {
-        store = try MetadataStore(path: storePath)
-        let secrets = SecretBox(storePath: storePath, environment: environment)
+        let secrets: SecretBox
+        if PostgresStoreAddress.isURL(location) {
+            let address = try PostgresStoreAddress(
+                location, passwordVariable: passwordVariable, environment: environment)
+            secrets = try SecretBox(requiringKeyFrom: environment, for: address.description)
+            let postgres = try PostgresStore(address)
+            let check = try postgres.setting("key_check")
+            let verified = try secrets.verify(keyCheck: check, store: address.description)
+            if check == nil {
+                _ = try secrets.verify(
+                    keyCheck: try postgres.settingOnce("key_check", verified), store: address.description)
+            }
+            store = postgres
+        } else {
+            if passwordVariable != nil {
+                throw SQLPipeError.store("--store-password-env is for a PostgreSQL store; \(location) is a file")
+            }
+            store = try MetadataStore(path: location)
+            secrets = SecretBox(storePath: location, environment: environment)
+        }
         connections = ConnectionService(store: store, secrets: secrets)
         users = UserService(store: store, hasher: hasher)
         transfers = TransferService(store: store, connections: connections)
         queries = QueryService(store: store, connections: connections)
         replications = ReplicationService(store: store, connections: connections, transfers: transfers)
     }
+
+    /// `sqlite` or `postgresql`.
+    public var storeKind: String { store is PostgresStore ? "postgresql" : "sqlite" }
+
+    /// Where the store is, as messages show it (never with a password).
+    public var storeDescription: String { store.path }
 
     /// The same, letting transfers name only the files of `access`: the command line's own user's files
     /// (`.host`, the default), a server's data directory, or none at all (nil: a server without one).
@@ -38,9 +65,10 @@ public struct SQLPipe: Sendable {
     /// start here. Only the store is touched; `dropLeftovers` reaches out to the targets.
     public static func open(
         storePath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-        hasher: PasswordHasher = PasswordHasher()
+        hasher: PasswordHasher = PasswordHasher(), passwordVariable: String? = nil
     ) async throws -> SQLPipe {
-        let sqlpipe = try SQLPipe(storePath: storePath, environment: environment, hasher: hasher)
+        let sqlpipe = try SQLPipe(
+            storePath: storePath, environment: environment, hasher: hasher, passwordVariable: passwordVariable)
         try await sqlpipe.recoverInterrupted()
         return sqlpipe
     }

@@ -101,7 +101,7 @@ public func buildApplication(
     var services: [any Service] = []
     if let metricsPort = configuration.metricsPort {
         let controller = MetricsController(
-            metrics: metrics, queue: WorkQueue(store: sqlpipe.store), workers: runningWorkers)
+            metrics: metrics, queue: WorkQueue(sqlpipe: sqlpipe), workers: runningWorkers)
         services.append(
             metricsListener(
                 controller, configuration: configuration, port: metricsPort, logger: logger,
@@ -178,7 +178,7 @@ public func runServer(
 ) async throws {
     guard try await sqlpipe.users.count() > 0 else {
         throw SQLPipeError.conflict(
-            "the store \(sqlpipe.store.path) has no users: create the first admin with `sqlpipe user create --username NAME --admin`, then start the server again"
+            "the store \(sqlpipe.storeDescription) has no users: create the first admin with `sqlpipe user create --username NAME --admin`, then start the server again"
         )
     }
     let app = try buildApplication(sqlpipe: sqlpipe, configuration: configuration, metrics: metrics, logger: logger)

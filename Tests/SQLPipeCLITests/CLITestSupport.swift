@@ -9,9 +9,7 @@ struct CLI {
 
     init(environment: [String: String] = [:]) throws {
         directory = try TemporaryDirectory.make()
-        // The store keeps a folder of its own: SQLite connections may not point into it.
-        runner = CommandRunner(
-            storePath: directory.appendingPathComponent("store/store.db").path, environment: environment)
+        runner = CommandRunner(storePath: try TestStore.fresh(in: directory).path, environment: environment)
     }
 
     var storePath: String { runner.storePath }
@@ -70,6 +68,7 @@ extension CLI {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SQLPIPE_STORE"] = storePath
+        environment.merge(try TestStore.environment(forStore: storePath)) { $1 }
         process.environment = environment
         let errors = Pipe()
         process.standardError = errors

@@ -168,9 +168,9 @@ import Testing
         let result = try #require(finished.result)
         #expect(result.truncated)
         #expect(result.rows.count > 50)
-        let stored = try await setup.store.sqlpipe.store.database.read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT length(CAST(result AS BLOB)) FROM queries WHERE id = ?", arguments: [created.id])
+        let stored = try await setup.store.sqlpipe.store.read { tx -> Int? in
+            let text: String? = try tx.rows("SELECT result FROM queries WHERE id = ?", created.id).first?["result"]
+            return text?.utf8.count
         }
         #expect(try #require(stored) <= QueryService.previewBytes)
         #expect(try JSONCoding.encoder().encode(result).count <= QueryService.previewBytes)

@@ -155,12 +155,12 @@ import Testing
     @Test func aConnectionUsedByQueuedWorkCannotBeDeleted() async throws {
         let store = try TestStore()
         let connection = try await store.sqlpipe.connections.create(Self.validServer, checkConnectivity: false)
-        try await store.sqlpipe.store.database.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO transfers (created_at, created_by, source_id, target_id, query, target_table, status)
-                    VALUES (CURRENT_TIMESTAMP, 'test', ?, ?, 'select 1', 't', 'queued')
-                    """, arguments: [connection.id, connection.id])
+        try await store.sqlpipe.store.write { tx in
+            try tx.execute(
+                """
+                INSERT INTO transfers (created_at, created_by, source_id, target_id, query, target_table, status)
+                VALUES (CURRENT_TIMESTAMP, 'test', ?, ?, 'select 1', 't', 'queued')
+                """, connection.id, connection.id)
         }
         let error = await #expect(throws: SQLPipeError.self) { try await store.sqlpipe.connections.delete("pg") }
         guard case .conflict(let message) = error else {
@@ -169,9 +169,7 @@ import Testing
         }
         #expect(message.contains("used by 1 queued or running transfer"))
 
-        try await store.sqlpipe.store.database.write { db in
-            try db.execute(sql: "UPDATE transfers SET status = 'complete'")
-        }
+        try await store.sqlpipe.store.write { tx in try tx.execute("UPDATE transfers SET status = 'complete'") }
         try await store.sqlpipe.connections.delete("pg")
         await #expect(throws: SQLPipeError.self) { try await store.sqlpipe.connections.get("pg") }
     }

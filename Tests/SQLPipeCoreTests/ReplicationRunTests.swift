@@ -353,15 +353,15 @@ import Testing
             try await store.sqlpipe.replications.startRun("r", by: .adminNamed("admin"))
         }
         // A runner that died: running under a pid that is no process, its lease long gone.
-        try await store.sqlpipe.store.database.write { db in
-            try db.execute(
-                sql: """
+        try await store.sqlpipe.store.write { tx in
+            try tx.execute(
+                """
                     UPDATE replication_runs SET status = 'running', runner_pid = 999999999, runner_host = 'gone',
                     runner_token = 'x', lease_expires_at = '2000-01-01 00:00:00.000',
                     streams = '[{"stream":"t","status":"running"}]' WHERE id = ?
-                    """, arguments: [queued.id])
+                    """, queued.id)
         }
-        let reopened = try await SQLPipe.open(storePath: store.path)
+        let reopened = try await store.open()
         let run = try await reopened.replications.getRun(queued.id)
         #expect(run.status == .error)
         #expect(run.error?.hasPrefix("interrupted") == true)

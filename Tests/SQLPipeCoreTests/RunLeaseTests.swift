@@ -24,13 +24,12 @@ import Testing
         func running(pid: Int, host: String, leaseExpiresAt: Date) async throws -> Int64 {
             let created = try await store.sqlpipe.queries.create(
                 QueryInput(connectionId: connection.id, query: "SELECT 1"), by: .adminNamed("tester"))
-            try await store.sqlpipe.store.database.write { db in
-                try db.execute(
-                    sql: """
-                        UPDATE queries SET status = 'running', started_at = ?, runner_pid = ?, runner_host = ?,
-                        runner_token = 'someone-else', lease_expires_at = ? WHERE id = ?
-                        """,
-                    arguments: [Date(), pid, host, leaseExpiresAt, created.id])
+            try await store.sqlpipe.store.write { tx in
+                try tx.execute(
+                    """
+                    UPDATE queries SET status = 'running', started_at = ?, runner_pid = ?, runner_host = ?,
+                    runner_token = 'someone-else', lease_expires_at = ? WHERE id = ?
+                    """, Date(), pid, host, leaseExpiresAt, created.id)
             }
             return created.id
         }
@@ -62,10 +61,8 @@ import Testing
         let id = try await setup.running(pid: 999_999, host: other, leaseExpiresAt: Date().addingTimeInterval(30))
         try await setup.store.sqlpipe.recoverInterrupted()
         #expect(try await setup.status(id) == .running)
-        try await setup.store.sqlpipe.store.database.write { db in
-            try db.execute(
-                sql: "UPDATE queries SET lease_expires_at = ? WHERE id = ?",
-                arguments: [Date().addingTimeInterval(-1), id])
+        try await setup.store.sqlpipe.store.write { tx in
+            try tx.execute("UPDATE queries SET lease_expires_at = ? WHERE id = ?", Date().addingTimeInterval(-1), id)
         }
         try await setup.store.sqlpipe.recoverInterrupted()
         #expect(try await setup.status(id) == .error)
@@ -82,10 +79,10 @@ import Testing
         let deadline = ContinuousClock.now + .seconds(10)
         while !renewed, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(100))
-            let (lease, started, token) = try await setup.store.sqlpipe.store.database.read { db in
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT lease_expires_at, started_at, runner_token FROM queries WHERE id = ?",
-                    arguments: [created.id])
+            let (lease, started, token) = try await setup.store.sqlpipe.store.read { tx in
+                let row = try tx.rows(
+                    "SELECT lease_expires_at, started_at, runner_token FROM queries WHERE id = ?", created.id
+                ).first
                 return (row?["lease_expires_at"] as Date?, row?["started_at"] as Date?, row?["runner_token"] as String?)
             }
             guard token != nil, let lease, let started else { continue }
@@ -103,11 +100,10 @@ import Testing
         let run = Task { try await setup.store.sqlpipe.queries.run(created.id) }
         try await Task.sleep(for: .milliseconds(500))
         // What recovery in another process does once it judged the lease expired.
-        try await setup.store.sqlpipe.store.database.write { db in
-            try db.execute(
-                sql:
-                    "UPDATE queries SET status = 'error', error = 'interrupted elsewhere', runner_token = NULL WHERE id = ?",
-                arguments: [created.id])
+        try await setup.store.sqlpipe.store.write { tx in
+            try tx.execute(
+                "UPDATE queries SET status = 'error', error = 'interrupted elsewhere', runner_token = NULL WHERE id = ?",
+                created.id)
         }
         let started = ContinuousClock.now
         await #expect(throws: SQLPipeError.self) { try await run.value }

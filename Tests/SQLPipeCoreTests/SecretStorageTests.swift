@@ -6,7 +6,8 @@ import Testing
 @testable import SQLPipeCore
 
 /// Secrets stay sealed: secret options like the password, and a key file nobody else may read or place.
-@Suite struct SecretStorageTests {
+/// About the SQLite store's file, its folder and its key file: a PostgreSQL store has none of them.
+@Suite(.enabled(if: TestStore.onSQLite)) struct SecretStorageTests {
     static func storeWithSealedPassword() async throws -> TestStore {
         let store = try TestStore()
         _ = try await store.sqlpipe.connections.create(

@@ -6,7 +6,8 @@ import Testing
 @testable import SQLPipeCore
 
 /// The store holds every user and every sealed password: no SQLite connection may reach it.
-@Suite struct StoreConfinementTests {
+/// About the SQLite store's file, its folder and its key file: a PostgreSQL store has none of them.
+@Suite(.enabled(if: TestStore.onSQLite)) struct StoreConfinementTests {
     static func storeFolder(_ store: TestStore) -> String {
         URL(fileURLWithPath: store.path).deletingLastPathComponent().path
     }

@@ -5,10 +5,11 @@ import Testing
 
 @testable import SQLPipeCore
 
-@Suite struct StoreTests {
+/// About the SQLite store's file, its folder and its key file: a PostgreSQL store has none of them.
+@Suite(.enabled(if: TestStore.onSQLite)) struct StoreTests {
     @Test func migrationsCreateEveryTableOnAnEmptyStore() async throws {
         let store = try TestStore()
-        let tables = try await store.sqlpipe.store.database.read { db in
+        let tables = try await store.sqlpipe.sqliteStore.database.read { db in
             try String.fetchAll(
                 db,
                 sql:
@@ -16,7 +17,7 @@ import Testing
             )
         }
         #expect(tables == ["connections", "queries", "replication_runs", "replications", "transfers", "users"])
-        let applied = try await store.sqlpipe.store.database.read { db in
+        let applied = try await store.sqlpipe.sqliteStore.database.read { db in
             try MetadataStore.migrator.appliedIdentifiers(db)
         }
         #expect(
@@ -65,7 +66,7 @@ import Testing
         }
         // The store refuses a mode that is none of the five, whoever writes it.
         await #expect(throws: (any Error).self) {
-            try await sqlpipe.store.database.write { db in
+            try await sqlpipe.sqliteStore.database.write { db in
                 try db.execute(sql: "UPDATE transfers SET mode = 'merge' WHERE id = 1")
             }
         }
@@ -73,7 +74,7 @@ import Testing
 
     @Test func storeRunsInWALModeWithForeignKeysAndIsPrivate() async throws {
         let store = try TestStore()
-        let (journal, foreignKeys) = try await store.sqlpipe.store.database.read { db in
+        let (journal, foreignKeys) = try await store.sqlpipe.sqliteStore.database.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
         #expect(journal == "wal")
@@ -139,5 +140,11 @@ import Testing
             _ = try SQLPipe(storePath: "/proc/no-such-place/store.db", environment: [:])
         }
         #expect(error?.description.contains("/proc/no-such-place") == true)
+    }
+}
+
+extension SQLPipe {
+    var sqliteStore: MetadataStore {
+        get throws { try #require(store as? MetadataStore) }
     }
 }

@@ -42,9 +42,9 @@ import Testing
 
         /// The staging table a transfer of this store used.
         func stagingTable(of transfer: Transfer) async throws -> String {
-            try await store.sqlpipe.store.database.read { db in
-                try String.fetchOne(
-                    db, sql: "SELECT staging_table FROM transfers WHERE id = ?", arguments: [transfer.id]) ?? "missing"
+            try await store.sqlpipe.store.read { tx in
+                try tx.rows("SELECT staging_table FROM transfers WHERE id = ?", transfer.id).first?["staging_table"]
+                    ?? "missing"
             }
         }
 
@@ -334,14 +334,12 @@ import Testing
             TransferInput(
                 sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1 AS a", targetTable: "t"),
             by: .adminNamed("tester"))
-        try await setup.store.sqlpipe.store.database.write { db in
-            try db.execute(
-                sql:
-                    "UPDATE transfers SET status = 'running', runner_pid = ?, runner_host = ?, staging_table = ? WHERE id = ?",
-                arguments: [Int(gone.processIdentifier), Runner.host, staging, created.id])
+        try await setup.store.sqlpipe.store.write { tx in
+            try tx.execute(
+                "UPDATE transfers SET status = 'running', runner_pid = ?, runner_host = ?, staging_table = ? WHERE id = ?",
+                Int(gone.processIdentifier), Runner.host, staging, created.id)
         }
-        let reopened = try await SQLPipe.open(
-            storePath: setup.store.path, environment: [:], hasher: PasswordHasher(cost: 4))
+        let reopened = try await setup.store.open()
         let recovered = try await reopened.transfers.get(created.id)
         #expect(recovered.status == .error)
         #expect(recovered.error?.contains("interrupted") == true)

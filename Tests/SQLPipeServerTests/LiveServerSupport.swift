@@ -21,6 +21,7 @@ final class ServerProcess: @unchecked Sendable {
         process.arguments = ["serve", "--port", "0"] + arguments
         var merged = ProcessInfo.processInfo.environment
         merged["SQLPIPE_STORE"] = storePath
+        merged.merge(try TestStore.environment(forStore: storePath)) { $1 }
         merged.merge(environment) { $1 }
         process.environment = merged
         let errors = Pipe()

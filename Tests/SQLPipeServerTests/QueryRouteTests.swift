@@ -104,10 +104,10 @@ import Testing
             #expect(deleted.json as? [String: String] == ["message": "query 2 deleted"])
             #expect(try await api.request(.delete, "/api/v1/queries/2").status == .notFound)
         }
-        try await setup.harness.sqlpipe.store.database.write { db in
-            try db.execute(
-                sql: "UPDATE queries SET status = 'running', runner_pid = ?, runner_host = ? WHERE id = 3",
-                arguments: [Runner.pid, Runner.host])
+        try await setup.harness.sqlpipe.store.write { tx in
+            try tx.execute(
+                "UPDATE queries SET status = 'running', runner_pid = ?, runner_host = ? WHERE id = 3", Runner.pid,
+                Runner.host)
         }
         try await setup.harness.test { (api: APIClient) async throws in
             let busy = try await api.request(.delete, "/api/v1/queries/3")

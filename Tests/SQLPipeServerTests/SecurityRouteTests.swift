@@ -99,15 +99,15 @@ import Testing
         let first = try await setup.harness.sqlpipe.queries.create(
             QueryInput(connectionId: setup.open.id, query: sql), by: Caller(username: "plain_1", admin: false))
         _ = try await setup.harness.sqlpipe.queries.run(first.id)
-        try await setup.harness.sqlpipe.store.database.write { db in
+        try await setup.harness.sqlpipe.store.write { tx in
             for _ in 1..<100 {
-                try db.execute(
-                    sql: """
+                try tx.execute(
+                    """
                         INSERT INTO queries (created_at, created_by, connection_id, query, status, rows_affected,
                             result, started_at, stopped_at, cancel_requested)
                         SELECT created_at, created_by, connection_id, query, status, rows_affected, result, started_at,
                             stopped_at, cancel_requested FROM queries WHERE id = ?
-                        """, arguments: [first.id])
+                        """, first.id)
             }
         }
         try await setup.harness.test { (api: APIClient) async throws in
@@ -230,7 +230,7 @@ import Testing
 
     @Test func theHealthcheckDoesNotTellWhyTheStoreFailsButTheLogDoes() async throws {
         let harness = try await APIHarness()
-        try await harness.sqlpipe.store.database.write { db in try db.execute(sql: "ALTER TABLE users RENAME TO gone") }
+        try await harness.sqlpipe.store.write { tx in try tx.execute("ALTER TABLE users RENAME TO gone") }
         try await harness.test { (api: APIClient) async throws in
             let response = try await api.request(.get, "/api/v1/healthcheck", as: nil)
             #expect(response.status == .serviceUnavailable)

@@ -156,14 +156,13 @@ func eventually(
     throw CancellationError()
 }
 
-extension MetadataStore {
+extension SQLPipe {
     /// Marks a transfer as run by this (living) process, as `run` does when it claims one.
     func markRunningForTest(transfer id: Int64) async throws {
-        try await database.write { db in
-            try db.execute(
-                sql:
-                    "UPDATE transfers SET status = 'running', started_at = ?, runner_pid = ?, runner_host = ? WHERE id = ?",
-                arguments: [Date(), Runner.pid, Runner.host, id])
+        try await store.write { tx in
+            try tx.execute(
+                "UPDATE transfers SET status = 'running', started_at = ?, runner_pid = ?, runner_host = ? WHERE id = ?",
+                Date(), Runner.pid, Runner.host, id)
         }
     }
 }

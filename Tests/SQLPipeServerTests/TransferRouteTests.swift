@@ -333,7 +333,7 @@ import Testing
             TransferInput(sourceID: setup.source.id, targetID: setup.target.id, query: "SELECT 1", targetTable: "t"),
             by: .adminNamed("x"))
         // Claimed by a (still living) process: this one.
-        try await setup.harness.sqlpipe.store.markRunningForTest(transfer: running.id)
+        try await setup.harness.sqlpipe.markRunningForTest(transfer: running.id)
         try await setup.harness.test { (api: APIClient) async throws in
             let created = try await api.request(.post, "/api/v1/transfers", json: setup.body)
             let id = try #require(created.object("transfer")["id"] as? Int)

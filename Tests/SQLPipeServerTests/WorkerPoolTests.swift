@@ -115,7 +115,7 @@ import Testing
     @Test func workTakenByAnotherProcessIsSkipped() async throws {
         let setup = try await Setup()
         let transfer = try await setup.transfer("SELECT 1 AS a", table: "wp_taken")
-        try await setup.sqlpipe.store.markRunningForTest(transfer: transfer.id)
+        try await setup.sqlpipe.markRunningForTest(transfer: transfer.id)
         let error = await #expect(throws: SQLPipeError.self, "a claimed transfer cannot be run twice") {
             try await WorkRunner(sqlpipe: setup.sqlpipe).run(
                 QueuedWork(kind: .transfer, id: transfer.id, createdAt: Date()), control: RunControl())

@@ -46,6 +46,7 @@ public struct CommandRunner: Sendable {
     {
         var environment = ProcessInfo.processInfo.environment
         environment["SQLPIPE_STORE"] = storePath
+        environment.merge((try? TestStore.environment(forStore: storePath)) ?? [:]) { $1 }
         environment.merge(self.environment) { $1 }
         environment.merge(extraEnvironment) { $1 }
         return try Self.run(program: Self.executable, arguments, stdin: stdin, environment: environment)

@@ -64,27 +64,82 @@ public enum TestDatabases {
     }
 }
 
-/// A fresh store in a temporary folder for each test.
+/// A fresh store for each test: a SQLite file in a temporary folder, or, when `SQLPIPE_TEST_STORE` is
+/// `postgresql`, a schema of its own on the test PostgreSQL server, so that the same tests run on both stores.
 public struct TestStore: Sendable {
+    public enum Kind: String, Sendable { case sqlite, postgresql }
+
+    /// The variable that holds the PostgreSQL store's password in `environment`.
+    public static let passwordVariable = "SQLPIPE_TEST_STORE_PASSWORD"
+    /// The key every PostgreSQL test store is made with.
+    public static let postgresKey = "c3FscGlwZS10ZXN0LWtleS0tLTMyLWJ5dGVzLWxvbmc="
+
+    /// The store the tests of this process run on.
+    public static var kind: Kind {
+        ProcessInfo.processInfo.environment["SQLPIPE_TEST_STORE"] == "postgresql" ? .postgresql : .sqlite
+    }
+    public static var onSQLite: Bool { kind == .sqlite }
+
     public let directory: URL
+    /// The file, or the PostgreSQL store's URL (without its password).
     public let path: String
+    /// What the store needs beyond its path: for PostgreSQL, the key and the password.
+    public let storeEnvironment: [String: String]
     public let sqlpipe: SQLPipe
 
     /// bcrypt at cost 4: the production cost of 12 would make every user test take seconds.
     public init(environment: [String: String] = [:]) throws {
         directory = try TemporaryDirectory.make()
-        // The store keeps a folder of its own: SQLite connections may not point into it.
-        let storeFolder = directory.appendingPathComponent("store")
-        try FileManager.default.createDirectory(at: storeFolder, withIntermediateDirectories: true)
-        path = storeFolder.appendingPathComponent("store.db").path
-        sqlpipe = try SQLPipe(storePath: path, environment: environment, hasher: PasswordHasher(cost: 4))
+        (path, storeEnvironment) = try Self.fresh(in: directory)
+        sqlpipe = try SQLPipe(
+            storePath: path, environment: environment.merging(storeEnvironment) { $1 },
+            hasher: PasswordHasher(cost: 4), passwordVariable: Self.passwordVariableIfNeeded)
     }
 
     public func reopen(environment: [String: String] = [:]) throws -> SQLPipe {
-        try SQLPipe(storePath: path, environment: environment, hasher: PasswordHasher(cost: 4))
+        try SQLPipe(
+            storePath: path, environment: environment.merging(storeEnvironment) { $1 },
+            hasher: PasswordHasher(cost: 4), passwordVariable: Self.passwordVariableIfNeeded)
     }
 
-    /// Every byte of the store, its WAL and its shared memory file.
+    /// `open` on the same store, as a new process would.
+    public func open(environment: [String: String] = [:]) async throws -> SQLPipe {
+        try await SQLPipe.open(
+            storePath: path, environment: environment.merging(storeEnvironment) { $1 },
+            hasher: PasswordHasher(cost: 4), passwordVariable: Self.passwordVariableIfNeeded)
+    }
+
+    static var passwordVariableIfNeeded: String? { kind == .postgresql ? passwordVariable : nil }
+
+    /// A new store's path and the environment it needs: a file in `directory`'s own `store` folder (SQLite
+    /// connections may not point into it), or a new schema on the test server.
+    public static func fresh(in directory: URL) throws -> (path: String, environment: [String: String]) {
+        switch kind {
+        case .sqlite:
+            let storeFolder = directory.appendingPathComponent("store")
+            try FileManager.default.createDirectory(at: storeFolder, withIntermediateDirectories: true)
+            return (storeFolder.appendingPathComponent("store.db").path, [:])
+        case .postgresql:
+            let server = try TestDatabases.postgres()
+            let schema = "sqlpipe_test_" + UUID().uuidString.prefix(8).lowercased()
+            let url =
+                "postgresql://\(server.username ?? "")@\(server.hostname ?? "")"
+                + "\(server.port.map { ":\($0)" } ?? "")/\(server.dbName ?? "")?schema=\(schema)"
+            return (url, try environment(forStore: url))
+        }
+    }
+
+    /// What a process needs to open the store at `path`: for a PostgreSQL test store, its key and its
+    /// password (in a variable that `SQLPIPE_STORE_PASSWORD_ENV` names).
+    public static func environment(forStore path: String) throws -> [String: String] {
+        guard PostgresStoreAddress.isURL(path) else { return [:] }
+        return [
+            SecretBox.environmentVariable: postgresKey, passwordVariable: try TestDatabases.postgres().password ?? "",
+            "SQLPIPE_STORE_PASSWORD_ENV": passwordVariable,
+        ]
+    }
+
+    /// Every byte of the store, its WAL and its shared memory file (a SQLite store).
     public func allBytes() -> Data {
         ["", "-wal", "-shm"].compactMap { FileManager.default.contents(atPath: path + $0) }.reduce(Data(), +)
     }

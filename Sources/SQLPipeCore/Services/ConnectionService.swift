@@ -9,7 +9,7 @@ public struct ConnectionService: Sendable {
     let store: any MetadataStoring
     let secrets: SecretBox
 
-    public init(store: MetadataStore, secrets: SecretBox) {
+    init(store: any MetadataStoring, secrets: SecretBox) {
         self.store = store
         self.secrets = secrets
     }
@@ -195,8 +195,8 @@ public struct ConnectionService: Sendable {
     /// and read every sealed password. Checked when stored and again before each use, as a link may have
     /// changed meanwhile.
     private func checkOutsideStore(_ config: ConnectionConfig) throws {
-        guard config.system == .sqlite else { return }
-        let folder = Self.resolvedPath(URL(fileURLWithPath: store.path).deletingLastPathComponent().path)
+        guard config.system == .sqlite, let storeFolder = store.localFolder else { return }
+        let folder = Self.resolvedPath(storeFolder)
         let file = Self.resolvedPath(config.database)
         if file == folder || file.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/") {
             throw SQLPipeError.validation([

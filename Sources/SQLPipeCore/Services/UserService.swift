@@ -8,7 +8,7 @@ public struct UserService: Sendable {
     /// bcrypt takes a core for tens of milliseconds: at most one hash per core at once, and a bounded queue.
     let hashing: BoundedBlockingExecutor
 
-    public init(store: MetadataStore, hasher: PasswordHasher = PasswordHasher()) {
+    init(store: any MetadataStoring, hasher: PasswordHasher = PasswordHasher()) {
         self.store = store
         self.hasher = hasher
         self.hashing = BoundedBlockingExecutor()

@@ -23,8 +23,8 @@ public struct QueuedWork: Sendable, Hashable {
 public struct WorkQueue: Sendable {
     let store: any MetadataStoring
 
-    public init(store: MetadataStore) {
-        self.store = store
+    public init(sqlpipe: SQLPipe) {
+        self.store = sqlpipe.store
     }
 
     /// Up to `limit` queued items, oldest first (ties: replication runs, transfers, queries, then by id).

@@ -2,14 +2,14 @@ import Foundation
 import GRDB
 
 /// The store's connections: unique names, and no deletion under queued or running work.
-extension MetadataStore {
+extension TransactionalStore {
     func insert(connection row: ConnectionRow) async throws -> ConnectionRow {
-        try await insert(row) { db in try Self.ensureConnectionNameIsFree(row.name, except: nil, in: db) }
+        try await insert(row) { tx in try ensureConnectionNameIsFree(row.name, except: nil, in: tx) }
     }
 
     func update(connection row: ConnectionRow, reference: String) async throws -> ConnectionRow {
-        try await update(row, missing: "connection \(reference) was deleted meanwhile") { db in
-            try Self.ensureConnectionNameIsFree(row.name, except: row.id, in: db)
+        try await update(row, missing: "connection \(reference) was deleted meanwhile") { tx in
+            try ensureConnectionNameIsFree(row.name, except: row.id, in: tx)
         }
     }
 
@@ -19,29 +19,25 @@ extension MetadataStore {
 
     /// The connection named by id or name.
     func connection(_ reference: String) async throws -> ConnectionRow {
-        try await read { db in
-            try Self.find(ConnectionRow.self, reference, nameColumn: "name", noun: "connection", in: db)
+        try await read { tx in
+            try Self.find(ConnectionRow.self, reference, nameColumn: "name", noun: "connection", in: tx)
         }
     }
 
     /// Deletes a connection that no replication and no queued or running transfer or query uses.
     func deleteConnection(_ row: ConnectionRow) async throws {
-        try await write { db in
+        try await write { tx in
+            let id = row.id ?? 0
             let busy = [RunStatus.queued.rawValue, RunStatus.running.rawValue]
-            let transfers =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT count(*) FROM transfers
-                        WHERE (source_id = ? OR target_id = ?) AND status IN (?, ?)
-                        """, arguments: [row.id, row.id, busy[0], busy[1]]) ?? 0
-            let queries =
-                try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM queries WHERE connection_id = ? AND status IN (?, ?)",
-                    arguments: [row.id, busy[0], busy[1]]) ?? 0
-            let replications = try String.fetchAll(
-                db, sql: "SELECT name FROM replications WHERE source_id = ?1 OR target_id = ?1 ORDER BY name",
-                arguments: [row.id])
+            let transfers = try tx.count(
+                "SELECT count(*) AS n FROM transfers WHERE (source_id = ? OR target_id = ?) AND status IN (?, ?)",
+                storeArguments(id, id, busy[0], busy[1]))
+            let queries = try tx.count(
+                "SELECT count(*) AS n FROM queries WHERE connection_id = ? AND status IN (?, ?)",
+                storeArguments(id, busy[0], busy[1]))
+            let replications = try tx.rows(
+                "SELECT name FROM replications WHERE source_id = ? OR target_id = ? ORDER BY name", id, id
+            ).map { row -> String in row["name"] }
             if !replications.isEmpty {
                 let names = replications.map { "'\($0)'" }.joined(separator: ", ")
                 throw SQLPipeError.conflict(
@@ -52,14 +48,13 @@ extension MetadataStore {
                     "connection '\(row.name)' is used by \(transfers) queued or running transfer(s) and \(queries) query(ies)"
                 )
             }
-            _ = try ConnectionRow.deleteOne(db, key: row.id)
+            try tx.delete(ConnectionRow.self, id: row.id)
         }
     }
+}
 
-    private static func ensureConnectionNameIsFree(_ name: String, except id: Int64?, in db: Database) throws {
-        let clash = try ConnectionRow.filter(Column("name") == name).filter(Column("id") != id).fetchOne(db)
-        if clash != nil {
-            throw SQLPipeError.conflict("name: a connection named '\(name)' already exists")
-        }
+private func ensureConnectionNameIsFree(_ name: String, except id: Int64?, in tx: any StoreTransaction) throws {
+    if try tx.fetchOne(ConnectionRow.self, where: "name = ? AND id <> ?", storeArguments(name, id ?? 0)) != nil {
+        throw SQLPipeError.conflict("name: a connection named '\(name)' already exists")
     }
 }

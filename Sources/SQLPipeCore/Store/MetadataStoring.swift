@@ -2,11 +2,14 @@ import Foundation
 
 /// What the services, the run watcher, the work queue and the server ask of a metadata store: named
 /// operations, each keeping its own rules (unique names, the last admin, claims and leases) inside one
-/// transaction. `MetadataStore`, on an embedded SQLite file, is the first implementation; nothing outside
-/// the store names a table of its schema.
+/// transaction. Two implementations share the operations' SQL (`TransactionalStore`): `MetadataStore`, on an
+/// embedded SQLite file, and `PostgresStore`, for several servers on several hosts. Nothing outside the
+/// store names a table of its schema.
 protocol MetadataStoring: Sendable {
-    /// Where the store is, for messages and for keeping SQLite connections out of its folder.
+    /// Where the store is, for messages (never with a password).
     var path: String { get }
+    /// The folder of a store file, which holds its key: no SQLite connection may point into it.
+    var localFolder: String? { get }
 
     // Users.
     func insert(user row: UserRow) async throws -> UserRow
@@ -85,4 +88,10 @@ extension MetadataStoring {
     }
 }
 
-extension MetadataStore: MetadataStoring {}
+extension MetadataStore: TransactionalStore {
+    var localFolder: String? { URL(fileURLWithPath: path).deletingLastPathComponent().path }
+}
+
+extension PostgresStore {
+    var localFolder: String? { nil }
+}

@@ -2,27 +2,18 @@ import Foundation
 import GRDB
 import SQLPipeEngine
 
-/// Rows of the store as GRDB reads and writes them: snake_case columns, camelCase properties.
-protocol StoreRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+/// Rows of the store, read and written through their Codable columns: snake_case columns, camelCase
+/// properties. Both stores read and write them the same way (`StoreTransaction`).
+protocol StoreRecord: Codable, FetchableRecord, EncodableRecord, TableRecord, Sendable {
     var id: Int64? { get set }
+    /// The columns a `SELECT` of the record reads.
+    static var selection: String { get }
 }
 
 extension StoreRecord {
     static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
     static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
-
-    mutating func didInsert(_ inserted: InsertionSuccess) {
-        id = inserted.rowID
-    }
-
-    /// The record as the store holds it now: timestamps at the store's precision, so that what a write
-    /// returns equals what a later read returns.
-    func reloaded(_ db: Database) throws -> Self {
-        guard let id, let stored = try Self.fetchOne(db, key: id) else {
-            throw SQLPipeError.store("a record vanished while it was written")
-        }
-        return stored
-    }
+    static var selection: String { "*" }
 }
 
 struct ConnectionRow: StoreRecord {
@@ -163,59 +154,56 @@ struct ReplicationRunRow: StoreRecord {
     var cancelRequested: Bool
 }
 
-extension MetadataStore {
+extension TransactionalStore {
     /// Inserts a record once `check` (a rule on the rest of the table) passed, in the same write, and
     /// returns it as stored.
-    func insert<Record: StoreRecord>(_ row: Record, checking check: @escaping @Sendable (Database) throws -> Void)
-        async throws -> Record
-    {
-        try await write { db in
-            try check(db)
-            var inserted = row
-            try inserted.insert(db)
-            return try inserted.reloaded(db)
+    func insert<Record: StoreRecord>(
+        _ row: Record, checking check: @escaping @Sendable (any StoreTransaction) throws -> Void
+    ) async throws -> Record {
+        try await write { tx in
+            try check(tx)
+            return try tx.insert(row)
         }
     }
 
     /// Writes a changed record once `check` passed, in the same write, and returns it as stored; `missing`
     /// is the message when it was deleted meanwhile.
-    func update<Record: StoreRecord & TableRecord>(
-        _ row: Record, missing: String, checking check: @escaping @Sendable (Database) throws -> Void
+    func update<Record: StoreRecord>(
+        _ row: Record, missing: String, checking check: @escaping @Sendable (any StoreTransaction) throws -> Void
     ) async throws -> Record {
-        try await write { db in
-            try check(db)
-            guard try Record.exists(db, key: row.id) else { throw SQLPipeError.notFound(missing) }
-            try row.update(db)
-            return try row.reloaded(db)
+        try await write { tx in
+            try check(tx)
+            guard let stored = try tx.update(row) else { throw SQLPipeError.notFound(missing) }
+            return stored
         }
     }
 
     /// One page of a table in the requested order; ties in `created_at` fall back to `id`.
     /// `filter`, when given, keeps only the rows it holds for, in the page and in its total.
-    func page<Record: StoreRecord & TableRecord>(
-        of type: Record.Type, _ request: PageRequest, filter: SQLExpression? = nil
+    func page<Record: StoreRecord>(
+        of type: Record.Type, _ request: PageRequest, filter: String? = nil, _ arguments: [DatabaseValue] = []
     ) async throws -> (records: [Record], metadata: PageMetadata) {
-        try await read { db in
-            let rows = filter.map { Record.filter($0) } ?? Record.all()
-            let total = try rows.fetchCount(db)
-            let column = Column(request.sort.column)
-            let idColumn = Column("id")
-            let ordering = request.sort.descending ? [column.desc, idColumn.desc] : [column.asc, idColumn.asc]
-            let records = try rows.order(ordering).limit(request.pageSize, offset: request.offset).fetchAll(db)
+        try await read { tx in
+            let condition = filter.map { " WHERE \($0)" } ?? ""
+            let total = try tx.count("SELECT count(*) AS n FROM \(Record.databaseTableName)\(condition)", arguments)
+            let direction = request.sort.descending ? "DESC" : "ASC"
+            let records = try tx.fetchAll(
+                Record.self, where: filter, arguments + storeArguments(request.pageSize, request.offset),
+                then: " ORDER BY \(request.sort.column) \(direction), id \(direction) LIMIT ? OFFSET ?")
             return (records, PageMetadata(request: request, totalRecords: total))
         }
     }
 
     /// The record named by `reference`: a numeric id, or else the value of `nameColumn`.
-    static func find<Record: StoreRecord & TableRecord>(
-        _ type: Record.Type, _ reference: String, nameColumn: String, noun: String, in db: Database
+    static func find<Record: StoreRecord>(
+        _ type: Record.Type, _ reference: String, nameColumn: String, noun: String, in tx: any StoreTransaction
     ) throws -> Record {
         let trimmed = reference.trimmingCharacters(in: .whitespaces)
         let found: Record? =
             if let id = Int64(trimmed) {
-                try Record.fetchOne(db, key: id)
+                try tx.fetchOne(Record.self, id: id)
             } else {
-                try Record.filter(Column(nameColumn) == trimmed).fetchOne(db)
+                try tx.fetchOne(Record.self, where: "\(nameColumn) = ?", storeArguments(trimmed))
             }
         guard let found else { throw SQLPipeError.notFound("no \(noun) with id or \(nameColumn) '\(reference)'") }
         return found
@@ -225,7 +213,11 @@ extension MetadataStore {
 /// A row of `queries` read without its result (null here): what lists read.
 struct QuerySummaryRow: StoreRecord {
     static let databaseTableName = "queries"
-    static var databaseSelection: [any SQLSelectable] { [.allColumns(excluding: ["result"])] }
+    /// Every column of `queries` but `result` (`StoreTests` checks the list against the schema).
+    static let selection = """
+        id, created_at, created_by, created_by_admin, connection_id, query, status, error, rows_affected, \
+        started_at, stopped_at, runner_pid, runner_host, cancel_requested, lease_expires_at, runner_token
+        """
     var row: QueryRow
 
     var id: Int64? {

@@ -3,14 +3,14 @@ import GRDB
 
 /// The store's replications and their runs: unique names, one active run per replication, and schedules
 /// that start one run per due time however many servers share the store.
-extension MetadataStore {
+extension TransactionalStore {
     func insert(replication row: ReplicationRow) async throws -> ReplicationRow {
-        try await insert(row) { db in try Self.ensureReplicationNameIsFree(row.name, except: nil, in: db) }
+        try await insert(row) { tx in try ensureReplicationNameIsFree(row.name, except: nil, in: tx) }
     }
 
     func update(replication row: ReplicationRow) async throws -> ReplicationRow {
-        try await update(row, missing: "replication '\(row.name)' was deleted meanwhile") { db in
-            try Self.ensureReplicationNameIsFree(row.name, except: row.id, in: db)
+        try await update(row, missing: "replication '\(row.name)' was deleted meanwhile") { tx in
+            try ensureReplicationNameIsFree(row.name, except: row.id, in: tx)
         }
     }
 
@@ -20,20 +20,20 @@ extension MetadataStore {
 
     /// The replication named by id or name.
     func replication(_ reference: String) async throws -> ReplicationRow {
-        try await read { db in
-            try Self.find(ReplicationRow.self, reference, nameColumn: "name", noun: "replication", in: db)
+        try await read { tx in
+            try Self.find(ReplicationRow.self, reference, nameColumn: "name", noun: "replication", in: tx)
         }
     }
 
     /// Deletes a replication without a queued or running run; its finished runs go with it, their
     /// transfers stay.
     func deleteReplication(_ row: ReplicationRow) async throws {
-        try await write { db in
-            if let active = try Self.activeRun(of: row.id, in: db) {
+        try await write { tx in
+            if let active = try activeRun(of: row.id, in: tx) {
                 throw SQLPipeError.conflict(
                     "replication '\(row.name)' has run \(active.id ?? 0) \(active.status): cancel it first")
             }
-            _ = try ReplicationRow.deleteOne(db, key: row.id)
+            try tx.delete(ReplicationRow.self, id: row.id)
         }
     }
 
@@ -44,15 +44,14 @@ extension MetadataStore {
         var row = run
         let token = claimed ? row.takeClaim() : nil
         let prepared = row
-        return try await write { db in
-            if let active = try Self.activeRun(of: prepared.replicationId, in: db) {
+        return try await write { tx in
+            if let active = try activeRun(of: prepared.replicationId, in: tx) {
                 throw SQLPipeError.conflict(
                     "replication '\(replicationName)' already has run \(active.id ?? 0) \(active.status)")
             }
-            var inserted = prepared
-            try inserted.insert(db)
+            let inserted = try tx.insert(prepared)
             guard let id = inserted.id else { throw SQLPipeError.store("a stored replication run has no id") }
-            return (try inserted.reloaded(db), token.map { RunClaim(id: id, token: $0) })
+            return (inserted, token.map { RunClaim(id: id, token: $0) })
         }
     }
 
@@ -60,25 +59,26 @@ extension MetadataStore {
     func replicationRunPage(
         of replicationID: Int64, _ request: PageRequest
     ) async throws -> ([ReplicationRunRow], PageMetadata) {
-        try await page(of: ReplicationRunRow.self, request, filter: Column("replication_id") == replicationID)
+        try await page(of: ReplicationRunRow.self, request, filter: "replication_id = ?", storeArguments(replicationID))
     }
 
     /// Writes how the streams of a run stand, if the claim still owns it.
     func record(streams: [StreamResult], of claim: RunClaim) async throws {
-        try await write { db in
-            guard var row = try ReplicationRunRow.fetchOne(db, key: claim.id), row.runnerToken == claim.token,
+        try await write { tx in
+            guard var row = try tx.fetchOne(ReplicationRunRow.self, id: claim.id), row.runnerToken == claim.token,
                 row.status == RunStatus.running.rawValue
             else { return }
             row.streams = streams
-            try row.update(db)
+            try tx.update(row)
         }
     }
 
     /// The scheduled replications whose due time has come.
     func dueReplications(at now: Date) async throws -> [ReplicationRow] {
-        try await read { db in
-            try ReplicationRow.filter(Column("next_run_at") != nil && Column("next_run_at") <= now)
-                .order(Column("next_run_at"), Column("id")).fetchAll(db)
+        try await read { tx in
+            try tx.fetchAll(
+                ReplicationRow.self, where: "next_run_at IS NOT NULL AND next_run_at <= ?", storeArguments(now),
+                then: " ORDER BY next_run_at, id")
         }
     }
 
@@ -91,38 +91,36 @@ extension MetadataStore {
         of replicationID: Int64, due: Date, next: Date?, missed: Bool,
         makeRun: @escaping @Sendable (Int) -> ReplicationRunRow
     ) async throws -> ReplicationRunRow? {
-        try await write { db -> ReplicationRunRow? in
-            guard var replication = try ReplicationRow.fetchOne(db, key: replicationID),
+        try await write { tx -> ReplicationRunRow? in
+            guard var replication = try tx.fetchOne(ReplicationRow.self, id: replicationID),
                 replication.nextRunAt == due
             else { return nil }
             replication.nextRunAt = next
             if missed {
-                try replication.update(db)
+                try tx.update(replication)
                 return nil
             }
-            if try Self.activeRun(of: replicationID, in: db) != nil {
+            if try activeRun(of: replicationID, in: tx) != nil {
                 replication.skippedDueTimes += 1
-                try replication.update(db)
+                try tx.update(replication)
                 return nil
             }
-            var run = makeRun(replication.skippedDueTimes)
+            let run = makeRun(replication.skippedDueTimes)
             replication.skippedDueTimes = 0
-            try replication.update(db)
-            try run.insert(db)
-            return try run.reloaded(db)
+            try tx.update(replication)
+            return try tx.insert(run)
         }
     }
+}
 
-    private static func activeRun(of replicationID: Int64?, in db: Database) throws -> ReplicationRunRow? {
-        try ReplicationRunRow.filter(Column("replication_id") == replicationID)
-            .filter([RunStatus.queued.rawValue, RunStatus.running.rawValue].contains(Column("status")))
-            .fetchOne(db)
-    }
+private func activeRun(of replicationID: Int64?, in tx: any StoreTransaction) throws -> ReplicationRunRow? {
+    try tx.fetchOne(
+        ReplicationRunRow.self, where: "replication_id = ? AND status IN (?, ?)",
+        storeArguments(replicationID, RunStatus.queued.rawValue, RunStatus.running.rawValue))
+}
 
-    private static func ensureReplicationNameIsFree(_ name: String, except id: Int64?, in db: Database) throws {
-        let clash = try ReplicationRow.filter(Column("name") == name).filter(Column("id") != id).fetchOne(db)
-        if clash != nil {
-            throw SQLPipeError.conflict("name: a replication named '\(name)' already exists")
-        }
+private func ensureReplicationNameIsFree(_ name: String, except id: Int64?, in tx: any StoreTransaction) throws {
+    if try tx.fetchOne(ReplicationRow.self, where: "name = ? AND id <> ?", storeArguments(name, id ?? 0)) != nil {
+        throw SQLPipeError.conflict("name: a replication named '\(name)' already exists")
     }
 }

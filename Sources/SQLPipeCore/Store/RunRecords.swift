@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A stored transfer or query: both go queued → running → complete | error | cancelled.
-protocol RunRecord: StoreRecord, TableRecord {
+protocol RunRecord: StoreRecord {
     /// "transfer" or "query", for messages.
     static var noun: String { get }
     static var runTable: RunTable { get }
@@ -81,33 +81,32 @@ enum RunTable: String {
 
 /// The lifecycle steps of transfers and queries that touch the store: each one write (or read) that
 /// checks what it changes is still as it was judged.
-extension MetadataStore {
-    static func runNotFound<Record: RunRecord>(_ type: Record.Type, _ id: Int64) -> SQLPipeError {
-        .notFound("no \(Record.noun) with id \(id)")
-    }
-
+extension TransactionalStore {
     func findRun<Record: RunRecord>(_ type: Record.Type, _ id: Int64) async throws -> Record {
-        try await read { db in
-            guard let row = try Record.fetchOne(db, key: id) else { throw Self.runNotFound(Record.self, id) }
+        try await read { tx in
+            guard let row = try tx.fetchOne(Record.self, id: id) else { throw runNotFound(Record.self, id) }
             return row
         }
     }
 
     /// Takes a queued record for this process: `running`, under a new claim. Fails when it is no longer
-    /// queued (another worker took it, or it was cancelled).
+    /// queued (another worker took it, or it was cancelled), or while another worker is taking it.
     func claimRun<Record: RunRecord>(
         _ type: Record.Type, _ id: Int64, preparing prepare: @escaping @Sendable (inout Record) -> Void
     ) async throws -> (Record, RunClaim) {
-        try await write { db in
-            guard var row = try Record.fetchOne(db, key: id) else { throw Self.runNotFound(Record.self, id) }
+        try await write { tx in
+            guard var row = try tx.fetchForClaim(Record.self, id: id) else {
+                guard try tx.exists(Record.self, id: id) else { throw runNotFound(Record.self, id) }
+                throw SQLPipeError.conflict("\(Record.noun) \(id) is being claimed by another worker")
+            }
             guard row.status == RunStatus.queued.rawValue else {
                 throw SQLPipeError.conflict(
                     "\(Record.noun) \(id) is \(row.status): only a queued \(Record.noun) can run")
             }
             let token = row.takeClaim()
             prepare(&row)
-            try row.update(db)
-            return (row, RunClaim(id: id, token: token))
+            guard let stored = try tx.update(row) else { throw runNotFound(Record.self, id) }
+            return (stored, RunClaim(id: id, token: token))
         }
     }
 
@@ -120,15 +119,14 @@ extension MetadataStore {
         var row = record
         let token = claimed ? row.takeClaim() : nil
         let prepared = row
-        return try await write { db in
-            var inserted = prepared
-            try inserted.insert(db)
+        return try await write { tx in
+            var inserted = try tx.insert(prepared)
             guard let id = inserted.id else { throw SQLPipeError.store("a stored \(Record.noun) has no id") }
             if claimed {
                 prepare(&inserted, id)
-                try inserted.update(db)
+                inserted = try tx.update(inserted) ?? inserted
             }
-            return (try inserted.reloaded(db), token.map { RunClaim(id: id, token: $0) })
+            return (inserted, token.map { RunClaim(id: id, token: $0) })
         }
     }
 
@@ -143,9 +141,9 @@ extension MetadataStore {
         let deadline = ContinuousClock.now + .seconds(60)
         while true {
             do {
-                return try await write { db in
-                    guard var row = try Record.fetchOne(db, key: claim.id) else {
-                        throw Self.runNotFound(Record.self, claim.id)
+                return try await write { tx in
+                    guard var row = try tx.fetchOne(Record.self, id: claim.id) else {
+                        throw runNotFound(Record.self, claim.id)
                     }
                     guard row.runnerToken == claim.token, row.status == RunStatus.running.rawValue else {
                         throw SQLPipeError.conflict(
@@ -156,8 +154,8 @@ extension MetadataStore {
                     row.runnerPid = nil
                     row.leaseExpiresAt = nil
                     update(&row)
-                    try row.update(db)
-                    return try row.reloaded(db)
+                    guard let stored = try tx.update(row) else { throw runNotFound(Record.self, claim.id) }
+                    return stored
                 }
             } catch SQLPipeError.store(let message) where ContinuousClock.now < deadline {
                 FileHandle.standardError.write(
@@ -171,8 +169,8 @@ extension MetadataStore {
 
     /// Cancels a queued record at once; asks the runner of a running one to stop. A finished one cannot be.
     func cancelRun<Record: RunRecord>(_ type: Record.Type, _ id: Int64) async throws -> Record {
-        try await write { db in
-            guard var row = try Record.fetchOne(db, key: id) else { throw Self.runNotFound(Record.self, id) }
+        try await write { tx in
+            guard var row = try tx.fetchOne(Record.self, id: id) else { throw runNotFound(Record.self, id) }
             switch RunStatus(rawValue: row.status) {
             case .queued:
                 row.status = RunStatus.cancelled.rawValue
@@ -185,47 +183,52 @@ extension MetadataStore {
                     "\(Record.noun) \(id) is already \(row.status): only a queued or running \(Record.noun) can be cancelled"
                 )
             }
-            try row.update(db)
-            return try row.reloaded(db)
+            guard let stored = try tx.update(row) else { throw runNotFound(Record.self, id) }
+            return stored
         }
     }
 
     func deleteRun<Record: RunRecord>(_ type: Record.Type, _ id: Int64) async throws {
-        try await write { db in
-            guard let row = try Record.fetchOne(db, key: id) else { throw Self.runNotFound(Record.self, id) }
+        try await write { tx in
+            guard let row = try tx.fetchOne(Record.self, id: id) else { throw runNotFound(Record.self, id) }
             if row.status == RunStatus.running.rawValue {
                 throw SQLPipeError.conflict("\(Record.noun) \(id) is running: cancel it first")
             }
-            _ = try Record.deleteOne(db, key: id)
+            try tx.delete(Record.self, id: id)
         }
     }
 
     /// Marks the running records whose runner is gone as failed ("interrupted") and returns them as they
     /// were. A runner is gone when its lease expired, or, sooner, when it ran in this very machine and pid
-    /// namespace and its process no longer exists.
+    /// namespace and its process no longer exists. On a store that several hosts share, this is how the
+    /// work of a host that died is found: its leases stop being renewed.
     func recoverInterruptedRuns<Record: RunRecord>(
         _ type: Record.Type, now: Date, _ update: @escaping @Sendable (inout Record) -> Void
     ) async throws -> [Record] {
-        let orphans = try await read { db in
-            try Record.filter(Column("status") == RunStatus.running.rawValue).fetchAll(db)
+        let orphans = try await read { tx in
+            try tx.fetchAll(Record.self, where: "status = ?", storeArguments(RunStatus.running.rawValue))
         }.filter { Runner.isGone(pid: $0.runnerPid, host: $0.runnerHost, leaseExpiresAt: $0.leaseExpiresAt, now: now) }
         var recovered: [Record] = []
         for orphan in orphans {
             guard let id = orphan.id else { continue }
-            let taken = try await write { db -> Bool in
+            let taken = try await write { tx -> Bool in
                 // Only the claim that was judged gone: a renewal since then means it lives.
-                guard var row = try Record.fetchOne(db, key: id), row.status == RunStatus.running.rawValue,
+                guard var row = try tx.fetchOne(Record.self, id: id), row.status == RunStatus.running.rawValue,
                     row.runnerToken == orphan.runnerToken, row.leaseExpiresAt == orphan.leaseExpiresAt
                 else { return false }
+                let runner = [row.runnerHost?.split(separator: " ").first.map(String.init), row.runnerPid.map { "pid \($0)" }]
+                    .compactMap { $0 }.joined(separator: ", ")
                 row.status = RunStatus.error.rawValue
-                row.error = "interrupted: the process running it stopped"
+                row.error =
+                    runner.isEmpty || row.runnerHost == Runner.host
+                    ? "interrupted: the process running it stopped"
+                    : "interrupted: runner \(runner) lost (its lease expired)"
                 row.stoppedAt = Date()
                 row.runnerPid = nil
                 row.runnerToken = nil
                 row.leaseExpiresAt = nil
                 update(&row)
-                try row.update(db)
-                return true
+                return try tx.update(row) != nil
             }
             if taken { recovered.append(orphan) }
         }
@@ -239,16 +242,14 @@ extension MetadataStore {
         _ inserted: Record, ifActiveRunsOf username: String, areAtMost maximum: Int
     ) async throws -> Int {
         guard let id = inserted.id else { throw SQLPipeError.store("a stored \(Record.noun) has no id") }
-        return try await write { db -> Int in
-            let active =
-                try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT
-                          (SELECT count(*) FROM transfers WHERE created_by = ?1 AND status IN ('queued', 'running'))
-                          + (SELECT count(*) FROM queries WHERE created_by = ?1 AND status IN ('queued', 'running'))
-                        """, arguments: [username]) ?? 0
-            if active > maximum { _ = try Record.deleteOne(db, key: id) }
+        return try await write { tx -> Int in
+            let active = try tx.count(
+                """
+                SELECT
+                  (SELECT count(*) FROM transfers WHERE created_by = ? AND status IN ('queued', 'running'))
+                  + (SELECT count(*) FROM queries WHERE created_by = ? AND status IN ('queued', 'running')) AS n
+                """, storeArguments(username, username))
+            if active > maximum { try tx.delete(Record.self, id: id) }
             return active
         }
     }
@@ -267,19 +268,18 @@ extension MetadataStore {
     /// then transfers, then queries, then by id).
     func queuedWork(limit: Int) async throws -> [QueuedWork] {
         guard limit > 0 else { return [] }
-        return try await read { db in
+        return try await read { tx in
             // GRDB rows are not Sendable: they become QueuedWork inside the read.
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT 'transfer' AS kind, 1 AS rank, id, created_at FROM transfers WHERE status = 'queued'
-                    UNION ALL
-                    SELECT 'query' AS kind, 2 AS rank, id, created_at FROM queries WHERE status = 'queued'
-                    UNION ALL
-                    SELECT 'replication-run' AS kind, 0 AS rank, id, created_at FROM replication_runs
-                    WHERE status = 'queued'
-                    ORDER BY created_at, rank, id LIMIT ?
-                    """, arguments: [limit]
+            try tx.rows(
+                """
+                SELECT 'transfer' AS kind, 1 AS rank, id, created_at FROM transfers WHERE status = 'queued'
+                UNION ALL
+                SELECT 'query' AS kind, 2 AS rank, id, created_at FROM queries WHERE status = 'queued'
+                UNION ALL
+                SELECT 'replication-run' AS kind, 0 AS rank, id, created_at FROM replication_runs
+                WHERE status = 'queued'
+                ORDER BY created_at, rank, id LIMIT ?
+                """, limit
             ).compactMap { row -> QueuedWork? in
                 guard let kind = QueuedWork.Kind(rawValue: row["kind"]) else { return nil }
                 return QueuedWork(kind: kind, id: row["id"], createdAt: row["created_at"])
@@ -287,57 +287,55 @@ extension MetadataStore {
         }
     }
 
-    /// How many transfers and queries wait in `queued` (both counts come from the index on `status`).
+    /// How many transfers, queries and replication runs wait in `queued` (from the indexes on `status`).
     func queuedCounts() async throws -> [QueuedWork.Kind: Int] {
-        try await read { db in
-            let queued = RunStatus.queued.rawValue
+        try await read { tx in
+            let queued = storeArguments(RunStatus.queued.rawValue)
             return [
-                .transfer: try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM transfers WHERE status = ?", arguments: [queued]) ?? 0,
-                .query: try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM queries WHERE status = ?", arguments: [queued]) ?? 0,
-                .replicationRun: try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM replication_runs WHERE status = ?", arguments: [queued]) ?? 0,
+                .transfer: try tx.count("SELECT count(*) AS n FROM transfers WHERE status = ?", queued),
+                .query: try tx.count("SELECT count(*) AS n FROM queries WHERE status = ?", queued),
+                .replicationRun: try tx.count("SELECT count(*) AS n FROM replication_runs WHERE status = ?", queued),
             ]
         }
     }
 
     /// Finished transfers that may have left a table on their target.
     func transfersPendingCleanup() async throws -> [TransferRow] {
-        try await read { db in
-            try TransferRow.filter(Column("cleanup_pending") == true && Column("status") != RunStatus.running.rawValue)
-                .fetchAll(db)
+        try await read { tx in
+            try tx.fetchAll(
+                TransferRow.self, where: "cleanup_pending = ? AND status <> ?",
+                storeArguments(true, RunStatus.running.rawValue))
         }
     }
 
     func markCleanedUp(transfer id: Int64) async throws {
-        try await write { db in
-            try db.execute(sql: "UPDATE transfers SET cleanup_pending = 0 WHERE id = ?", arguments: [id])
+        try await write { tx in
+            try tx.execute("UPDATE transfers SET cleanup_pending = ? WHERE id = ?", false, id)
         }
     }
 
     /// Writes a run's progress (transfers) and extends its lease, if the claim still owns it; blocking,
     /// for the watcher's thread.
     func renew(_ table: RunTable, claim: RunClaim, rows: Int, until expiry: Date) throws -> RenewedRun {
-        try database.write { db -> RenewedRun in
-            var arguments: StatementArguments = ["expiry": expiry, "id": claim.id, "token": claim.token]
-            var progress = ""
-            if table == .transfer {
-                progress = "rows_transferred = :rows, "
-                arguments += ["rows": rows]
-            }
-            try db.execute(
-                sql: """
-                    UPDATE \(table.rawValue) SET \(progress)lease_expires_at = :expiry
-                    WHERE id = :id AND runner_token = :token AND status = 'running'
-                    """,
-                arguments: arguments)
-            guard db.changesCount > 0 else { return .ownedByOther }
-            let requested =
-                try Bool.fetchOne(
-                    db, sql: "SELECT cancel_requested FROM \(table.rawValue) WHERE id = ?", arguments: [claim.id])
-                ?? false
-            return requested ? .cancelRequested : .running
+        try writeBlocking { tx -> RenewedRun in
+            let progress = table == .transfer ? "rows_transferred = ?, " : ""
+            let values: [DatabaseValue] =
+                (table == .transfer ? storeArguments(rows) : [])
+                + storeArguments(expiry, claim.id, claim.token)
+            let changed = try tx.execute(
+                """
+                UPDATE \(table.rawValue) SET \(progress)lease_expires_at = ?
+                WHERE id = ? AND runner_token = ? AND status = 'running'
+                """, values)
+            guard changed > 0 else { return .ownedByOther }
+            let requested: Bool? = try tx.rows(
+                "SELECT cancel_requested FROM \(table.rawValue) WHERE id = ?", claim.id
+            ).first?["cancel_requested"]
+            return requested == true ? .cancelRequested : .running
         }
     }
+}
+
+private func runNotFound<Record: RunRecord>(_ type: Record.Type, _ id: Int64) -> SQLPipeError {
+    .notFound("no \(Record.noun) with id \(id)")
 }

@@ -217,7 +217,7 @@ final class PostgresCanceller: QueryCanceller, @unchecked Sendable {
 
 extension Array where Element == String? {
     /// Calls `body` with C strings for the elements (NULL for nil) that live for the call only.
-    func withCStringPointers<Result>(_ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
+    public func withCStringPointers<Result>(_ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> Result) -> Result {
         let copies = map { $0.map { strdup($0) } ?? nil }
         defer { for copy in copies { free(copy) } }
         let pointers = copies.map { $0.map { UnsafePointer($0) } }
@@ -226,7 +226,7 @@ extension Array where Element == String? {
 }
 
 /// Calls `body` with two NULL-terminated arrays of C strings that live for the call only.
-func withCStringArrays<Result>(
+public func withCStringArrays<Result>(
     _ first: [String], _ second: [String],
     _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<UnsafePointer<CChar>?>) -> Result
 ) -> Result {

@@ -51,7 +51,7 @@ public final class WorkerPool: Service, @unchecked Sendable {
 
     public init(sqlpipe: SQLPipe, options: Options, metrics: ServerMetrics, logger: Logger) {
         self.sqlpipe = sqlpipe
-        self.queue = WorkQueue(store: sqlpipe.store)
+        self.queue = WorkQueue(sqlpipe: sqlpipe)
         self.runner = WorkRunner(sqlpipe: sqlpipe)
         self.options = options
         self.metrics = metrics

@@ -6,10 +6,22 @@ import SQLPipeCore
 struct GlobalOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "The metadata store file (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).",
-            valueName: "path"),
+            """
+            The metadata store: a SQLite file, or postgresql://user@host:port/db[?schema=NAME] for one store \
+            that several servers share (default: $SQLPIPE_STORE, else $XDG_DATA_HOME/sqlpipe/sqlpipe.db).
+            """,
+            valueName: "path-or-url"),
         completion: .file())
     var store: String?
+
+    @Option(
+        help: ArgumentHelp(
+            """
+            The environment variable that holds the PostgreSQL store's password (default: \
+            $SQLPIPE_STORE_PASSWORD_ENV; else libpq's PGPASSWORD or ~/.pgpass).
+            """,
+            valueName: "name"))
+    var storePasswordEnv: String?
 
     @Flag(help: "Print the API's JSON on stdout instead of a table.")
     var json = false
@@ -33,7 +45,14 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func open() async throws -> SQLPipe {
-        try await SQLPipe.open(storePath: storePath)
+        try await SQLPipe.open(storePath: storePath, passwordVariable: storePasswordVariable)
+    }
+
+    /// `--store-password-env`, else `$SQLPIPE_STORE_PASSWORD_ENV`.
+    var storePasswordVariable: String? {
+        if let storePasswordEnv, !storePasswordEnv.isEmpty { return storePasswordEnv }
+        let fromEnvironment = ProcessInfo.processInfo.environment["SQLPIPE_STORE_PASSWORD_ENV"]
+        return fromEnvironment.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

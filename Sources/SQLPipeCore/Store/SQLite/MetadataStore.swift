@@ -61,17 +61,25 @@ public final class MetadataStore: Sendable {
         return dataHome + "/sqlpipe/sqlpipe.db"
     }
 
-    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         do {
-            return try await database.read(body)
+            return try await database.read { db in try body(SQLiteTransaction(db: db)) }
         } catch let error as DatabaseError {
             throw SQLPipeError.store("the store failed: \(error.message ?? error.description)")
         }
     }
 
-    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         do {
-            return try await database.write(body)
+            return try await database.write { db in try body(SQLiteTransaction(db: db)) }
+        } catch let error as DatabaseError {
+            throw Self.translate(error)
+        }
+    }
+
+    func writeBlocking<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        do {
+            return try database.write { db in try body(SQLiteTransaction(db: db)) }
         } catch let error as DatabaseError {
             throw Self.translate(error)
         }
@@ -82,5 +90,21 @@ public final class MetadataStore: Sendable {
             return .conflict("a record with that name already exists")
         }
         return .store("the store failed: \(error.message ?? error.description)")
+    }
+}
+
+/// A transaction of the SQLite store: GRDB's, with each statement prepared once per connection.
+struct SQLiteTransaction: StoreTransaction {
+    let db: Database
+
+    var claimLock: String { "" }
+
+    func rows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [Row] {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
+    }
+
+    func execute(_ sql: String, _ arguments: [DatabaseValue]) throws -> Int {
+        try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
+        return db.changesCount
     }
 }
