@@ -144,7 +144,8 @@ import Testing
         let home = try TemporaryDirectory.make()
         let cli = try CLI()
         let result = try await cli.runner.execute(
-            ["connection", "list"], extraEnvironment: ["SQLPIPE_STORE": "", "XDG_DATA_HOME": home.path])
+            ["connection", "list"],
+            extraEnvironment: ["SQLPIPE_STORE": "", "XDG_DATA_HOME": home.path])
         #expect(result.status == 0)
         #expect(FileManager.default.fileExists(atPath: home.appendingPathComponent("sqlpipe/sqlpipe.db").path))
         let explicit = home.appendingPathComponent("elsewhere.db").path

@@ -120,6 +120,7 @@ import Testing
         process.arguments = ["query", "create", "-c", "db", "-q", "SELECT pg_sleep(60), '\(world.tag)'"]
         var environment = ProcessInfo.processInfo.environment
         environment["SQLPIPE_STORE"] = cli.storePath
+        environment.merge(try TestStore.environment(forStore: cli.storePath)) { $1 }
         process.environment = environment
         process.standardOutput = Pipe()
         process.standardError = Pipe()

@@ -133,16 +133,12 @@ import Testing
             "--target-table", "t", "--mode", "incremental", "--cursor-column", "updated_at", "--primary-key", "id",
             "--detach")
         // What a completed incremental run leaves in the store (the run itself is the engine's to test).
-        let store = try DatabaseQueue(path: cli.storePath)
-        try await store.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE transfers SET status = 'complete', rows_transferred = 1000, rows_inserted = 400,
-                    rows_updated = 600, cursor_from = '2024-01-01 00:00:00', cursor_to = '2024-02-01 00:00:00'
-                    WHERE id = 2
-                    """)
-        }
-        try store.close()
+        try await TestStore.execute(
+            """
+            UPDATE transfers SET status = 'complete', rows_transferred = 1000, rows_inserted = 400,
+            rows_updated = 600, cursor_from = '2024-01-01 00:00:00', cursor_to = '2024-02-01 00:00:00'
+            WHERE id = 2
+            """, onStore: cli.storePath)
         let incremental = try await cli.succeed("transfer", "show", "2")
         for line in [
             "mode             incremental", "primaryKey       id", "deleteMissing    no",

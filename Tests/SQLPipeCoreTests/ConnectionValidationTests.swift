@@ -188,7 +188,8 @@ import Testing
         #expect(!json.contains("canConnect"))
     }
 
-    @Test func aNewPasswordRepairsAConnectionWhoseKeyWasLost() async throws {
+    /// The key file of a SQLite store (a PostgreSQL store's key is only ever in the environment).
+    @Test(.enabled(if: TestStore.onSQLite)) func aNewPasswordRepairsAConnectionWhoseKeyWasLost() async throws {
         let store = try TestStore()
         _ = try await store.sqlpipe.connections.create(
             Self.with { $0.password = "old secret" }, checkConnectivity: false)

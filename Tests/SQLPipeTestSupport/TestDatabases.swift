@@ -1,6 +1,8 @@
 import Foundation
-import SQLPipeCore
+import GRDB
 import SQLPipeEngine
+
+@testable import SQLPipeCore
 
 /// The real servers the tests talk to. `scripts/test.sh` (and so `.ci/run`) starts them and exports their
 /// URLs; a missing one is a failure, never a skip.
@@ -142,6 +144,29 @@ public struct TestStore: Sendable {
     /// Every byte of the store, its WAL and its shared memory file (a SQLite store).
     public func allBytes() -> Data {
         ["", "-wal", "-shm"].compactMap { FileManager.default.contents(atPath: path + $0) }.reduce(Data(), +)
+    }
+
+    /// What the store holds, whichever it is: the SQLite file's bytes, or every row of a PostgreSQL
+    /// store's tables as text.
+    public func storedBytes() async throws -> Data {
+        guard Self.kind == .postgresql else { return allBytes() }
+        return try await sqlpipe.store.read { tx in
+            var text = ""
+            for table in ["users", "connections", "transfers", "queries", "replications", "replication_runs"] {
+                for row in try tx.rows("SELECT CAST(t AS text) AS r FROM \(table) t", []) {
+                    text += (row["r"] as String?) ?? ""
+                }
+            }
+            return Data(text.utf8)
+        }
+    }
+
+    /// Runs one statement on the store at `path` as a test needs it (what no operation would write).
+    public static func execute(_ sql: String, onStore path: String) async throws {
+        let sqlpipe = try SQLPipe(
+            storePath: path, environment: try environment(forStore: path), hasher: PasswordHasher(cost: 4),
+            passwordVariable: PostgresStoreAddress.isURL(path) ? passwordVariable : nil)
+        try await sqlpipe.store.write { tx in try tx.execute(sql, []) }
     }
 }
 

@@ -218,7 +218,9 @@ _sqlpipe_start_postgres() {
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$pgdir/run'
-max_connections = 200
+# With SQLPIPE_TEST_STORE=postgresql every test's store holds a connection or two while the tests start
+# all at once, beside the connections of the transfers they run.
+max_connections = 600
 fsync = off
 synchronous_commit = off
 full_page_writes = off

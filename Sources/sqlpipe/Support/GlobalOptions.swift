@@ -48,9 +48,11 @@ struct GlobalOptions: ParsableArguments {
         try await SQLPipe.open(storePath: storePath, passwordVariable: storePasswordVariable)
     }
 
-    /// `--store-password-env`, else `$SQLPIPE_STORE_PASSWORD_ENV`.
+    /// `--store-password-env`, else `$SQLPIPE_STORE_PASSWORD_ENV` for a PostgreSQL store (a file store has
+    /// no password: the variable, set for another store, is no error then).
     var storePasswordVariable: String? {
         if let storePasswordEnv, !storePasswordEnv.isEmpty { return storePasswordEnv }
+        guard PostgresStoreAddress.isURL(storePath) else { return nil }
         let fromEnvironment = ProcessInfo.processInfo.environment["SQLPIPE_STORE_PASSWORD_ENV"]
         return fromEnvironment.flatMap { $0.isEmpty ? nil : $0 }
     }

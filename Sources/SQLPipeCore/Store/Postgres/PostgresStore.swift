@@ -94,19 +94,29 @@ struct PostgresTransaction: StoreTransaction {
     }
 }
 
-/// Up to `limit` connections to the store, opened when first needed and kept while they work. A caller
-/// waits at most 30 seconds for a free one.
+/// Up to `limit` connections to the store, opened when first needed and closed after ten seconds unused,
+/// so that many processes (or many stores in one process) hold few of the server's connection slots. A
+/// caller waits at most 30 seconds for a free one.
 final class PostgresConnectionPool: @unchecked Sendable {
     private let address: PostgresStoreAddress
     private let limit: Int
     private let condition = NSCondition()
-    private var idle: [PostgresStoreConnection] = []
+    private var idle: [(connection: PostgresStoreConnection, since: ContinuousClock.Instant)] = []
     private var open = 0
+    private var reaper: DispatchSourceTimer?
+    static let idleLifetime: Duration = .seconds(10)
 
     init(address: PostgresStoreAddress, limit: Int) {
         self.address = address
         self.limit = max(1, limit)
+        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
+        timer.schedule(deadline: .now() + 5, repeating: 5)
+        timer.setEventHandler { [weak self] in self?.closeIdle() }
+        timer.resume()
+        reaper = timer
     }
+
+    deinit { reaper?.cancel() }
 
     func withConnection<T>(_ body: (PostgresStoreConnection) throws -> T) throws -> T {
         let connection = try acquire()
@@ -129,7 +139,7 @@ final class PostgresConnectionPool: @unchecked Sendable {
                 throw SQLPipeError.store("all \(limit) connections to the store stayed busy for 30 s")
             }
         }
-        if let connection = idle.popLast() {
+        if let (connection, _) = idle.popLast() {
             condition.unlock()
             return connection
         }
@@ -148,8 +158,19 @@ final class PostgresConnectionPool: @unchecked Sendable {
 
     private func release(_ connection: PostgresStoreConnection, healthy: Bool) {
         condition.lock()
-        if healthy { idle.append(connection) } else { open -= 1 }
+        if healthy { idle.append((connection, .now)) } else { open -= 1 }
         condition.signal()
         condition.unlock()
+    }
+
+    /// Closes the connections unused for `idleLifetime` (outside the lock: closing talks to the server).
+    private func closeIdle() {
+        let cutoff = ContinuousClock.now - Self.idleLifetime
+        condition.lock()
+        let stale = idle.filter { $0.since < cutoff }
+        idle.removeAll { $0.since < cutoff }
+        open -= stale.count
+        condition.unlock()
+        _ = stale
     }
 }
