@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole sqlpipe test suite against throwaway PostgreSQL and MariaDB
-# servers. Extra arguments go to `swift test` (e.g. --filter MariaDB).
+# servers, then the service, CLI and API tests again on a PostgreSQL metadata
+# store. Extra arguments go to `swift test` (e.g. --filter MariaDB), and then
+# the second pass is left out (SQLPIPE_TEST_STORE=postgresql runs it by hand).
 #
 # After the tests it checks that the man pages in docs/man/ are current. With
 # --release, or when CI=true, it then builds the release tarball and checks it
@@ -50,6 +52,13 @@ swift build --build-tests
 printf '==> swift test --disable-xctest %s\n' "${test_args[*]}" >&2
 rc=0
 swift test --disable-xctest "${test_args[@]}" || rc=$?
+# The service, CLI and API tests once more, each on a PostgreSQL store of its own (a schema on the test
+# server), so that both stores are held to the same tests.
+if [[ ${#test_args[@]} -eq 0 ]]; then
+    store_suites='SQLPipeCoreTests|SQLPipeCLITests|SQLPipeServerTests'
+    printf '==> SQLPIPE_TEST_STORE=postgresql swift test --disable-xctest --filter %s\n' "$store_suites" >&2
+    SQLPIPE_TEST_STORE=postgresql swift test --disable-xctest --filter "$store_suites" || rc=$?
+fi
 
 printf '==> scripts/generate-manuals.sh --check\n' >&2
 bash scripts/generate-manuals.sh --check || rc=1

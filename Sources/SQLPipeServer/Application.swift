@@ -75,7 +75,7 @@ public func buildRouter(
                     burst: configuration.failedLoginBurst, refill: configuration.failedLoginRefill),
                 maximumQueuedPerUser: configuration.maxQueuedPerUser))
     let routes = RouteTable(open: router, authenticated: authenticated)
-    HealthController(users: sqlpipe.users).addRoutes(to: routes)
+    HealthController(users: sqlpipe.users, storeKind: sqlpipe.storeKind).addRoutes(to: routes)
     TransfersController(transfers: sqlpipe.transfers, workers: workers).addRoutes(to: routes)
     QueriesController(queries: sqlpipe.queries, workers: workers).addRoutes(to: routes)
     ReplicationsController(replications: sqlpipe.replications, workers: workers).addRoutes(to: routes)

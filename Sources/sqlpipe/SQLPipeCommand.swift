@@ -7,15 +7,16 @@ struct SQLPipeCommand: AsyncParsableCommand {
         commandName: "sqlpipe",
         abstract: "Move data between PostgreSQL, MySQL/MariaDB and SQLite.",
         discussion: """
-            Connections and users live in a local metadata store (--store, or $SQLPIPE_STORE, or \
-            $XDG_DATA_HOME/sqlpipe/sqlpipe.db). Every command takes --json to print the API's JSON, and \
+            Connections and users live in a metadata store: a local file (--store, or $SQLPIPE_STORE, or \
+            $XDG_DATA_HOME/sqlpipe/sqlpipe.db), or a PostgreSQL database that several servers share \
+            (--store postgresql://…). Every command takes --json to print the API's JSON, and \
             --quiet (for cron) to print only errors, on stderr, with the same exit status: a transfer's summary, \
             confirmations and warnings are left out, while a query's rows, lists and --json still print.
             """,
         version: BuildInfo.versionLine(version: SQLPipe.version),
         subcommands: [
             TransferCommand.self, ReplicationCommand.self, QueryCommand.self, ConnectionCommand.self, UserCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, StoreCommand.self,
         ]
     )
 

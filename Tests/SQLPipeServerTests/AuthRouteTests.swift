@@ -16,6 +16,9 @@ import Testing
             #expect(response.status == .ok)
             #expect(response.json["status"] as? String == "available")
             #expect(response.json["version"] as? String == SQLPipe.version)
+            let store = response.json["store"] as? [String: Any]
+            #expect(store?["kind"] as? String == TestStore.kind.rawValue)
+            #expect(store?["reachable"] as? Bool == true)
             #expect(response.headers[.contentType] == "application/json; charset=utf-8")
         }
     }

@@ -236,6 +236,7 @@ import Testing
             #expect(response.status == .serviceUnavailable)
             #expect(response.json["status"] as? String == "unavailable")
             #expect(response.json["error"] as? String == "the metadata store does not answer")
+            #expect((response.json["store"] as? [String: Any])?["reachable"] as? Bool == false)
             #expect(!response.text.contains("users") && !response.text.contains(harness.store.path))
         }
         #expect(
