@@ -356,10 +356,10 @@ import Testing
         try await store.sqlpipe.store.write { tx in
             try tx.execute(
                 """
-                    UPDATE replication_runs SET status = 'running', runner_pid = 999999999, runner_host = 'gone',
-                    runner_token = 'x', lease_expires_at = '2000-01-01 00:00:00.000',
-                    streams = '[{"stream":"t","status":"running"}]' WHERE id = ?
-                    """, queued.id)
+                UPDATE replication_runs SET status = 'running', runner_pid = 999999999, runner_host = 'gone',
+                runner_token = 'x', lease_expires_at = '2000-01-01 00:00:00.000',
+                streams = '[{"stream":"t","status":"running"}]' WHERE id = ?
+                """, queued.id)
         }
         let reopened = try await store.open()
         let run = try await reopened.replications.getRun(queued.id)

@@ -103,11 +103,11 @@ import Testing
             for _ in 1..<100 {
                 try tx.execute(
                     """
-                        INSERT INTO queries (created_at, created_by, connection_id, query, status, rows_affected,
-                            result, started_at, stopped_at, cancel_requested)
-                        SELECT created_at, created_by, connection_id, query, status, rows_affected, result, started_at,
-                            stopped_at, cancel_requested FROM queries WHERE id = ?
-                        """, first.id)
+                    INSERT INTO queries (created_at, created_by, connection_id, query, status, rows_affected,
+                        result, started_at, stopped_at, cancel_requested)
+                    SELECT created_at, created_by, connection_id, query, status, rows_affected, result, started_at,
+                        stopped_at, cancel_requested FROM queries WHERE id = ?
+                    """, first.id)
             }
         }
         try await setup.harness.test { (api: APIClient) async throws in

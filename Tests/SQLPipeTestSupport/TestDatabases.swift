@@ -90,32 +90,36 @@ public struct TestStore: Sendable {
     public let sqlpipe: SQLPipe
 
     /// bcrypt at cost 4: the production cost of 12 would make every user test take seconds.
-    public init(environment: [String: String] = [:]) throws {
+    public init(kind: Kind = TestStore.kind, environment: [String: String] = [:]) throws {
         directory = try TemporaryDirectory.make()
-        (path, storeEnvironment) = try Self.fresh(in: directory)
+        (path, storeEnvironment) = try Self.fresh(in: directory, kind: kind)
         sqlpipe = try SQLPipe(
             storePath: path, environment: environment.merging(storeEnvironment) { $1 },
-            hasher: PasswordHasher(cost: 4), passwordVariable: Self.passwordVariableIfNeeded)
+            hasher: PasswordHasher(cost: 4), passwordVariable: Self.passwordVariable(for: path))
     }
 
     public func reopen(environment: [String: String] = [:]) throws -> SQLPipe {
         try SQLPipe(
             storePath: path, environment: environment.merging(storeEnvironment) { $1 },
-            hasher: PasswordHasher(cost: 4), passwordVariable: Self.passwordVariableIfNeeded)
+            hasher: PasswordHasher(cost: 4), passwordVariable: Self.passwordVariable(for: path))
     }
 
     /// `open` on the same store, as a new process would.
     public func open(environment: [String: String] = [:]) async throws -> SQLPipe {
         try await SQLPipe.open(
             storePath: path, environment: environment.merging(storeEnvironment) { $1 },
-            hasher: PasswordHasher(cost: 4), passwordVariable: Self.passwordVariableIfNeeded)
+            hasher: PasswordHasher(cost: 4), passwordVariable: Self.passwordVariable(for: path))
     }
 
-    static var passwordVariableIfNeeded: String? { kind == .postgresql ? passwordVariable : nil }
+    static func passwordVariable(for path: String) -> String? {
+        PostgresStoreAddress.isURL(path) ? passwordVariable : nil
+    }
 
     /// A new store's path and the environment it needs: a file in `directory`'s own `store` folder (SQLite
     /// connections may not point into it), or a new schema on the test server.
-    public static func fresh(in directory: URL) throws -> (path: String, environment: [String: String]) {
+    public static func fresh(in directory: URL, kind: Kind = TestStore.kind) throws
+        -> (path: String, environment: [String: String])
+    {
         switch kind {
         case .sqlite:
             let storeFolder = directory.appendingPathComponent("store")
@@ -165,7 +169,7 @@ public struct TestStore: Sendable {
     public static func execute(_ sql: String, onStore path: String) async throws {
         let sqlpipe = try SQLPipe(
             storePath: path, environment: try environment(forStore: path), hasher: PasswordHasher(cost: 4),
-            passwordVariable: PostgresStoreAddress.isURL(path) ? passwordVariable : nil)
+            passwordVariable: passwordVariable(for: path))
         try await sqlpipe.store.write { tx in try tx.execute(sql, []) }
     }
 }

@@ -216,8 +216,10 @@ extension TransactionalStore {
                 guard var row = try tx.fetchOne(Record.self, id: id), row.status == RunStatus.running.rawValue,
                     row.runnerToken == orphan.runnerToken, row.leaseExpiresAt == orphan.leaseExpiresAt
                 else { return false }
-                let runner = [row.runnerHost?.split(separator: " ").first.map(String.init), row.runnerPid.map { "pid \($0)" }]
-                    .compactMap { $0 }.joined(separator: ", ")
+                let runner = [
+                    row.runnerHost?.split(separator: " ").first.map(String.init), row.runnerPid.map { "pid \($0)" },
+                ]
+                .compactMap { $0 }.joined(separator: ", ")
                 row.status = RunStatus.error.rawValue
                 row.error =
                     runner.isEmpty || row.runnerHost == Runner.host

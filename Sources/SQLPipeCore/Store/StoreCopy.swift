@@ -124,7 +124,8 @@ public enum StoreCopy {
     {
         let sample = try await store.read { tx -> Data? in
             let row = try tx.fetchOne(
-                ConnectionRow.self, where: "password_ciphertext IS NOT NULL OR secret_params_ciphertext IS NOT NULL", [])
+                ConnectionRow.self, where: "password_ciphertext IS NOT NULL OR secret_params_ciphertext IS NOT NULL", []
+            )
             return row?.passwordCiphertext ?? row?.secretParamsCiphertext
         }
         guard let sample else { return false }

@@ -21,7 +21,8 @@ extension StoreCommand {
         @Option(help: ArgumentHelp("The SQLite store file to copy.", valueName: "file"), completion: .file())
         var from: String
 
-        @Option(help: ArgumentHelp("The PostgreSQL store: postgresql://user@host:port/db[?schema=NAME].", valueName: "url"))
+        @Option(
+            help: ArgumentHelp("The PostgreSQL store: postgresql://user@host:port/db[?schema=NAME].", valueName: "url"))
         var to: String
 
         @Option(

@@ -39,7 +39,8 @@ public final class PostgresStore: TransactionalStore, @unchecked Sendable {
     /// Sets `name` unless it is set already; returns the value it has then.
     func settingOnce(_ name: String, _ value: String) throws -> String {
         try transaction(write: true) { tx in
-            try tx.execute("INSERT INTO sqlpipe_settings (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING", name, value)
+            try tx.execute(
+                "INSERT INTO sqlpipe_settings (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING", name, value)
             let stored: String? = try tx.rows("SELECT value FROM sqlpipe_settings WHERE name = ?", name).first?["value"]
             return stored ?? value
         }
@@ -55,7 +56,8 @@ public final class PostgresStore: TransactionalStore, @unchecked Sendable {
             do {
                 return try pool.withConnection { connection in
                     try connection.run(
-                        write ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                        write ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                    )
                     do {
                         let value = try body(PostgresTransaction(connection: connection))
                         try connection.run("COMMIT")

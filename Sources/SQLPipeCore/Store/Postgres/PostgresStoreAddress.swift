@@ -40,7 +40,8 @@ public struct PostgresStoreAddress: Sendable, Equatable, CustomStringConvertible
         if let passwordVariable {
             guard let value = environment[passwordVariable], !value.isEmpty else {
                 throw SQLPipeError.store(
-                    "--store-password-env names \(passwordVariable), which is not set: export it with the store's password")
+                    "--store-password-env names \(passwordVariable), which is not set: export it with the store's password"
+                )
             }
             password = value
         } else {
