@@ -9,11 +9,6 @@ public struct ConnectionService: Sendable {
     let store: any MetadataStoring
     let secrets: SecretBox
 
-    init(store: any MetadataStoring, secrets: SecretBox) {
-        self.store = store
-        self.secrets = secrets
-    }
-
     /// Stores a new connection. Unless `checkConnectivity` is false, it must connect first.
     public func create(_ input: ConnectionInput, checkConnectivity: Bool = true) async throws -> Connection {
         var valid = try ConnectionRules.validate(input)
