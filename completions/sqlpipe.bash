@@ -173,13 +173,13 @@ _sqlpipe() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    transfer|replication|query|connection|user|serve|help)
+    transfer|replication|query|connection|user|serve|store|help)
         # Offer subcommand argument completions
         "_sqlpipe_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'transfer replication query connection user serve help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'transfer replication query connection user serve store help' -- "${cur}"))
         ;;
     esac
 }
@@ -1153,6 +1153,54 @@ _sqlpipe_serve() {
         return
         ;;
     '--store-password-env')
+        return
+        ;;
+    esac
+}
+
+_sqlpipe_store() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __sqlpipe_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    copy)
+        # Offer subcommand argument completions
+        "_sqlpipe_store_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'copy' -- "${cur}"))
+        ;;
+    esac
+}
+
+_sqlpipe_store_copy() {
+    repeating_flags=()
+    non_repeating_flags=(--quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--from --to --to-password-env --from-key-env)
+    __sqlpipe_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--from')
+        __sqlpipe_add_completions -f
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--to-password-env')
+        return
+        ;;
+    '--from-key-env')
         return
         ;;
     esac

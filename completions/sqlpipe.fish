@@ -104,6 +104,12 @@ function __sqlpipe_parse_tokens -S
             end
         case 'serve'
             __sqlpipe_parse_subcommand 0 'host=' 'port=' 'max-concurrency=' 'shutdown-grace=' 'tls-cert=' 'tls-key=' 'trusted-proxy=+' 'max-queued-per-user=' 'max-connections=' 'idle-timeout=' 'header-timeout=' 'log-format=' 'metrics-port=' 'metrics-host=' 'data-dir=' 'store=' 'store-password-env=' 'json' 'quiet' 'version' 'h/help'
+        case 'store'
+            __sqlpipe_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'copy'
+                __sqlpipe_parse_subcommand 0 'from=' 'to=' 'to-password-env=' 'from-key-env=' 'quiet' 'version' 'h/help'
+            end
         case 'help'
             __sqlpipe_parse_subcommand -r 1 'version'
         end
@@ -167,6 +173,7 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sql
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'connection' -d 'Manage connections to PostgreSQL, MySQL/MariaDB and SQLite databases.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'user' -d 'Manage the users who may call the REST API of `sqlpipe serve`.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'serve' -d 'Serve the REST API (HTTP Basic Auth), run queued work and start scheduled replication runs.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'store' -d 'Manage the metadata store itself.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe transfer" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -498,4 +505,14 @@ complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_option
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" quiet' -l 'quiet' -d 'Print nothing but errors (for cron): no summary, confirmation, warning or progress; the exit status is the same. What was asked for still prints: rows of a query, lists, --json.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" version' -l 'version' -d 'Show the version.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe serve" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe store" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe store" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_positional "sqlpipe store" -eq 1' -fa 'copy' -d 'Copy a SQLite store file into an empty PostgreSQL store, for several servers to share.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe store copy" from' -l 'from' -d 'The SQLite store file to copy.' -rF
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe store copy" to' -l 'to' -d 'The PostgreSQL store: postgresql://user@host:port/db[?schema=NAME].' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe store copy" to-password-env' -l 'to-password-env' -d 'The environment variable that holds the target\'s password (else PGPASSWORD or ~/.pgpass).' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe store copy" from-key-env' -l 'from-key-env' -d 'The environment variable that holds the source\'s key, when it has no key file.' -rfka ''
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe store copy" quiet' -l 'quiet' -d 'Print nothing but errors.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe store copy" version' -l 'version' -d 'Show the version.'
+complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe store copy" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sqlpipe' -n '__sqlpipe_should_offer_completions_for_flags_or_options "sqlpipe help" version' -l 'version' -d 'Show the version.'

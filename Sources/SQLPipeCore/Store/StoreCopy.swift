@@ -51,6 +51,15 @@ public enum StoreCopy {
                 transfers: try tx.fetchAll(TransferRow.self, then: " ORDER BY id"),
                 queries: try tx.fetchAll(QueryRow.self, then: " ORDER BY id"))
         }
+        // The file never gives an id twice, not even a deleted record's: nor does the copy.
+        let lastIDs = try await from.read { tx -> [String: Int64] in
+            var last: [String: Int64] = [:]
+            for row in try tx.rows("SELECT name, seq FROM sqlite_sequence", []) {
+                let name: String = row["name"]
+                last[name] = row["seq"]
+            }
+            return last
+        }
         let connections = try rows.connections.map { row in
             guard resealed else { return row }
             var copied = row
@@ -74,13 +83,14 @@ public enum StoreCopy {
             for row in rows.replicationRuns { _ = try tx.insert(row) }
             for row in rows.transfers { _ = try tx.insert(row) }
             for row in rows.queries { _ = try tx.insert(row) }
-            // The next id of each table follows the copied ones.
+            // The next id of each table follows the copied ones and the deleted ones.
             for table in Tables.names {
                 _ = try tx.rows(
                     """
-                    SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE(max(id), 0) + 1, false) AS n
+                    SELECT setval(pg_get_serial_sequence('\(table)', 'id'), GREATEST(COALESCE(max(id), 0), ?) + 1, false)
+                      AS n
                     FROM \(table)
-                    """, [])
+                    """, storeArguments(lastIDs[table] ?? 0))
             }
         }
         return Report(
