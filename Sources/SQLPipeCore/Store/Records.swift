@@ -43,6 +43,18 @@ struct UserRow: StoreRecord {
     var admin: Bool
 }
 
+extension UserRow {
+    /// Read column by column rather than through Codable's snake_case conversion: the server reads a
+    /// user on every request.
+    init(row: Row) throws {
+        id = row["id"]
+        createdAt = row["created_at"]
+        username = row["username"]
+        passwordHash = row["password_hash"]
+        admin = row["admin"]
+    }
+}
+
 struct TransferRow: StoreRecord {
     static let databaseTableName = "transfers"
     var id: Int64?
