@@ -25,12 +25,12 @@ public struct SQLPipe: Sendable {
                 location, passwordVariable: passwordVariable, environment: environment)
             secrets = try SecretBox(requiringKeyFrom: environment, for: address.description)
             let postgres = try PostgresStore(address)
-            let check = try postgres.setting("key_check")
-            let verified = try secrets.verify(keyCheck: check, store: address.description)
-            if check == nil {
-                _ = try secrets.verify(
-                    keyCheck: try postgres.settingOnce("key_check", verified), store: address.description)
-            }
+            // The first process keeps a check sealed with its key; a later one (or one that lost that
+            // race) must open the kept one.
+            let kept =
+                try postgres.setting("key_check")
+                ?? postgres.settingOnce("key_check", secrets.verify(keyCheck: nil, store: address.description))
+            _ = try secrets.verify(keyCheck: kept, store: address.description)
             store = postgres
         } else {
             if passwordVariable != nil {

@@ -165,7 +165,8 @@ final class PostgresConnectionPool: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Closes the connections unused for `idleLifetime` (outside the lock: closing talks to the server).
+    /// Closes the connections unused for `idleLifetime`: they close as `stale` goes, after the lock is
+    /// given back, since closing talks to the server.
     private func closeIdle() {
         let cutoff = ContinuousClock.now - Self.idleLifetime
         condition.lock()
@@ -173,6 +174,5 @@ final class PostgresConnectionPool: @unchecked Sendable {
         idle.removeAll { $0.since < cutoff }
         open -= stale.count
         condition.unlock()
-        _ = stale
     }
 }
