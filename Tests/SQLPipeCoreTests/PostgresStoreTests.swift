@@ -20,6 +20,25 @@ import Testing
             passwordVariable: TestStore.passwordVariable)
     }
 
+    /// Both stores' migrations end at the same columns: a record reads and writes the same on either.
+    @Test func thePostgreSQLSchemaHasTheColumnsOfTheSQLiteOne() async throws {
+        let sqlite = try TestStore(kind: .sqlite)
+        let postgres = try TestStore(kind: .postgresql)
+        for table in ["users", "connections", "transfers", "queries", "replications", "replication_runs"] {
+            let fileColumns = try await sqlite.sqlpipe.store.read { tx in
+                try tx.rows("SELECT name FROM pragma_table_info('\(table)')", []).map { row -> String in row["name"] }
+            }
+            let schema = try #require(postgres.path.split(separator: "=").last.map(String.init))
+            let serverColumns = try await postgres.sqlpipe.store.read { tx in
+                try tx.rows(
+                    "SELECT column_name AS name FROM information_schema.columns WHERE table_schema = ? AND table_name = ?",
+                    storeArguments(schema, table)
+                ).map { row -> String in row["name"] }
+            }
+            #expect(Set(fileColumns) == Set(serverColumns), "\(table)")
+        }
+    }
+
     @Test func aURLWithAPasswordIsRefusedBeforeAnyConnection() throws {
         let (url, environment) = try Self.freshStore()
         let withPassword = url.replacingOccurrences(of: "postgresql://sqlpipe@", with: "postgresql://sqlpipe:hunter2@")

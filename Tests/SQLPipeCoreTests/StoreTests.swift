@@ -72,6 +72,17 @@ import Testing
         }
     }
 
+    @Test func aQueryListReadsEveryColumnButTheResult() async throws {
+        let store = try TestStore()
+        let columns = try await store.sqlpipe.sqliteStore.database.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('queries') ORDER BY cid")
+        }
+        let selected = QuerySummaryRow.selection.split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(selected.sorted() == columns.filter { $0 != "result" }.sorted())
+    }
+
     @Test func storeRunsInWALModeWithForeignKeysAndIsPrivate() async throws {
         let store = try TestStore()
         let (journal, foreignKeys) = try await store.sqlpipe.sqliteStore.database.read { db in

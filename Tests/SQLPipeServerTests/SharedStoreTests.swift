@@ -84,9 +84,7 @@ import Testing
         }
         try await eventually(timeout: .seconds(120), "60 transfers to finish") {
             var finished = 0
-            for id in ids where try await setup.transfer(id).status != .queued {
-                if try await setup.transfer(id).status != .running { finished += 1 }
-            }
+            for id in ids where ![.queued, .running].contains(try await setup.transfer(id).status) { finished += 1 }
             return finished == ids.count
         }
         for id in ids {
