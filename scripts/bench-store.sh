@@ -125,31 +125,33 @@ measure() {
     timings "$store" "$servers"
 }
 
-# count_open: transfers of $SQLPIPE_STORE still queued or running.
-count_open() {
-    local page=1 open=0 n
+# dump_transfers: every transfer of $SQLPIPE_STORE, one JSON object a line, into $work/transfers.jsonl.
+dump_transfers() {
+    local page=1 count
+    : >"$work/transfers.jsonl"
     while :; do
-        n=$("$bin" transfer list --json --page-size 100 --page "$page" |
-            python3 -c 'import json, sys; d = json.load(sys.stdin); items = d["transfers"]
-print(sum(1 for t in items if t["status"] in ("queued", "running")), len(items))')
-        open=$((open + ${n% *}))
-        [[ ${n#* } -lt 100 ]] && break
+        count=$("$bin" transfer list --json --page-size 100 --page "$page" |
+            python3 -c 'import json, sys
+items = json.load(sys.stdin)["transfers"]
+with open(sys.argv[1], "a") as out:
+    for t in items: out.write(json.dumps(t) + "\n")
+print(len(items))' "$work/transfers.jsonl")
+        ((count < 100)) && break
         page=$((page + 1))
     done
-    echo "$open"
+}
+
+# count_open: transfers of $SQLPIPE_STORE still queued or running.
+count_open() {
+    dump_transfers
+    python3 -c 'import json, sys
+print(sum(1 for line in open(sys.argv[1]) if json.loads(line)["status"] in ("queued", "running")))' \
+        "$work/transfers.jsonl"
 }
 
 # timings STORE SERVERS: the figures of one run, from the transfers' startedAt and stoppedAt.
 timings() {
-    local page=1
-    : >"$work/transfers.jsonl"
-    while :; do
-        "$bin" transfer list --json --page-size 100 --page "$page" >"$work/page.json"
-        python3 -c 'import json, sys
-for t in json.load(open(sys.argv[1]))["transfers"]: print(json.dumps(t))' "$work/page.json" >>"$work/transfers.jsonl"
-        [[ $(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["transfers"]))' "$work/page.json") -lt 100 ]] && break
-        page=$((page + 1))
-    done
+    dump_transfers
     python3 - "$work/transfers.jsonl" "$(($2 * concurrency))" <<'EOF'
 import json, sys
 from datetime import datetime
