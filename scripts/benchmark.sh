@@ -9,7 +9,22 @@
 #   scripts/benchmark.sh [--suite transfer|sync|replication|files|transfer,sync,...] [--rows-narrow N]
 #                        [--rows-mixed N] [--routes pg-pg,mysql-sqlite,...] [--datasets narrow,mixed]
 #                        [--repeat N] [--rows-sync N] [--sync-new N] [--tables N] [--rows-replication N]
-#                        [--no-sling] [--sling-timeout S] [--out FILE] [--keep-data]
+#                        [--server-settings default|harness] [--no-duckdb] [--no-sling]
+#                        [--anchor-timeout S] [--sling-timeout S] [--out FILE] [--keep-data]
+#
+# The transfer suite times sqlpipe on each route and dataset, the native pipes (psql COPY binary,
+# mariadb | LOAD DATA), and, when they can be had, DuckDB 1.5.5 (ATTACH both ends, CREATE TABLE … AS
+# SELECT; pip-installed into ~/.cache/sqlpipe-bench/duckdb) and sling (--mode full-refresh) on the same
+# route: "vs best other" is the faster one's seconds ÷ sqlpipe's. --no-duckdb and --no-sling leave them
+# out; each of their runs is stopped after --anchor-timeout seconds (default 300). A tool that fails a
+# route shows "error" and a note, and does not change the exit status.
+#
+# --server-settings harness starts the throwaway servers with the settings of an independent benchmark
+# harness (PostgreSQL shared_buffers=2GB, max_wal_size=8GB; MariaDB innodb_buffer_pool_size=4G,
+# innodb_log_file_size=2G, innodb_flush_log_at_trx_commit=2, innodb_doublewrite=0, O_DIRECT, no binlog;
+# see scripts/lib/databases.sh) and uses that harness's LOAD DATA pipe as the MariaDB reference. It
+# cannot apply them to servers given by URL, and stops with an error then. The table's first line says
+# which settings ran, as read from the servers.
 #
 # The sync suite (routes pg-pg,mysql-mysql,pg-sqlite unless --routes says otherwise) upserts N/2 rows
 # (--rows-sync N, default 2000000: half of them new keys, half updates) into an N-row keyed table, and
@@ -40,6 +55,8 @@ source "$repo_root/scripts/lib/databases.sh"
 source "$repo_root/scripts/lib/sling.sh"
 # shellcheck source=scripts/lib/bench-files.sh
 source "$repo_root/scripts/lib/bench-files.sh"
+# shellcheck source=scripts/lib/bench-anchors.sh
+source "$repo_root/scripts/lib/bench-anchors.sh"
 
 all_routes=(pg-pg pg-mysql pg-sqlite mysql-pg mysql-mysql mysql-sqlite sqlite-pg sqlite-mysql sqlite-sqlite)
 rows_narrow=2000000
@@ -58,6 +75,9 @@ sync_rows=2000000
 sync_new=10000
 use_sling=1
 sling_timeout=300
+use_duckdb=1
+anchor_timeout=300
+server_settings=default
 repl_tables=20
 repl_rows=100000
 
@@ -80,7 +100,7 @@ positive() {
 
 while (($#)); do
     case $1 in
-    --rows-narrow | --rows-mixed | --routes | --datasets | --repeat | --out | --suite | --rows-sync | --sync-new | --sling-timeout | --tables | --rows-replication)
+    --rows-narrow | --rows-mixed | --routes | --datasets | --repeat | --out | --suite | --rows-sync | --sync-new | --sling-timeout | --tables | --rows-replication | --anchor-timeout | --server-settings)
         (($# >= 2)) || die "$1 needs a value"
         case $1 in
         --rows-narrow) positive "$1" "$2" && rows_narrow=$2 ;;
@@ -90,6 +110,11 @@ while (($#)); do
         --rows-sync) positive "$1" "$2" && sync_rows=$2 ;;
         --sync-new) positive "$1" "$2" && sync_new=$2 ;;
         --sling-timeout) positive "$1" "$2" && sling_timeout=$2 ;;
+        --anchor-timeout) positive "$1" "$2" && anchor_timeout=$2 ;;
+        --server-settings)
+            [[ $2 == default || $2 == harness ]] || die "--server-settings takes default or harness, not '$2'"
+            server_settings=$2
+            ;;
         --tables) positive "$1" "$2" && repl_tables=$2 ;;
         --rows-replication) positive "$1" "$2" && repl_rows=$2 ;;
         --datasets) datasets_arg=$2 ;;
@@ -104,6 +129,10 @@ while (($#)); do
         ;;
     --no-sling)
         use_sling=0
+        shift
+        ;;
+    --no-duckdb)
+        use_duckdb=0
         shift
         ;;
     -h | --help)
@@ -175,6 +204,19 @@ if ((run_repl)); then need_pg=1 need_mysql=1 need_sqlite=1; fi
 if ((run_files)); then need_pg=1; fi
 uses mysql target && ref_mysql=1
 
+# The servers' settings: scripts/lib/databases.sh reads SQLPIPE_DB_PROFILE when it starts them. The
+# harness's settings exist only on servers this script starts: one given by URL keeps its own, so that is
+# an error rather than a table that claims settings which did not run.
+if [[ $server_settings == harness ]]; then
+    if ((need_pg)) && [[ -n ${SQLPIPE_TEST_POSTGRES_URL:-} ]]; then
+        die "--server-settings harness cannot apply its settings to the PostgreSQL server of SQLPIPE_TEST_POSTGRES_URL; unset it (env -u SQLPIPE_TEST_POSTGRES_URL -u SQLPIPE_TEST_MARIADB_URL …) so that the script starts its own"
+    fi
+    if ((need_mysql)) && [[ -n ${SQLPIPE_TEST_MARIADB_URL:-} ]]; then
+        die "--server-settings harness cannot apply its settings to the MariaDB server of SQLPIPE_TEST_MARIADB_URL; unset it (env -u SQLPIPE_TEST_POSTGRES_URL -u SQLPIPE_TEST_MARIADB_URL …) so that the script starts its own"
+    fi
+fi
+export SQLPIPE_DB_PROFILE=$server_settings
+
 # --- setup -------------------------------------------------------------------------------------
 
 work=""
@@ -207,6 +249,19 @@ if ((run_sync)) && ! command -v jq >/dev/null 2>&1; then
     log "installing jq"
     _sqlpipe_as_root env DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 \
         install --no-install-recommends jq >&2
+fi
+# What the table calls the settings: those this script started its servers with, or the given servers' own.
+settings_label=$server_settings
+n_given=0 n_started=0
+for system in pg:SQLPIPE_TEST_POSTGRES_URL mysql:SQLPIPE_TEST_MARIADB_URL; do
+    need_var="need_${system%%:*}" url_var=${system#*:}
+    ((${!need_var})) || continue
+    if [[ -n ${!url_var:-} ]]; then n_given=$((n_given + 1)); else n_started=$((n_started + 1)); fi
+done
+if ((n_given && n_started)); then
+    settings_label="$server_settings for the server started here, its own for the one of SQLPIPE_TEST_*_URL"
+elif ((n_given)); then
+    settings_label="the servers' own (given by SQLPIPE_TEST_*_URL)"
 fi
 sqlpipe_start_databases
 
@@ -262,6 +317,8 @@ if ((need_mysql)); then
     mysql_db=$url_db
     export MYSQL_PWD=$url_password
     mysql_conn=(--no-defaults -h "$url_host" -P "${url_port:-3306}" -u "$url_user" -D "$url_db")
+    # DuckDB's ATTACH; its mysql scanner reads the password from MYSQL_PWD, as the mariadb client does.
+    mysql_attach="host=$url_host port=${url_port:-3306} user=$url_user database=$url_db"
 fi
 
 # Passwords reach the clients through the environment only (PGPASSWORD, MYSQL_PWD).
@@ -273,7 +330,8 @@ sqlite_sql() { sqlite3 -bail "$@"; }
 drop_tables() {
     local dataset tables=()
     for dataset in narrow mixed; do
-        tables+=("bench_${dataset}_out" "bench_${dataset}_ref" "bench_${dataset}_duck")
+        # The other tools' targets too, and the staging table that sling leaves when it is stopped.
+        tables+=("bench_${dataset}_out" "bench_${dataset}_ref" "bench_${dataset}_duck" "bench_${dataset}_sling" "bench_${dataset}_sling_tmp")
         ((keep_data)) || tables+=("bench_$dataset")
     done
     # The sync suite's: targets always, sources unless --keep-data, and what sling may leave behind.
@@ -484,11 +542,12 @@ fail() {
 declare -A ref_rate=()
 result_rows=()
 
-add_result() { # add_result DATASET ROUTE ROWS SECONDS RSS_KB RATIO TARGET VERDICT
+# The last five: the DuckDB and sling cells and their peak RSS in MB, and "vs best other" (none for the pipes).
+add_result() { # add_result DATASET ROUTE ROWS SECONDS RSS_KB RATIO GOAL VERDICT [DUCKDB MB SLING MB VS_OTHER]
     local rate mb
     rate=$(awk -v r="$3" -v s="$4" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')
     mb=$(awk -v k="$5" 'BEGIN { printf "%.1f", k / 1024 }')
-    result_rows+=("$1"$'\x1f'"$2"$'\x1f'"$3"$'\x1f'"$4"$'\x1f'"$rate"$'\x1f'"$mb"$'\x1f'"$6"$'\x1f'"$7"$'\x1f'"$8")
+    result_rows+=("$1"$'\x1f'"$2"$'\x1f'"$3"$'\x1f'"$4"$'\x1f'"$rate"$'\x1f'"$mb"$'\x1f'"$6"$'\x1f'"$7"$'\x1f'"$8"$'\x1f'"${9:-}"$'\x1f'"${10:-}"$'\x1f'"${11:-}"$'\x1f'"${12:-}"$'\x1f'"${13:-}")
     log "$1 $2: $3 rows in $4 s = $(group "$rate") rows/s, peak RSS $mb MB"
 }
 
@@ -513,6 +572,34 @@ run_reference() { # run_reference pg|mysql DATASET
         cmd=(bash -c 'set -o pipefail
             psql "${@:3}" -c "COPY (SELECT * FROM $1) TO STDOUT (FORMAT binary)" |
             psql "${@:3}" -c "COPY $2 FROM STDIN (FORMAT binary)"' _ "$src" "$ref" "${pg_conn[@]}")
+    elif [[ $server_settings == harness ]]; then
+        # The harness's pipe: one tab-separated line per row, each column made safe for LOAD DATA's
+        # default escaping by the server (NULL as \N; backslash, tab and newline escaped), printed --raw
+        # (batch mode would escape the tabs between the columns too), loaded with unique_checks off. Only
+        # text and byte columns can hold those characters: the others need the NULL only. Both ends in UTC.
+        label="mariadb --quick --batch --raw CONCAT_WS → LOAD DATA LOCAL, unique_checks=0"
+        mysql_sql -e "DROP TABLE IF EXISTS $ref; CREATE TABLE $ref LIKE $src" >/dev/null
+        local columns exprs=() column type
+        columns=$(mysql_sql --batch --skip-column-names -e \
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = '$src' ORDER BY ordinal_position")
+        while read -r column type; do
+            case $type in
+            char | varchar | tinytext | text | mediumtext | longtext | binary | varbinary | tinyblob | blob | mediumblob | longblob | enum | set | json)
+                exprs+=("IFNULL(REPLACE(REPLACE(REPLACE(\`$column\`, '\\\\', '\\\\\\\\'), '\\t', '\\\\t'), '\\n', '\\\\n'), '\\\\N')")
+                ;;
+            *) exprs+=("IFNULL(\`$column\`, '\\\\N')") ;;
+            esac
+        done <<<"$columns"
+        local select
+        select="SET time_zone = '+00:00'; SELECT CONCAT_WS('\\t', $(
+            IFS=,
+            echo "${exprs[*]}"
+        )) FROM $src"
+        # shellcheck disable=SC2016 # expanded by the inner bash
+        cmd=(bash -c 'set -o pipefail
+            mariadb "${@:3}" --quick --batch --raw --skip-column-names -e "$1" |
+            mariadb "${@:3}" --local-infile=1 -e "$2"' _ "$select" \
+            "SET unique_checks = 0; SET time_zone = '+00:00'; LOAD DATA LOCAL INFILE '/dev/stdin' INTO TABLE $ref" "${mysql_conn[@]}")
     else
         label="mariadb --quick --batch → LOAD DATA LOCAL"
         mysql_sql -e "DROP TABLE IF EXISTS $ref; CREATE TABLE $ref LIKE $src" >/dev/null
@@ -572,6 +659,12 @@ run_reference() { # run_reference pg|mysql DATASET
         null_ref=$(count_values mysql "$ref")
         [[ $null_src == "$null_ref" ]] || fail "$dataset reference $label: $null_ref non-NULL values in $ref, $null_src in the source"
     fi
+    if [[ $kind == mysql && $server_settings == harness ]]; then
+        # Every value must have survived the escaping: CHECKSUM TABLE sums a CRC of each row.
+        local sums
+        sums=$(mysql_sql --batch --skip-column-names -e "CHECKSUM TABLE $src, $ref" | awk '{ print $2 }' | sort -u | wc -l)
+        [[ $sums == 1 ]] || fail "$dataset reference $label: CHECKSUM TABLE of $ref differs from the source's"
+    fi
     ref_rate[$kind.$dataset]=$(awk -v r="$rows" -v s="$best" 'BEGIN { printf "%.6f", (s > 0 ? r / s : 0) }')
     add_result "$dataset" "${kind}-${kind} reference: $label" "$rows" "$best" "$best_rss" "" "" ""
 }
@@ -583,9 +676,10 @@ fill_source_values() { # fill_source_values SYSTEM: count_values of bench_mixed 
     fi
 }
 
-# Runs one sqlpipe route REPEAT times; keeps the best time and the largest peak RSS.
+# Runs one sqlpipe route REPEAT times; keeps the best time and the largest peak RSS. Then DuckDB and sling
+# on the same route (scripts/lib/bench-anchors.sh), and the goals of docs/benchmarks.md.
 run_route() { # run_route DATASET ROUTE
-    local dataset=$1 route=$2 rows best="" best_rss=0 i have
+    local dataset=$1 route=$2 rows best="" best_rss=0 i have problem="" shown_s="" shown_rss=0
     local source=${route%-*} target=${route#*-}
     local target_name=$target
     [[ $target == sqlite ]] && target_name=sqlite_out
@@ -595,56 +689,98 @@ run_route() { # run_route DATASET ROUTE
         if ! measure "$sqlpipe" transfer create --source "$source" --target "$target_name" \
             --query "SELECT * FROM bench_$dataset" --target-table "bench_${dataset}_out" --overwrite; then
             fail "$dataset $route: $(grep -v '^$' "$work/last.log" | tail -n 5)"
-            add_result "$dataset" "$route" "$rows" "-" 0 "" "" "**error**"
-            return 0
+            problem="**error**" shown_s="-" shown_rss=0
+            break
         fi
         have=$(count_rows "$target" "bench_${dataset}_out" "$sqlite_target")
         if [[ $have != "$rows" ]]; then
             fail "$dataset $route: the target has $have rows, the source $rows"
-            add_result "$dataset" "$route" "$rows" "$wall" "$rss_kb" "" "" "**wrong count: $have**"
-            return 0
+            problem="**wrong count: $have**" shown_s=$wall shown_rss=$rss_kb
+            break
         fi
         if [[ $dataset == mixed ]]; then
             fill_source_values "$source"
             have=$(count_values "$target" "bench_${dataset}_out" "$sqlite_target")
             if [[ $have != "${source_values_cache[$source]}" ]]; then
                 fail "$dataset $route: $have non-NULL values in flag, amount, payload, at_tz, uid of the target, ${source_values_cache[$source]} in the source"
-                add_result "$dataset" "$route" "$rows" "$wall" "$rss_kb" "" "" "**NULLs differ**"
-                return 0
+                problem="**NULLs differ**" shown_s=$wall shown_rss=$rss_kb
+                break
             fi
         fi
         if [[ -z $best ]] || awk -v a="$wall" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$wall; fi
         if ((rss_kb > best_rss)); then best_rss=$rss_kb; fi
     done
-    # The goal of each route (see docs/benchmarks.md) and whether this run met it.
-    local rate ratio="" goal="" verdict="" reference=""
+
+    # The other tools on the same route: their cells, and the best time of those whose target checked out.
+    local duck_cell duck_mb="" sling_cell sling_mb="" others=() over=()
+    anchor_route duckdb "$dataset" "$route" "$rows"
+    duck_cell=$anchor_cell
+    if [[ -n $anchor_best ]]; then
+        others+=("$anchor_best DuckDB")
+    elif ((anchor_over)); then
+        over+=(DuckDB)
+    fi
+    ((anchor_rss > 0)) && duck_mb=$(awk -v k="$anchor_rss" 'BEGIN { printf "%.1f", k / 1024 }')
+    anchor_route sling "$dataset" "$route" "$rows"
+    sling_cell=$anchor_cell
+    if [[ -n $anchor_best ]]; then
+        others+=("$anchor_best sling")
+    elif ((anchor_over)); then
+        over+=(sling)
+    fi
+    ((anchor_rss > 0)) && sling_mb=$(awk -v k="$anchor_rss" 'BEGIN { printf "%.1f", k / 1024 }')
+    local anchors=("$duck_cell" "$duck_mb" "$sling_cell" "$sling_mb")
+
+    if [[ -n $problem ]]; then
+        add_result "$dataset" "$route" "$rows" "$shown_s" "$shown_rss" "" "" "$problem" "${anchors[@]}" ""
+        return 0
+    fi
+
+    # The goals (see docs/benchmarks.md) and which of them this run missed.
+    local rate ratio="" goal="" misses=() reference="" want=""
     rate=$(awk -v r="$rows" -v s="$best" 'BEGIN { printf "%.6f", (s > 0 ? r / s : 0) }')
     if [[ $route == pg-pg ]]; then
-        reference=pg
+        # The binary COPY pipe: on a par on narrow; mixed leaves sqlpipe a tenth for its checks.
+        reference=pg want=1.0
+        [[ $dataset == mixed ]] && want=0.9
     elif [[ $target == mysql ]]; then
-        reference=mysql
+        reference=mysql want=1.0
     fi
     if [[ -n $reference ]]; then
-        goal="≥ 0.8× reference"
+        goal="≥ ${want}× reference"
         if [[ -n ${ref_rate[$reference.$dataset]:-} ]]; then
             ratio=$(awk -v a="$rate" -v b="${ref_rate[$reference.$dataset]}" 'BEGIN { printf "%.2f", a / b }')
-            verdict=$(awk -v r="$ratio" 'BEGIN { print (r >= 0.8 ? "yes" : "no") }')
+            awk -v r="$ratio" -v w="$want" 'BEGIN { exit !(r >= w) }' || misses+=("reference")
             ratio="${ratio}×"
         else
-            verdict="no reference"
+            misses+=("no reference")
         fi
     elif [[ $dataset == narrow ]]; then
         goal="≥ 500,000 rows/s"
-        verdict=$(awk -v r="$rate" 'BEGIN { print (r >= 500000 ? "yes" : "no") }')
+        awk -v r="$rate" 'BEGIN { exit !(r >= 500000) }' || misses+=("500,000 rows/s")
     fi
-    if [[ -n $goal ]]; then goal+=", "; fi
-    goal+="< 64 MB"
-    if ((best_rss >= 64 * 1024)); then
-        if [[ -z $verdict || $verdict == yes ]]; then verdict="no (memory)"; else verdict+=" (and memory)"; fi
-    elif [[ -z $verdict ]]; then
-        verdict=yes
+    # Ahead of the best other tool: its seconds ÷ sqlpipe's at least 1.0. One that was stopped by the
+    # timeout took longer than that; with none that finished, the ratio is at least timeout ÷ sqlpipe.
+    local vs_other="" line fastest=""
+    if ((${#others[@]})); then
+        line=$(printf '%s\n' "${others[@]}" | sort -g | head -n 1)
+        fastest=${line#* }
+        vs_other=$(awk -v a="${line%% *}" -v b="$best" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+        awk -v r="$vs_other" 'BEGIN { exit !(r >= 1.0) }' || misses+=("$fastest faster")
+        vs_other="${vs_other}×"
+    elif ((${#over[@]})); then
+        vs_other="> $(awk -v a="$anchor_timeout" -v b="$best" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')×"
     fi
-    add_result "$dataset" "$route" "$rows" "$best" "$best_rss" "$ratio" "$goal" "$verdict"
+    if [[ -n $vs_other ]]; then goal+="${goal:+, }≥ 1.0× best other"; fi
+    goal+="${goal:+, }≤ 64 MB"
+    ((best_rss <= 64 * 1024)) || misses+=("memory")
+    local verdict=yes miss
+    if ((${#misses[@]})); then
+        verdict="no (${misses[0]}"
+        for miss in "${misses[@]:1}"; do verdict+=", $miss"; done
+        verdict+=")"
+    fi
+    add_result "$dataset" "$route" "$rows" "$best" "$best_rss" "$ratio" "$goal" "$verdict" "${anchors[@]}" "$vs_other"
 }
 
 # --- the sync suite ----------------------------------------------------------------------------
@@ -753,12 +889,14 @@ json_field() { jq -r ".transfer.$1" "$work/last.json"; }
 sling=""
 sling_version=""
 sling_state="not used (--no-sling)"
-setup_sling() {
-    ((use_sling)) || return 0
+sling_setup_done=0
+setup_sling() { # once, for every suite that runs it
+    ((use_sling && !sling_setup_done)) || return 0
+    sling_setup_done=1
     if ! sling=$(sqlpipe_find_sling "${XDG_CACHE_HOME:-$HOME/.cache}/sqlpipe-bench/sling"); then
         sling=""
         sling_state="not installed"
-        log "sling not installed: the sync suite runs without it"
+        log "sling not installed: the benchmark runs without it"
         return 0
     fi
     sling_version=$("$sling" --version 2>/dev/null | awk '{ print $NF }' | tail -n 1)
@@ -794,22 +932,22 @@ sling_table() { # sling_table SYSTEM TABLE: schema.table
     esac
 }
 
-# A statement that sling left running on the server when it was stopped: what it was (printed), and
-# then stopped too, so that it does not hold the table or load the server. Only statements of this
-# user on this suite's target tables are touched.
-stop_server_statements() { # stop_server_statements SYSTEM
-    local ids id
+# A statement that sling (or DuckDB) left running on the server when it was stopped: what it was
+# (printed), and then stopped too, so that it does not hold the table or load the server. Only statements
+# of this user on the given tables (a regular expression; by default the sync suite's targets) are touched.
+stop_server_statements() { # stop_server_statements SYSTEM [TABLE_REGEX]
+    local ids id pattern=${2:-'bench_sync_(dst|inc_dst)'}
     case $1 in
     pg)
         pg_sql -A -t -c "SELECT left(regexp_replace(query, '\s+', ' ', 'g'), 300) FROM pg_stat_activity
             WHERE pid <> pg_backend_pid() AND datname = current_database() AND usename = current_user
-            AND state = 'active' AND query ~ 'bench_sync_(dst|inc_dst)'" || true
+            AND state = 'active' AND query ~ '$pattern'" || true
         pg_sql -A -t -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
             WHERE pid <> pg_backend_pid() AND datname = current_database() AND usename = current_user
-            AND query ~ 'bench_sync_(dst|inc_dst)'" >/dev/null || true
+            AND query ~ '$pattern'" >/dev/null || true
         ;;
     mysql)
-        local where="id <> CONNECTION_ID() AND user = SUBSTRING_INDEX(USER(), '@', 1) AND command <> 'Sleep' AND info REGEXP 'bench_sync_(dst|inc_dst)'"
+        local where="id <> CONNECTION_ID() AND user = SUBSTRING_INDEX(USER(), '@', 1) AND command <> 'Sleep' AND info REGEXP '$pattern'"
         mysql_sql --batch --skip-column-names -e "SELECT LEFT(REGEXP_REPLACE(info, '[[:space:]]+', ' '), 300) FROM information_schema.processlist WHERE $where" || true
         ids=$(mysql_sql --batch --skip-column-names -e "SELECT id FROM information_schema.processlist WHERE $where") || true
         for id in $ids; do
@@ -1370,9 +1508,35 @@ repl_sling_ratio() { # repl_sling_ratio TARGET b|c
 
 # --- the run -----------------------------------------------------------------------------------
 
+# The settings that ran, as the servers report them (whether this script started them or not).
+server_settings_line() {
+    local parts=()
+    if ((need_pg)); then
+        parts+=("$(pg_sql -A -t -c "SELECT 'PostgreSQL ' || current_setting('server_version') || ': ' ||
+            string_agg(n || '=' || current_setting(n), ', ' ORDER BY o)
+            FROM unnest(ARRAY['fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'max_wal_size']) WITH ORDINALITY AS s(n, o)" 2>/dev/null ||
+            echo "PostgreSQL: settings unreadable")")
+    fi
+    if ((need_mysql)); then
+        parts+=("$(mysql_sql --batch --skip-column-names -e "SELECT CONCAT('MariaDB ', VERSION(), ': log_bin=', IF(@@log_bin, 'ON', 'OFF'),
+            ', innodb_buffer_pool_size=', IF(@@innodb_buffer_pool_size % 1073741824 = 0, CONCAT(@@innodb_buffer_pool_size DIV 1073741824, 'G'), CONCAT(@@innodb_buffer_pool_size DIV 1048576, 'M')),
+            ', innodb_log_file_size=', IF(@@innodb_log_file_size % 1073741824 = 0, CONCAT(@@innodb_log_file_size DIV 1073741824, 'G'), CONCAT(@@innodb_log_file_size DIV 1048576, 'M')),
+            ', innodb_flush_log_at_trx_commit=', @@innodb_flush_log_at_trx_commit, ', innodb_doublewrite=', @@innodb_doublewrite,
+            ', innodb_flush_method=', @@innodb_flush_method)" 2>/dev/null || echo "MariaDB: settings unreadable")")
+    fi
+    local joined="" part
+    for part in "${parts[@]}"; do joined+="${joined:+; }$part"; done
+    printf "%s" "$joined"
+}
+settings_read=$(server_settings_line)
+[[ -z $settings_read ]] || log "server settings ($server_settings): $settings_read"
+
 started_all=$SECONDS
 load_at_start=$(cut -d' ' -f1-3 /proc/loadavg)
 if ((run_transfer)); then
+    # The other tools of the transfer suite, when they can be had.
+    setup_duckdb
+    setup_sling
     for dataset in "${datasets[@]}"; do
         if ((need_pg)) && { uses pg source || ((ref_pg)); }; then ensure_dataset pg "$dataset"; fi
         if ((need_mysql)) && { uses mysql source || ((ref_mysql)); }; then ensure_dataset mysql "$dataset"; fi
@@ -1412,15 +1576,33 @@ else
     sqlpipe_version="unknown (SQLPIPE_BENCH_BIN outside a checkout)"
 fi
 {
-    printf '%s\n\n' "sqlpipe benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $sqlpipe_version, release build, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), best of $repeat, load average $load_at_start at the start and $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+    printf '%s\n\n' "sqlpipe benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), commit $sqlpipe_version, release build, server settings: $settings_label, $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), best of $repeat, load average $load_at_start at the start and $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+    if [[ -n $settings_read ]]; then
+        printf 'Server settings, as the servers report them: %s.%s\n\n' "$settings_read" \
+            "$([[ $server_settings == harness ]] && ((ref_mysql)) && echo " The MariaDB reference is the harness's LOAD DATA pipe.")"
+    fi
     if ((run_transfer)); then
-        printf '| Dataset | Route | Rows | Seconds | Rows/s | Peak RSS MB | vs reference | Goal | Met |\n'
-        printf '|---|---|--:|--:|--:|--:|--:|---|---|\n'
+        tools=()
+        if [[ -n $duckdb ]]; then tools+=("$duckdb_state (ATTACH both ends, CREATE TABLE … AS SELECT)"); else tools+=("DuckDB: $duckdb_state"); fi
+        if [[ -n $sling ]]; then tools+=("$sling_state (--mode full-refresh)"); else tools+=("sling: $sling_state"); fi
+        printf 'Other tools on the same routes: %s; %s. Each run is stopped after %s s (--anchor-timeout); "vs best other" is the faster one'"'"'s seconds ÷ sqlpipe'"'"'s (> 1: sqlpipe is faster).\n\n' \
+            "${tools[0]}" "${tools[1]}" "$anchor_timeout"
+        printf '| Dataset | Route | Rows | Seconds | Rows/s | Peak RSS MB | vs reference | DuckDB s | DuckDB MB | sling s | sling MB | vs best other | Goal | Met |\n'
+        printf '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|\n'
         for line in "${result_rows[@]}"; do
-            IFS=$'\x1f' read -r d r n s rate mb ratio goal verdict <<<"$line"
+            IFS=$'\x1f' read -r d r n s rate mb ratio goal verdict duck duck_mb sl sl_mb vs_other <<<"$line"
             [[ $s == "-" ]] && rate="-" mb="-" || rate=$(group "$rate")
-            printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$d" "$r" "$(group "$n")" "$s" "$rate" "$mb" "$ratio" "$goal" "$verdict"
+            printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$d" "$r" "$(group "$n")" "$s" "$rate" "$mb" "$ratio" \
+                "$duck" "$duck_mb" "$sl" "$sl_mb" "$vs_other" "$goal" "$verdict"
         done
+        if ((${#anchor_notes[@]})); then
+            printf '\nOther tools:\n\n'
+            local_n=0
+            for line in "${anchor_notes[@]}"; do
+                local_n=$((local_n + 1))
+                printf '%s. %s\n' "$local_n" "${line//$'\n'/ }"
+            done
+        fi
     fi
     if ((run_sync)); then
         ((run_transfer)) && printf '\n'

@@ -2,34 +2,63 @@
 #
 # scripts/benchmark.sh --suite files: PostgreSQL → CSV file and CSV file → PostgreSQL, plain and gzip,
 # next to psql's COPY … TO STDOUT / FROM STDIN (FORMAT csv) in the same run, and DuckDB's read_csv into
-# PostgreSQL when DuckDB can be had (see sqlpipe_find_duckdb). Sourced by benchmark.sh, whose helpers
+# PostgreSQL when DuckDB can be had (see setup_duckdb). Sourced by benchmark.sh, whose helpers
 # (measure, pg_sql, pg_conn, ensure_dataset, count_rows, count_values, fail, log, group) it uses.
 # shellcheck disable=SC2154 # work, wall, rss_kb, sqlpipe, pg_conn, pg_attach, datasets: set by benchmark.sh
 
 files_results=()
 
-# DuckDB 1.5.5 and its postgres scanner from PyPI, in a virtual environment later runs reuse; nothing is
-# downloaded by DuckDB itself (the extension is LOADed from its file). Sets duckdb and duckdb_postgres.
+# DuckDB 1.5.5 and its postgres, mysql and sqlite scanners from PyPI, in a virtual environment that later runs
+# reuse (what is missing is installed with pip, pinned); nothing is downloaded by DuckDB itself (each
+# extension is LOADed from its file in the wheel). Sets duckdb and duckdb_postgres (also duckdb_pg),
+# duckdb_mysql and duckdb_sqlite: the extension files, empty when missing. With --no-duckdb
+# (use_duckdb=0) it sets nothing. Called by the files suite and the transfer suite; runs once.
 duckdb=""
-duckdb_postgres=""
+duckdb_postgres="" duckdb_pg="" duckdb_mysql="" duckdb_sqlite=""
 duckdb_state="not installed"
+duckdb_setup_done=0
+_sqlpipe_duckdb_ext() { # _sqlpipe_duckdb_ext DIR NAME: the path of NAME_scanner.duckdb_extension in DIR's wheels
+    find "$1" -path '*/site-packages/duckdb_extension_*' -name "$2_scanner.duckdb_extension" -print -quit 2>/dev/null
+}
 setup_duckdb() {
-    local dir=${XDG_CACHE_HOME:-$HOME/.cache}/sqlpipe-bench/duckdb
-    if [[ ! -x $dir/bin/duckdb ]]; then
-        log "installing duckdb-cli 1.5.5 and its postgres scanner into $dir"
-        if ! { python3 -m venv "$dir" >&2 &&
-            "$dir/bin/pip" install -q duckdb-cli==1.5.5 duckdb-extension-postgres-scanner==1.5.5 >&2; }; then
-            log "DuckDB could not be installed: the files suite runs without it"
+    ((duckdb_setup_done)) && return 0
+    duckdb_setup_done=1
+    if ((!${use_duckdb:-1})); then
+        duckdb_state="not used (--no-duckdb)"
+        return 0
+    fi
+    local dir=${XDG_CACHE_HOME:-$HOME/.cache}/sqlpipe-bench/duckdb name missing=0
+    [[ -x $dir/bin/duckdb ]] || missing=1
+    for name in postgres mysql sqlite; do
+        [[ -n $(_sqlpipe_duckdb_ext "$dir" "$name") ]] || missing=1
+    done
+    if ((missing)); then
+        log "installing duckdb-cli 1.5.5 and its postgres, mysql and sqlite scanners into $dir"
+        if ! { { [[ -x $dir/bin/pip ]] || python3 -m venv "$dir" >&2; } &&
+            "$dir/bin/pip" install -q --disable-pip-version-check duckdb-cli==1.5.5 \
+                duckdb-extension-postgres-scanner==1.5.5 duckdb-extension-mysql-scanner==1.5.5 \
+                duckdb-extension-sqlite-scanner==1.5.5 >&2; }; then
+            log "DuckDB could not be installed: the benchmark runs without it"
+            duckdb_state="not installed (pip install failed)"
             return 0
         fi
     fi
     duckdb=$dir/bin/duckdb
-    duckdb_postgres=$(find "$dir" -name 'postgres_scanner.duckdb_extension' -print -quit)
+    duckdb_postgres=$(_sqlpipe_duckdb_ext "$dir" postgres)
+    # shellcheck disable=SC2034 # read by bench-anchors.sh, as duckdb_<system>
+    duckdb_pg=$duckdb_postgres
+    duckdb_mysql=$(_sqlpipe_duckdb_ext "$dir" mysql)
+    duckdb_sqlite=$(_sqlpipe_duckdb_ext "$dir" sqlite)
     if [[ ! -x $duckdb || -z $duckdb_postgres ]]; then
         duckdb="" duckdb_state="not installed (no binary or no postgres_scanner extension in $dir)"
         return 0
     fi
     duckdb_state="DuckDB $("$duckdb" -version | awk '{ print $1 }')"
+    log "$duckdb_state at $duckdb, its scanners LOADed from the wheels in $dir"
+    local none=()
+    [[ -n $duckdb_mysql ]] || none+=(mysql_scanner)
+    [[ -n $duckdb_sqlite ]] || none+=(sqlite_scanner)
+    ((${#none[@]} == 0)) || log "DuckDB: no ${none[*]} extension in $dir; the routes that need it show an error"
 }
 
 add_files_result() { # add_files_result DATASET DIRECTION COMPRESSION ROWS PSQL_S SQLPIPE_S SQLPIPE_RSS_KB DUCKDB_S CHECKED

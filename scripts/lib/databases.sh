@@ -20,6 +20,14 @@
 #   SQLPIPE_TEST_MARIADB_PORT  preferred MariaDB port (default 33069)
 #   SQLPIPE_TEST_DB_TIMEOUT    seconds to wait for each server (default 60)
 #   SQLPIPE_PG_BINDIR          PostgreSQL server binaries (default: version 15)
+#   SQLPIPE_DB_PROFILE         `harness`: start the servers with the settings of an independent
+#                              benchmark harness (scripts/benchmark.sh --server-settings harness):
+#                              PostgreSQL shared_buffers=2GB, max_wal_size=8GB beside the settings
+#                              below; MariaDB skip-log-bin, innodb_buffer_pool_size=4G,
+#                              innodb_log_file_size=2G, innodb_flush_log_at_trx_commit=2,
+#                              innodb_doublewrite=0, innodb_flush_method=O_DIRECT (left out, with a
+#                              message, where the data directory's filesystem refuses O_DIRECT).
+#                              Unset or `default`: the settings below, as CI uses them
 
 _sqlpipe_log() {
     printf '==> %s\n' "$*" >&2
@@ -225,6 +233,14 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 EOF
+    if [[ ${SQLPIPE_DB_PROFILE:-default} == harness ]]; then
+        _sqlpipe_log "PostgreSQL: harness settings (shared_buffers = 2GB, max_wal_size = 8GB)"
+        cat >>"$pgdir/data/postgresql.conf" <<EOF
+# SQLPIPE_DB_PROFILE=harness: the settings of an independent benchmark harness
+shared_buffers = 2GB
+max_wal_size = 8GB
+EOF
+    fi
 
     if ! _sqlpipe_as_pg_owner "$owner" "$bindir/pg_ctl" -D "$pgdir/data" -l "$pgdir/postgres.log" \
         -w -t "$timeout" start >/dev/null 2>&1; then
@@ -294,34 +310,66 @@ _sqlpipe_start_mariadb() {
         return 1
     fi
 
-    local socket=$mdir/run/mariadb.sock
-    # setsid: a Ctrl-C in the terminal must not kill a server that
-    # `dev-databases.sh start` is meant to leave running.
-    setsid mariadbd --no-defaults "${user_opt[@]}" \
-        --datadir="$mdir/data" --socket="$socket" --port="$port" \
-        --bind-address=127.0.0.1 --local-infile=1 \
-        --pid-file="$mdir/mariadbd.pid" --log-error="$mdir/mariadbd.log" \
-        --skip-name-resolve --innodb-flush-log-at-trx-commit=0 \
-        --max-connections=200 \
-        --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
-        </dev/null >>"$mdir/mariadbd.log" 2>&1 &
-    pid=$!
-    _sqlpipe_state_set "$dir" MARIADB_PID "$pid"
+    # The default: no flush of the redo log at each commit. SQLPIPE_DB_PROFILE=harness: the settings
+    # of an independent benchmark harness, O_DIRECT only where the data directory's filesystem takes it.
+    local innodb_opt=(--innodb-flush-log-at-trx-commit=0)
+    if [[ ${SQLPIPE_DB_PROFILE:-default} == harness ]]; then
+        innodb_opt=(--skip-log-bin --innodb-buffer-pool-size=4G --innodb-log-file-size=2G
+            --innodb-flush-log-at-trx-commit=2 --innodb-doublewrite=0)
+        if dd if=/dev/zero of="$mdir/data/.o_direct_probe" bs=4096 count=1 oflag=direct \
+            >/dev/null 2>&1; then
+            innodb_opt+=(--innodb-flush-method=O_DIRECT)
+        else
+            _sqlpipe_log "MariaDB: the filesystem of $mdir/data refuses O_DIRECT; innodb_flush_method stays the default"
+        fi
+        rm -f -- "$mdir/data/.o_direct_probe"
+        _sqlpipe_log "MariaDB: harness settings (${innodb_opt[*]})"
+    fi
 
-    local deadline=$((SECONDS + timeout))
-    until mariadb-admin --no-defaults --socket="$socket" -u "$admin" --connect-timeout=2 ping \
-        >/dev/null 2>&1; do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            _sqlpipe_error "mariadbd exited during startup (port $port)"
-            _sqlpipe_show_log "$mdir/mariadbd.log"
-            return 1
-        fi
-        if ((SECONDS >= deadline)); then
-            _sqlpipe_error "MariaDB on 127.0.0.1:$port not ready after ${timeout}s"
-            _sqlpipe_show_log "$mdir/mariadbd.log"
-            return 1
-        fi
-        sleep 0.5
+    local socket=$mdir/run/mariadb.sock started=0
+    until ((started)); do
+        # setsid: a Ctrl-C in the terminal must not kill a server that
+        # `dev-databases.sh start` is meant to leave running.
+        setsid mariadbd --no-defaults "${user_opt[@]}" \
+            --datadir="$mdir/data" --socket="$socket" --port="$port" \
+            --bind-address=127.0.0.1 --local-infile=1 \
+            --pid-file="$mdir/mariadbd.pid" --log-error="$mdir/mariadbd.log" \
+            --skip-name-resolve "${innodb_opt[@]}" \
+            --max-connections=200 \
+            --character-set-server=utf8mb4 --collation-server=utf8mb4_bin \
+            </dev/null >>"$mdir/mariadbd.log" 2>&1 &
+        pid=$!
+        _sqlpipe_state_set "$dir" MARIADB_PID "$pid"
+
+        local deadline=$((SECONDS + timeout))
+        started=1
+        until mariadb-admin --no-defaults --socket="$socket" -u "$admin" --connect-timeout=2 ping \
+            >/dev/null 2>&1; do
+            if ! kill -0 "$pid" 2>/dev/null; then
+                if [[ " ${innodb_opt[*]} " == *" --innodb-flush-method=O_DIRECT "* ]]; then
+                    # SQLPIPE_DB_PROFILE=harness only: once more, without O_DIRECT.
+                    _sqlpipe_show_log "$mdir/mariadbd.log"
+                    _sqlpipe_log "MariaDB did not start with innodb_flush_method=O_DIRECT (its log is above); starting it again with the default flush method"
+                    local kept=() opt
+                    for opt in "${innodb_opt[@]}"; do
+                        [[ $opt == --innodb-flush-method=O_DIRECT ]] || kept+=("$opt")
+                    done
+                    innodb_opt=("${kept[@]}")
+                    sed -i '/^MARIADB_PID=/d' "$dir/state"
+                    started=0
+                    break
+                fi
+                _sqlpipe_error "mariadbd exited during startup (port $port)"
+                _sqlpipe_show_log "$mdir/mariadbd.log"
+                return 1
+            fi
+            if ((SECONDS >= deadline)); then
+                _sqlpipe_error "MariaDB on 127.0.0.1:$port not ready after ${timeout}s"
+                _sqlpipe_show_log "$mdir/mariadbd.log"
+                return 1
+            fi
+            sleep 0.5
+        done
     done
 
     # The quoted heredoc keeps the backticks and `\_` literal; the password is

@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 #
-# sling (https://slingdata.io), for scripts/benchmark.sh --suite sync to compare with.
+# sling (https://slingdata.io), for scripts/benchmark.sh to compare with (the transfer, sync and
+# replication suites).
 #
 #   sqlpipe_find_sling DIR   # prints the path of a sling binary; installs one into DIR when needed
 #
