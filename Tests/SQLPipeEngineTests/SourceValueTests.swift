@@ -78,4 +78,32 @@ import Testing
         #expect(DateTimeText.utc("2024-01-01 01:00:00-05:30") == "2024-01-01 06:30:00")
         #expect(DateTimeText.utc("2024-12-31 23:30:00-01:00") == "2025-01-01 00:30:00")
     }
+
+    /// The byte-level rewrite of UTC forms gives what the text-level one gives, and leaves the rest to it.
+    @Test func utcFormsRewrittenOnTheirBytes() {
+        func fast(_ text: String, _ type: ColumnType = .timestamptz) -> String? {
+            var batch = RowBatch(columnCount: 1)
+            let done = Array(text.utf8).withUnsafeBufferPointer { DateTimeText.appendUTC($0, as: type, into: &batch) }
+            return done ? String(decoding: batch.bytes, as: UTF8.self) : nil
+        }
+        let rewritten = [
+            "2020-01-01 00:00:00.5+00:00", "2020-01-01T00:00:00Z", "2020-01-01t10:11:12.123456z",
+            "2020-01-01 10:11+0000", "2020-01-01T10:11:12+00", "2020-01-01 10:11:12-00:00", "2020-01-01T10:11:12",
+        ]
+        for text in rewritten {
+            var slow = text
+            if let separator = slow.firstIndex(of: "T") { slow.replaceSubrange(separator...separator, with: " ") }
+            #expect(fast(text) == DateTimeText.utc(slow.replacingOccurrences(of: "t", with: " ")), "\(text)")
+            #expect(fast(text, .timestamp) == fast(text), "\(text)")
+        }
+        #expect(fast("2020-01-01T00:00:00Z") == "2020-01-01 00:00:00")
+        // Offsets that move the time, malformed text, dates and canonical text are not this path's.
+        for text in [
+            "2020-01-01 00:00:00+02:00", "2020-01-01 00:00:00-05:30", "2020-01-01X00:00:00Z", "2020-01-01 0:00Z",
+            "2020-01-01", "2020-01-01 00:00:00", "Z", "+00:00", "2020-01-01 00:00:00+00:0",
+        ] {
+            #expect(fast(text) == nil, "\(text)")
+        }
+        #expect(fast("2020-01-01T00:00:00Z", .date) == nil)
+    }
 }

@@ -8,6 +8,9 @@ public struct UserService: Sendable {
     /// bcrypt takes a core for tens of milliseconds: at most one hash per core at once, and a bounded queue.
     let hashing: BoundedBlockingExecutor
 
+    /// Users read since the store last changed.
+    private let recent = RecentCredentials()
+
     init(store: any MetadataStoring, hasher: PasswordHasher = PasswordHasher()) {
         self.store = store
         self.hasher = hasher
@@ -77,10 +80,15 @@ public struct UserService: Sendable {
     }
 
     /// The user named `username` as stored now, with its credentials' fingerprint; nil when there is none.
-    /// One indexed read: no password check.
+    /// One indexed read, or none while the store has not changed since the last one: no password check.
     public func credentials(username: String) async throws -> Credentials? {
+        let mark = try store.changeMark()
+        if let mark, let known = recent.credentials(username, at: mark) { return known }
         guard let row = try await store.user(username: username) else { return nil }
-        return Credentials(user: try Self.resource(row), fingerprint: Self.fingerprint(row))
+        let credentials = Credentials(user: try Self.resource(row), fingerprint: Self.fingerprint(row))
+        // Kept under the mark read before the user: a commit in between makes the next request read again.
+        if let mark { recent.keep(credentials, for: username, at: mark) }
+        return credentials
     }
 
     private static func fingerprint(_ row: UserRow) -> [UInt8] {
@@ -143,5 +151,32 @@ extension Optional {
     func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
         guard let value = self else { return nil }
         return try await transform(value)
+    }
+}
+
+/// The users the server read while the store stayed as it was (`MetadataStoring.changeMark`): any commit
+/// to the store, a new password, a rename or a deletion among them, from this process or any other, makes
+/// every entry stale at once.
+private final class RecentCredentials: Sendable {
+    private struct Entries {
+        var mark: Int64?
+        var users: [String: UserService.Credentials] = [:]
+    }
+
+    /// Usernames kept at most; beyond them the set starts over.
+    private static let capacity = 1_000
+    private let entries = Mutex(Entries())
+
+    func credentials(_ username: String, at mark: Int64) -> UserService.Credentials? {
+        entries.withLock { $0.mark == mark ? $0.users[username] : nil }
+    }
+
+    func keep(_ credentials: UserService.Credentials, for username: String, at mark: Int64) {
+        entries.withLock { entries in
+            if entries.mark != mark || entries.users.count >= Self.capacity {
+                entries = Entries(mark: mark)
+            }
+            entries.users[username] = credentials
+        }
     }
 }

@@ -10,6 +10,10 @@ protocol MetadataStoring: Sendable {
     var path: String { get }
     /// The folder of a store file, which holds its key: no SQLite connection may point into it.
     var localFolder: String? { get }
+    /// A value that is different once anything was committed to the store, by any connection of any
+    /// process, since it was read: what was read before it may be kept while it stays the same. Nil when
+    /// the store cannot tell without a round trip.
+    func changeMark() throws -> Int64?
 
     // Users.
     func insert(user row: UserRow) async throws -> UserRow
@@ -94,4 +98,6 @@ extension MetadataStore: TransactionalStore {
 
 extension PostgresStore {
     var localFolder: String? { nil }
+    /// Other hosts write to it: knowing would take the round trip that reading does.
+    func changeMark() throws -> Int64? { nil }
 }

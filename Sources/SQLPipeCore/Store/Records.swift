@@ -8,12 +8,129 @@ protocol StoreRecord: Codable, FetchableRecord, EncodableRecord, TableRecord, Se
     var id: Int64? { get set }
     /// The columns a `SELECT` of the record reads.
     static var selection: String { get }
+    /// The records of the rows of one statement.
+    static func records(from rows: [Row]) throws -> [Self]
 }
 
 extension StoreRecord {
     static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
     static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
     static var selection: String { "*" }
+    static func records(from rows: [Row]) throws -> [Self] { try rows.map { try Self(row: $0) } }
+}
+
+/// Where each column of a statement's rows is, by name, found once for all its rows.
+struct ColumnPositions: Sendable {
+    let names: [String]
+    private let positions: [String: Int]
+
+    init(_ row: Row) {
+        names = Array(row.columnNames)
+        var positions: [String: Int] = [:]
+        for (index, name) in names.enumerated() { positions[name] = index }
+        self.positions = positions
+    }
+
+    /// The positions in `row`, from `last` when its columns are the same (a record's reads all select
+    /// the same columns), comparing names rather than hashing them.
+    static func of(_ row: Row, reusing last: Mutex<ColumnPositions?>) -> ColumnPositions {
+        if let cached = last.withLock({ $0 }), cached.names.elementsEqual(row.columnNames) { return cached }
+        let positions = ColumnPositions(row)
+        last.withLock { $0 = positions }
+        return positions
+    }
+
+    subscript(_ name: String) -> Int {
+        guard let position = positions[name] else { fatalError("the store's row has no column \(name)") }
+        return position
+    }
+}
+
+/// The values of a stored row, read as the types of a record's properties by concrete conversions:
+/// GRDB's generic ones, called from another module, looked up `Optional`'s conformances at run time
+/// for every column of every row.
+struct StoredCells {
+    private let values: [DatabaseValue]
+    private let columns: ColumnPositions
+    private let table: String
+
+    init(_ row: Row, _ columns: ColumnPositions, of table: String) {
+        values = Array(row.databaseValues)
+        self.columns = columns
+        self.table = table
+    }
+
+    /// Nil for NULL; an error for a value that is not a `Value`.
+    func optional<Value: StoredValue>(_ name: String) throws -> Value? {
+        let value = values[columns[name]]
+        if value.isNull { return nil }
+        guard let converted = Value(stored: value) else {
+            throw SQLPipeError.store("the store's \(table) column \(name) holds \(value), not a \(Value.self)")
+        }
+        return converted
+    }
+
+    func required<Value: StoredValue>(_ name: String) throws -> Value {
+        guard let value: Value = try optional(name) else {
+            throw SQLPipeError.store("the store's \(table) column \(name) is NULL")
+        }
+        return value
+    }
+}
+
+/// A type a record reads from a stored value.
+protocol StoredValue {
+    init?(stored value: DatabaseValue)
+}
+
+extension Int64: StoredValue {
+    init?(stored value: DatabaseValue) {
+        if case .int64(let integer) = value.storage {
+            self = integer
+        } else if let integer = Int64.fromDatabaseValue(value) {
+            self = integer
+        } else {
+            return nil
+        }
+    }
+}
+
+extension Int: StoredValue {
+    init?(stored value: DatabaseValue) {
+        guard let integer = Int64(stored: value) else { return nil }
+        self.init(integer)
+    }
+}
+
+extension Bool: StoredValue {
+    init?(stored value: DatabaseValue) {
+        if case .int64(let integer) = value.storage {
+            self = integer != 0
+        } else if let bool = Bool.fromDatabaseValue(value) {
+            self = bool
+        } else {
+            return nil
+        }
+    }
+}
+
+extension String: StoredValue {
+    init?(stored value: DatabaseValue) {
+        if case .string(let text) = value.storage {
+            self = text
+        } else if let text = String.fromDatabaseValue(value) {
+            self = text
+        } else {
+            return nil
+        }
+    }
+}
+
+extension Date: StoredValue {
+    init?(stored value: DatabaseValue) {
+        guard let date = Date.fromDatabaseValue(value) else { return nil }
+        self = date
+    }
 }
 
 struct ConnectionRow: StoreRecord {

@@ -3,45 +3,60 @@ import GRDB
 
 /// A transfers row read column by column. The Codable path (`convertFromSnakeCase`) converts every
 /// column name of every row, which was most of the cost of a page of transfers (`GET /api/v1/transfers`,
-/// `transfer list`); this reads the same values without it. A new column must be added here too (the
+/// `transfer list`); this reads the same values without it, by position: GRDB finds a column by name
+/// by lowercasing every name of the row, 35 × 35 times a transfer. A new column must be added here too (the
 /// compiler says so for every property but the optional ones; `StoreTests` checks those).
 extension TransferRow {
     init(row: Row) throws {
-        id = row["id"]
-        createdAt = row["created_at"]
-        createdBy = row["created_by"]
-        createdByAdmin = row["created_by_admin"]
-        sourceId = row["source_id"]
-        targetId = row["target_id"]
-        query = row["query"]
-        targetSchema = row["target_schema"]
-        targetTable = row["target_table"]
-        overwrite = row["overwrite"]
-        mode = row["mode"]
-        primaryKey = try Self.strings(row["primary_key"])
-        deleteMissing = row["delete_missing"]
-        cursorColumn = row["cursor_column"]
-        status = row["status"]
-        error = row["error"]
-        warnings = try Self.strings(row["warnings"])
-        rowsTransferred = row["rows_transferred"]
-        rowsInserted = row["rows_inserted"]
-        rowsUpdated = row["rows_updated"]
-        rowsDeleted = row["rows_deleted"]
-        cursorFrom = row["cursor_from"]
-        cursorTo = row["cursor_to"]
-        startedAt = row["started_at"]
-        stoppedAt = row["stopped_at"]
-        runnerPid = row["runner_pid"]
-        runnerHost = row["runner_host"]
-        cancelRequested = row["cancel_requested"]
-        stagingTable = row["staging_table"]
-        cleanupPending = row["cleanup_pending"]
-        leaseExpiresAt = row["lease_expires_at"]
-        runnerToken = row["runner_token"]
-        replicationRunId = row["replication_run_id"]
-        sourceFile = try Self.file(row["source_file"])
-        targetFile = try Self.file(row["target_file"])
+        try self.init(row: row, columns: ColumnPositions.of(row, reusing: Self.lastColumns))
+    }
+
+    private static let lastColumns = Mutex<ColumnPositions?>(nil)
+
+    /// Every row of one statement has the same columns: they are looked up once.
+    static func records(from rows: [Row]) throws -> [TransferRow] {
+        guard let first = rows.first else { return [] }
+        let columns = ColumnPositions.of(first, reusing: lastColumns)
+        return try rows.map { try TransferRow(row: $0, columns: columns) }
+    }
+
+    init(row: Row, columns: ColumnPositions) throws {
+        let cells = StoredCells(row, columns, of: Self.databaseTableName)
+        id = try cells.optional("id")
+        createdAt = try cells.required("created_at")
+        createdBy = try cells.required("created_by")
+        createdByAdmin = try cells.required("created_by_admin")
+        sourceId = try cells.optional("source_id")
+        targetId = try cells.optional("target_id")
+        query = try cells.required("query")
+        targetSchema = try cells.required("target_schema")
+        targetTable = try cells.required("target_table")
+        overwrite = try cells.required("overwrite")
+        mode = try cells.required("mode")
+        primaryKey = try Self.strings(cells.optional("primary_key"))
+        deleteMissing = try cells.required("delete_missing")
+        cursorColumn = try cells.optional("cursor_column")
+        status = try cells.required("status")
+        error = try cells.optional("error")
+        warnings = try Self.strings(cells.optional("warnings"))
+        rowsTransferred = try cells.required("rows_transferred")
+        rowsInserted = try cells.optional("rows_inserted")
+        rowsUpdated = try cells.optional("rows_updated")
+        rowsDeleted = try cells.optional("rows_deleted")
+        cursorFrom = try cells.optional("cursor_from")
+        cursorTo = try cells.optional("cursor_to")
+        startedAt = try cells.optional("started_at")
+        stoppedAt = try cells.optional("stopped_at")
+        runnerPid = try cells.optional("runner_pid")
+        runnerHost = try cells.optional("runner_host")
+        cancelRequested = try cells.required("cancel_requested")
+        stagingTable = try cells.optional("staging_table")
+        cleanupPending = try cells.required("cleanup_pending")
+        leaseExpiresAt = try cells.optional("lease_expires_at")
+        runnerToken = try cells.optional("runner_token")
+        replicationRunId = try cells.optional("replication_run_id")
+        sourceFile = try Self.file(cells.optional("source_file"))
+        targetFile = try Self.file(cells.optional("target_file"))
     }
 
     private static func file(_ text: String?) throws -> StoredFile? {

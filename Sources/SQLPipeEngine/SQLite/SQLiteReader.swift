@@ -225,6 +225,7 @@ final class SQLiteReader: RowReader {
                 batch.append(UnsafeRawBufferPointer(bytes))
                 return
             }
+            if DateTimeText.appendUTC(bytes, as: columns[column].type, into: &batch) { return }
         }
         var value = text(statement, index)
         if let separator = value.firstIndex(of: "T") { value.replaceSubrange(separator...separator, with: " ") }
@@ -266,6 +267,42 @@ final class SQLiteReader: RowReader {
 
 /// Date and time text: offsets applied so that the result is UTC with no suffix.
 enum DateTimeText {
+    /// The common forms of UTC that are not yet canonical, rewritten on their bytes: a `T` between date
+    /// and time, and a `Z`, `+00`, `+0000` or `±00:00` suffix. False (nothing appended) for any other
+    /// text, which `utc` then reads.
+    static func appendUTC(_ bytes: UnsafeBufferPointer<UInt8>, as type: ColumnType, into batch: inout RowBatch)
+        -> Bool
+    {
+        guard bytes.count > 11, bytes.count <= 48, type == .timestamp || type == .timestamptz else { return false }
+        var end = bytes.count
+        if bytes[end - 1] == UInt8(ascii: "Z") || bytes[end - 1] == UInt8(ascii: "z") {
+            end -= 1
+        } else {
+            for suffix in zeroOffsets where end > suffix.count + 10 {
+                let start = end - suffix.count
+                if bytes[start] == UInt8(ascii: "+") || bytes[start] == UInt8(ascii: "-"),
+                    bytes[(start + 1)..<end].elementsEqual(suffix.utf8.dropFirst())
+                {
+                    end = start
+                    break
+                }
+            }
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end) { scratch in
+            _ = scratch.initialize(from: bytes[0..<end])
+            if scratch[10] == UInt8(ascii: "T") || scratch[10] == UInt8(ascii: "t") { scratch[10] = 32 }
+            let text = UnsafeBufferPointer(scratch)
+            guard end < bytes.count || scratch[10] != bytes[10], DateTimeShape.isValid(text, as: type) else {
+                return false
+            }
+            batch.append(UnsafeRawBufferPointer(text))
+            return true
+        }
+    }
+
+    /// Longest first, so that `+00:00` is not read as `+00` followed by `:00`.
+    private static let zeroOffsets = ["+00:00", "+0000", "+00"]
+
     /// `YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|±HH[:MM]]` → the canonical form in UTC, or nil when malformed.
     static func utc(_ text: String) -> String? {
         var body = Substring(text)

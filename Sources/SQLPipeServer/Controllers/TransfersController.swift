@@ -26,17 +26,17 @@ struct TransfersController {
             TransferInput.self, fields: Self.createFields, from: request, context: context)
         let transfer = try await transfers.create(input, by: caller)
         workers?.submitted()
-        return JSONResponse.make(.accepted, Envelope("transfer", transfer))
+        return JSONResponse.transfer(.accepted, transfer)
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
         let page = try await transfers.list(try request.pageRequest())
-        return JSONResponse.make(.ok, Envelope<[Transfer]>.page("transfers", page))
+        return JSONResponse.transfers(.ok, page)
     }
 
     @Sendable func show(_ request: Request, context: APIRequestContext) async throws -> Response {
         let transfer = try await transfers.get(try context.parameters.id("transfer"))
-        return JSONResponse.make(.ok, Envelope("transfer", transfer))
+        return JSONResponse.transfer(.ok, transfer)
     }
 
     /// A queued transfer ends `cancelled` at once; a running one is asked to stop (its target is rolled back).
@@ -44,7 +44,7 @@ struct TransfersController {
         let id = try context.parameters.id("transfer")
         let transfer = try await transfers.cancel(id)
         workers?.cancelRunning(.transfer, id: id)
-        return JSONResponse.make(.ok, Envelope("transfer", transfer))
+        return JSONResponse.transfer(.ok, transfer)
     }
 
     @Sendable func delete(_ request: Request, context: APIRequestContext) async throws -> Response {
