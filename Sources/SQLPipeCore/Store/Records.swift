@@ -8,15 +8,12 @@ protocol StoreRecord: Codable, FetchableRecord, EncodableRecord, TableRecord, Se
     var id: Int64? { get set }
     /// The columns a `SELECT` of the record reads.
     static var selection: String { get }
-    /// The records of the rows of one statement.
-    static func records(from rows: [Row]) throws -> [Self]
 }
 
 extension StoreRecord {
     static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
     static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
     static var selection: String { "*" }
-    static func records(from rows: [Row]) throws -> [Self] { try rows.map { try Self(row: $0) } }
 }
 
 /// Where each column of a statement's rows is, by name, found once for all its rows.

@@ -52,8 +52,8 @@ extension StoreTransaction {
         _ type: Record.Type, where condition: String? = nil, _ arguments: [DatabaseValue] = [], then suffix: String = ""
     ) throws -> [Record] {
         let filter = condition.map { " WHERE \($0)" } ?? ""
-        return try Record.records(
-            from: rows("SELECT \(Record.selection) FROM \(Record.databaseTableName)\(filter)\(suffix)", arguments))
+        return try rows("SELECT \(Record.selection) FROM \(Record.databaseTableName)\(filter)\(suffix)", arguments)
+            .map { try Record(row: $0) }
     }
 
     func fetchOne<Record: StoreRecord>(

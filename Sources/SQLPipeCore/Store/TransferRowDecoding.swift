@@ -11,14 +11,9 @@ extension TransferRow {
         try self.init(row: row, columns: ColumnPositions.of(row, reusing: Self.lastColumns))
     }
 
+    /// Each row's names are compared with the last ones, not trusted to be the first row's of its
+    /// statement: the PostgreSQL store's rows are made from dictionaries, each in an order of its own.
     private static let lastColumns = Mutex<ColumnPositions?>(nil)
-
-    /// Every row of one statement has the same columns: they are looked up once.
-    static func records(from rows: [Row]) throws -> [TransferRow] {
-        guard let first = rows.first else { return [] }
-        let columns = ColumnPositions.of(first, reusing: lastColumns)
-        return try rows.map { try TransferRow(row: $0, columns: columns) }
-    }
 
     init(row: Row, columns: ColumnPositions) throws {
         let cells = StoredCells(row, columns, of: Self.databaseTableName)
