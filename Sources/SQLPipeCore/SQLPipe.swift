@@ -5,6 +5,11 @@ import SQLPipeEngine
 public struct SQLPipe: Sendable {
     public static let version = "0.1.0"
 
+    /// What the database libraries set once for the whole process: call it first thing in `main`.
+    public static func configureProcess() {
+        SQLiteDriver.configureProcess()
+    }
+
     let store: any TransactionalStore
     public let connections: ConnectionService
     public let users: UserService

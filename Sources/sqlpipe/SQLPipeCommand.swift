@@ -23,6 +23,7 @@ struct SQLPipeCommand: AsyncParsableCommand {
     /// ArgumentParser's own main, except that the services' errors are printed with their control
     /// characters escaped: their messages quote what databases and API users wrote.
     static func main() async {
+        SQLPipe.configureProcess()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
