@@ -2,11 +2,14 @@
 # Load-tests the REST API of `sqlpipe serve` with wrk, authenticated, on a store holding 10,000
 # transfers: GET /api/v1/transfers/{id} and GET /api/v1/transfers?page_size=20. See docs/benchmarks.md.
 #
-#   scripts/bench-api.sh [--transfers N] [--duration SECONDS] [--connections N] [--threads N] [--out FILE]
+#   scripts/bench-api.sh [--transfers N] [--duration SECONDS] [--connections N] [--threads N] [--no-nginx]
+#                        [--out FILE]
 #
 # Builds sqlpipe in release mode (SQLPIPE_BENCH_SCRATCH sets the --scratch-path) unless
 # SQLPIPE_BENCH_BIN=/path/to/sqlpipe names a binary. Installs wrk and sqlite3 with apt-get when missing.
 # Everything happens in a temporary folder and on 127.0.0.1; the server is stopped at exit.
+# Then nginx (one worker, access log on, installed with apt-get when missing; --no-nginx leaves it out)
+# serves the same two answers from files under the same wrk load: the machine's ceiling for such a reply.
 # A Markdown table of requests/s and latency percentiles goes to stdout (and --out FILE); progress to stderr.
 # Exit status: 0 when every request answered 200 without socket errors, 1 otherwise.
 set -euo pipefail
@@ -17,6 +20,7 @@ duration=10
 connections=32
 threads=2
 out_file=""
+use_nginx=1
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -25,7 +29,8 @@ while [[ $# -gt 0 ]]; do
     --connections) connections=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
     --out) out_file=$2; shift 2 ;;
-    -h | --help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --no-nginx) use_nginx=0; shift ;;
+    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-api.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
     esac
 done
@@ -36,6 +41,7 @@ missing=()
 command -v wrk >/dev/null || missing+=(wrk)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v curl >/dev/null || missing+=(curl)
+if [[ $use_nginx == 1 ]] && ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then missing+=(nginx); fi
 if [[ ${#missing[@]} -gt 0 ]]; then
     say "installing ${missing[*]}"
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
@@ -52,11 +58,15 @@ fi
 
 work=$(mktemp -d /tmp/sqlpipe-bench-api.XXXXXX)
 server_pid=""
+nginx_pid=""
 cleanup() {
-    if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
+    local pid
+    for pid in "$server_pid" "$nginx_pid"; do
+        if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+            wait "$pid" 2>/dev/null || true
+        fi
+    done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -104,10 +114,11 @@ curl -sf -H "$auth" "$base/api/v1/transfers/$middle" >/dev/null
 
 status=0
 rows=()
-run() {
-    local label=$1 path=$2 output
-    say "wrk -t$threads -c$connections -d${duration}s $path"
-    output=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -H "$auth" "$base$path")
+run() { # run LABEL PATH [BASE]: BASE is another server (nginx), asked without credentials
+    local label=$1 path=$2 output target=${3:-$base} header=(-H "$auth")
+    [[ -n ${3:-} ]] && header=()
+    say "wrk -t$threads -c$connections -d${duration}s $target$path"
+    output=$(wrk -t"$threads" -c"$connections" -d"${duration}s" --latency "${header[@]}" "$target$path")
     echo "$output" >&2
     local rps p50 p99 requests errors non2xx
     rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$output")
@@ -119,18 +130,62 @@ run() {
     errors=${errors:-0}
     non2xx=${non2xx:-0}
     if [[ "$errors" != 0 || "$non2xx" != 0 ]]; then status=1; fi
-    rows+=("| \`GET $path\` | $(printf '%.0f' "$rps") | $p50 | $p99 | $requests | $((errors + non2xx)) |")
+    rows+=("| $label | \`GET $path\` | $(printf '%.0f' "$rps") | $p50 | $p99 | $requests | $((errors + non2xx)) |")
 }
-run show "/api/v1/transfers/$middle"
-run list "/api/v1/transfers?page_size=20"
+run sqlpipe "/api/v1/transfers/$middle"
+run sqlpipe "/api/v1/transfers?page_size=20"
+
+# The same answers as files, from nginx with one worker: what this machine serves when nothing is computed.
+nginx_note=""
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+if [[ $use_nginx == 1 && -x $nginx_bin ]]; then
+    mkdir -p "$work/www/api/v1/transfers" "$work/nginx"
+    curl -sf -H "$auth" "$base/api/v1/transfers/$middle" >"$work/www/api/v1/transfers/$middle"
+    curl -sf -H "$auth" "$base/api/v1/transfers?page_size=20" >"$work/www/api/v1/transfers/page"
+    kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+    nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo 9318)
+    cat >"$work/nginx/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log $work/nginx/access.log;
+    client_body_temp_path $work/nginx; proxy_temp_path $work/nginx; fastcgi_temp_path $work/nginx;
+    uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+    server {
+        listen 127.0.0.1:$nginx_port;
+        root $work/www;
+        default_type application/json;
+        location = /api/v1/transfers { try_files /api/v1/transfers/page =404; }
+    }
+}
+NGINX
+    "$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" 2>"$work/nginx/start.log" &
+    nginx_pid=$!
+    nginx_base="http://127.0.0.1:$nginx_port"
+    for _ in $(seq 1 50); do
+        curl -sf "$nginx_base/api/v1/transfers/$middle" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    if curl -sf "$nginx_base/api/v1/transfers?page_size=20" >/dev/null 2>&1; then
+        run "nginx (files)" "/api/v1/transfers/$middle" "$nginx_base"
+        run "nginx (files)" "/api/v1/transfers?page_size=20" "$nginx_base"
+        nginx_note=" nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'), one worker, access log on, the same two answers from files."
+    else
+        say "nginx did not start: $(cat "$work/nginx/start.log" "$work/nginx/error.log" 2>/dev/null | tail -n 3)"
+    fi
+fi
 
 cores=$(nproc)
 table=$(
-    echo "| Request | Requests/s | p50 | p99 | Requests | Errors |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| Server | Request | Requests/s | p50 | p99 | Requests | Errors |"
+    echo "|---|---|---:|---:|---:|---:|---:|"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "wrk -t$threads -c$connections -d${duration}s, HTTP Basic Auth, $transfers transfers in the store, release build, $cores cores, $(date -u +%Y-%m-%d)."
+    echo "wrk -t$threads -c$connections -d${duration}s, HTTP Basic Auth, $transfers transfers in the store, release build, $cores cores, $(date -u +%Y-%m-%d).$nginx_note"
 )
 echo "$table"
 if [[ -n "$out_file" ]]; then echo "$table" >"$out_file"; fi

@@ -108,7 +108,7 @@ public struct TransferOutcome: Sendable {
 /// target changed inside one transaction (or, where DDL commits at once, a staging table swapped in by one
 /// statement), so that a failed or cancelled transfer leaves the target exactly as it was.
 public enum TransferEngine {
-    static let queueCapacity = 4
+    static let queueCapacity = 3
 
     public static func run(_ request: TransferRequest, control: RunControl) throws -> TransferOutcome {
         try control.checkCancelled()

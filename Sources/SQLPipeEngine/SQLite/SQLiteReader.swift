@@ -172,11 +172,14 @@ final class SQLiteReader: RowReader {
             throw mismatch(column, "a BLOB is not a number")
         case (.decimal(let precision, let scale), SQLITE_FLOAT):
             // SQLite does not enforce DECIMAL(p,s): a value that does not fit would be rounded by the target.
-            let text = Canonical.text(of: sqlite3_column_double(statement, index))
-            if let precision, !DecimalText.fits(text, precision: precision, scale: scale ?? 0) {
+            var text = Canonical.text(of: sqlite3_column_double(statement, index))
+            let fits = text.withUTF8 { bytes in
+                precision.map { DecimalText.fits(bytes, precision: $0, scale: scale ?? 0) } ?? true
+            }
+            guard fits else {
                 throw valueError(column, "'\(text)' does not fit the declared \(columns[column].sourceType)")
             }
-            batch.append(text)
+            batch.append(text.utf8)
         case (.decimal(let precision, let scale), _):
             let bytes = UnsafeBufferPointer(
                 start: sqlite3_column_text(statement, index), count: Int(sqlite3_column_bytes(statement, index)))

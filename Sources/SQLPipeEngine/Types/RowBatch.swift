@@ -11,7 +11,9 @@ public struct RowBatch: Sendable {
     /// Readers stop filling a batch at this many rows or bytes, whichever comes first: big enough to
     /// amortise the queue's hand-over, small enough to keep memory bounded.
     public static let targetRows = 4096
-    public static let targetBytes = 1 << 20
+    /// Under a power of two: the row that crosses it would otherwise double the buffer to 2 MiB, in each of
+    /// the batches the queue holds.
+    public static let targetBytes = (1 << 19) - (1 << 15)
 
     public let columnCount: Int
     public private(set) var bytes: [UInt8] = []
