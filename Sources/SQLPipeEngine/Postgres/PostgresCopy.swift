@@ -356,6 +356,8 @@ final class PostgresCopyWriter: RowWriter {
     private let statement: String
     private let format: PostgresCopyReader.Format
     private let kinds: [CellKind]
+    /// Canonical cells sent in binary, when every target column has the type its encoder writes.
+    private let binaryKinds: [PostgresBinary.Kind]?
     private var buffer: [UInt8] = []
     private static let flushBytes = 1 << 18
 
@@ -368,6 +370,7 @@ final class PostgresCopyWriter: RowWriter {
         let names = columns.map { dialect.quote($0.name) }.joined(separator: ", ")
         statement =
             "COPY \(dialect.qualified(table)) (\(names)) FROM STDIN" + (format == .binary ? " (FORMAT binary)" : "")
+        binaryKinds = format == .text ? try Self.binaryKinds(of: columns, in: table, on: session) : nil
         kinds = columns.map { column in
             switch column.type {
             case .bytes: .bytes
@@ -381,18 +384,34 @@ final class PostgresCopyWriter: RowWriter {
     }
 
     func write(from next: () throws -> RowBatch?) throws -> Int {
-        PQclear(try session.check(PQexec(session.connection, statement)))
+        var binary = binaryKinds
+        PQclear(try session.check(PQexec(session.connection, binary == nil ? statement : binaryStatement)))
+        if binary != nil { buffer.append(contentsOf: PostgresBinary.header) }
         var rows = 0
+        var written = 0
         do {
             while let batch = try next() {
                 if format == .binary {
                     for index in 0..<batch.rowCount { append(batch, cell: index) }
+                } else if let kinds = binary, PostgresBinary.append(batch, kinds: kinds, to: &buffer) {
+                    // Sent as binary.
                 } else {
+                    if binary != nil {
+                        // A value binary cannot carry as text input would read it: the rows so far stay
+                        // (the same transaction), and this batch and the rest go as text, in a second COPY.
+                        buffer.append(contentsOf: PostgresBinary.trailer)
+                        try flush()
+                        written += try endCopy(rows: rows)
+                        rows = 0
+                        binary = nil
+                        PQclear(try session.check(PQexec(session.connection, statement)))
+                    }
                     encode(batch)
                 }
                 rows += batch.rowCount
                 if buffer.count >= Self.flushBytes { try flush() }
             }
+            if binary != nil { buffer.append(contentsOf: PostgresBinary.trailer) }
             try flush()
         } catch {
             // Ending the COPY with an error message makes the server discard every row it received.
@@ -400,6 +419,13 @@ final class PostgresCopyWriter: RowWriter {
             try? session.drainResults()
             throw error
         }
+        return written + (try endCopy(rows: rows))
+    }
+
+    private var binaryStatement: String { statement + " (FORMAT binary)" }
+
+    /// Ends the COPY in progress; the rows the server says it stored.
+    private func endCopy(rows: Int) throws -> Int {
         guard PQputCopyEnd(session.connection, nil) == 1 else {
             throw DriverError(String(cString: PQerrorMessage(session.connection)))
         }
@@ -409,6 +435,24 @@ final class PostgresCopyWriter: RowWriter {
         PQclear(checked)
         try session.drainResults()
         return written
+    }
+
+    /// The binary encoders of the columns, when the target has every column in the type its encoder
+    /// writes (the tables sqlpipe makes always do); nil otherwise, and text input converts.
+    static func binaryKinds(of columns: [ColumnDescription], in table: TableName, on session: PostgresSession)
+        throws -> [PostgresBinary.Kind]?
+    {
+        guard let existing = try session.tableColumns(table) else { return nil }
+        var types: [String: String] = [:]
+        for column in existing { types[column.name] = column.typeName }
+        var kinds: [PostgresBinary.Kind] = []
+        for column in columns {
+            guard let type = types[column.name], let kind = PostgresBinary.Kind(column.type, targetType: type) else {
+                return nil
+            }
+            kinds.append(kind)
+        }
+        return kinds
     }
 
     private func append(_ batch: RowBatch, cell: Int) {
