@@ -122,7 +122,11 @@ enum PostgresBinary {
 
     @inline(__always)
     private static func appendInteger<Number: FixedWidthInteger>(_ value: Number, to buffer: inout [UInt8]) {
-        withUnsafeBytes(of: value.bigEndian) { buffer.append(contentsOf: $0) }
+        var shift = Number.bitWidth - 8
+        while shift >= 0 {
+            buffer.append(UInt8(truncatingIfNeeded: value >> shift))
+            shift -= 8
+        }
     }
 
     /// A finite number that the text read without overflow or underflow: PostgreSQL's input refuses those
@@ -200,17 +204,18 @@ enum PostgresBinary {
     /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in either case, as its 16 bytes.
     private static func appendUUID(_ text: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) -> Bool {
         guard text.count == 36, text[8] == 45, text[13] == 45, text[18] == 45, text[23] == 45 else { return false }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(16)
+        let start = buffer.count
+        appendInteger(Int32(16), to: &buffer)
         var index = 0
         while index < 36 {
             if index == 8 || index == 13 || index == 18 || index == 23 { index += 1 }
-            guard let high = hexValue(text[index]), let low = hexValue(text[index + 1]) else { return false }
-            bytes.append(high << 4 | low)
+            guard let high = hexValue(text[index]), let low = hexValue(text[index + 1]) else {
+                buffer.removeSubrange(start...)
+                return false
+            }
+            buffer.append(high << 4 | low)
             index += 2
         }
-        appendInteger(Int32(16), to: &buffer)
-        buffer.append(contentsOf: bytes)
         return true
     }
 

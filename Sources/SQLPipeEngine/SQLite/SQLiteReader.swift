@@ -284,7 +284,7 @@ enum DateTimeText {
             for suffix in zeroOffsets where end > suffix.count + 10 {
                 let start = end - suffix.count
                 if bytes[start] == UInt8(ascii: "+") || bytes[start] == UInt8(ascii: "-"),
-                    bytes[(start + 1)..<end].elementsEqual(suffix.utf8.dropFirst())
+                    bytes[(start + 1)..<end].elementsEqual(suffix.dropFirst())
                 {
                     end = start
                     break
@@ -304,7 +304,7 @@ enum DateTimeText {
     }
 
     /// Longest first, so that `+00:00` is not read as `+00` followed by `:00`.
-    private static let zeroOffsets = ["+00:00", "+0000", "+00"]
+    private static let zeroOffsets: [[UInt8]] = ["+00:00", "+0000", "+00"].map { Array($0.utf8) }
 
     /// `YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][Z|±HH[:MM]]` → the canonical form in UTC, or nil when malformed.
     static func utc(_ text: String) -> String? {
