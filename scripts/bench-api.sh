@@ -139,9 +139,13 @@ run sqlpipe "/api/v1/transfers?page_size=20"
 nginx_note=""
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 if [[ $use_nginx == 1 && -x $nginx_bin ]]; then
-    mkdir -p "$work/www/api/v1/transfers" "$work/nginx"
-    curl -sf -H "$auth" "$base/api/v1/transfers/$middle" >"$work/www/api/v1/transfers/$middle"
-    curl -sf -H "$auth" "$base/api/v1/transfers?page_size=20" >"$work/www/api/v1/transfers/page"
+    # nginx's workers run as another user (www-data, when started by root): the files go where it may read.
+    www=$work/nginx/www
+    mkdir -p "$www/api/v1/transfers"
+    chmod 755 "$work" "$work/nginx" "$www" "$www/api" "$www/api/v1" "$www/api/v1/transfers"
+    curl -sf -H "$auth" "$base/api/v1/transfers/$middle" >"$www/api/v1/transfers/$middle"
+    curl -sf -H "$auth" "$base/api/v1/transfers?page_size=20" >"$www/api/v1/transfers/page"
+    chmod 644 "$www/api/v1/transfers/"*
     kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
     server_pid=""
     nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo 9318)
@@ -157,7 +161,7 @@ http {
     uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
     server {
         listen 127.0.0.1:$nginx_port;
-        root $work/www;
+        root $www;
         default_type application/json;
         location = /api/v1/transfers { try_files /api/v1/transfers/page =404; }
     }

@@ -4,6 +4,7 @@ import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOPosix
 import NIOSSL
 import SQLPipeCore
 import SQLPipeEngine
@@ -141,8 +142,17 @@ public func buildApplication(
             logger.info("listening", metadata: ["url": "\(url)", "version": "\(SQLPipe.version)"])
             await onServerRunning(url)
         },
+        eventLoopGroupProvider: .shared(APIEventLoops.group),
         logger: logger
     )
+}
+
+/// The event loops of the API, one for every two cores, shared by every server of the process. They only
+/// read, parse and write: the handlers run on Swift's cooperative pool, one thread a core. With a loop per
+/// core as well, twice as many threads as cores were runnable, and one preempted held its connections'
+/// requests: on 2 cores a page of transfers had a p99 of 23 ms with two loops and 11 ms with one.
+enum APIEventLoops {
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount / 2))
 }
 
 /// Bounds on connections: how many, how long idle, how long to send a request head.
