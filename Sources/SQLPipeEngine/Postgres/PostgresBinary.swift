@@ -209,7 +209,7 @@ enum PostgresBinary {
         var index = 0
         while index < 36 {
             if index == 8 || index == 13 || index == 18 || index == 23 { index += 1 }
-            guard let high = hexValue(text[index]), let low = hexValue(text[index + 1]) else {
+            guard let high = CellText.hexValue(text[index]), let low = CellText.hexValue(text[index + 1]) else {
                 buffer.removeSubrange(start...)
                 return false
             }
@@ -217,15 +217,6 @@ enum PostgresBinary {
             index += 2
         }
         return true
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     /// `[-]digits[.digits]` as PostgreSQL's numeric: base-10000 digits around the point, a weight (the
