@@ -37,10 +37,7 @@ struct ColumnPositions: Sendable {
         return positions
     }
 
-    subscript(_ name: String) -> Int {
-        guard let position = positions[name] else { fatalError("the store's row has no column \(name)") }
-        return position
-    }
+    subscript(_ name: String) -> Int? { positions[name] }
 }
 
 /// The values of a stored row, read as the types of a record's properties by concrete conversions:
@@ -57,9 +54,13 @@ struct StoredCells {
         self.table = table
     }
 
-    /// Nil for NULL; an error for a value that is not a `Value`.
+    /// Nil for NULL; an error for a value that is not a `Value`, or a column the row does not have.
     func optional<Value: StoredValue>(_ name: String) throws -> Value? {
-        let value = values[columns[name]]
+        guard let position = columns[name] else {
+            throw SQLPipeError.store(
+                "the store's \(table) row has no column \(name): is its schema older than this sqlpipe?")
+        }
+        let value = values[position]
         if value.isNull { return nil }
         guard let converted = Value(stored: value) else {
             throw SQLPipeError.store("the store's \(table) column \(name) holds \(value), not a \(Value.self)")
