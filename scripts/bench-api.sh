@@ -97,15 +97,23 @@ SQL
 count=$(sqlite3 "$SQLPIPE_STORE" "SELECT count(*) FROM transfers")
 [[ "$count" == "$transfers" ]] || { say "expected $transfers transfers, found $count"; exit 1; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo 9317)
+free_port() { # free_port FALLBACK: a port nothing listens on
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo "$1"
+}
+answers() { # answers URL: whether URL answers 2xx within 10 seconds
+    local _
+    for _ in $(seq 1 100); do
+        curl -sf "$1" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+port=$(free_port 9317)
 "$bin" serve --host 127.0.0.1 --port "$port" --log-format json 2>"$work/server.log" &
 server_pid=$!
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do
-    curl -sf "$base/api/v1/healthcheck" >/dev/null 2>&1 && break
-    sleep 0.1
-done
-curl -sf "$base/api/v1/healthcheck" >/dev/null || { say "the server did not start"; cat "$work/server.log" >&2; exit 1; }
+answers "$base/api/v1/healthcheck" || { say "the server did not start"; cat "$work/server.log" >&2; exit 1; }
 
 auth="Authorization: Basic $(printf '%s:%s' "$user" "$password" | base64 -w0)"
 middle=$(( (transfers + 1) / 2 ))
@@ -148,7 +156,7 @@ if [[ $use_nginx == 1 && -x $nginx_bin ]]; then
     chmod 644 "$www/api/v1/transfers/"*
     kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
     server_pid=""
-    nginx_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()' 2>/dev/null || echo 9318)
+    nginx_port=$(free_port 9318)
     cat >"$work/nginx/nginx.conf" <<NGINX
 worker_processes 1;
 daemon off;
@@ -170,11 +178,7 @@ NGINX
     "$nginx_bin" -c "$work/nginx/nginx.conf" -p "$work/nginx" 2>"$work/nginx/start.log" &
     nginx_pid=$!
     nginx_base="http://127.0.0.1:$nginx_port"
-    for _ in $(seq 1 50); do
-        curl -sf "$nginx_base/api/v1/transfers/$middle" >/dev/null 2>&1 && break
-        sleep 0.1
-    done
-    if curl -sf "$nginx_base/api/v1/transfers?page_size=20" >/dev/null 2>&1; then
+    if answers "$nginx_base/api/v1/transfers/$middle" && answers "$nginx_base/api/v1/transfers?page_size=20"; then
         run "nginx (files)" "/api/v1/transfers/$middle" "$nginx_base"
         run "nginx (files)" "/api/v1/transfers?page_size=20" "$nginx_base"
         nginx_note=" nginx: $("$nginx_bin" -v 2>&1 | sed 's/^nginx version: //'), one worker, access log on, the same two answers from files."

@@ -40,9 +40,9 @@ struct ColumnPositions: Sendable {
     subscript(_ name: String) -> Int? { positions[name] }
 }
 
-/// The values of a stored row, read as the types of a record's properties by concrete conversions:
-/// GRDB's generic ones, called from another module, looked up `Optional`'s conformances at run time
-/// for every column of every row.
+/// The values of a stored row, read as the types of a record's properties by each type's own
+/// conversion: GRDB's row subscripts, generic and in another module, looked up `Optional`'s conformance at
+/// run time for every column of every row.
 struct StoredCells {
     private let values: [DatabaseValue]
     private let columns: ColumnPositions
@@ -55,79 +55,24 @@ struct StoredCells {
     }
 
     /// Nil for NULL; an error for a value that is not a `Value`, or a column the row does not have.
-    func optional<Value: StoredValue>(_ name: String) throws -> Value? {
+    func optional<Value: DatabaseValueConvertible>(_ name: String) throws -> Value? {
         guard let position = columns[name] else {
             throw SQLPipeError.store(
                 "the store's \(table) row has no column \(name): is its schema older than this sqlpipe?")
         }
         let value = values[position]
         if value.isNull { return nil }
-        guard let converted = Value(stored: value) else {
+        guard let converted = Value.fromDatabaseValue(value) else {
             throw SQLPipeError.store("the store's \(table) column \(name) holds \(value), not a \(Value.self)")
         }
         return converted
     }
 
-    func required<Value: StoredValue>(_ name: String) throws -> Value {
+    func required<Value: DatabaseValueConvertible>(_ name: String) throws -> Value {
         guard let value: Value = try optional(name) else {
             throw SQLPipeError.store("the store's \(table) column \(name) is NULL")
         }
         return value
-    }
-}
-
-/// A type a record reads from a stored value.
-protocol StoredValue {
-    init?(stored value: DatabaseValue)
-}
-
-extension Int64: StoredValue {
-    init?(stored value: DatabaseValue) {
-        if case .int64(let integer) = value.storage {
-            self = integer
-        } else if let integer = Int64.fromDatabaseValue(value) {
-            self = integer
-        } else {
-            return nil
-        }
-    }
-}
-
-extension Int: StoredValue {
-    init?(stored value: DatabaseValue) {
-        guard let integer = Int64(stored: value) else { return nil }
-        self.init(integer)
-    }
-}
-
-extension Bool: StoredValue {
-    init?(stored value: DatabaseValue) {
-        if case .int64(let integer) = value.storage {
-            self = integer != 0
-        } else if let bool = Bool.fromDatabaseValue(value) {
-            self = bool
-        } else {
-            return nil
-        }
-    }
-}
-
-extension String: StoredValue {
-    init?(stored value: DatabaseValue) {
-        if case .string(let text) = value.storage {
-            self = text
-        } else if let text = String.fromDatabaseValue(value) {
-            self = text
-        } else {
-            return nil
-        }
-    }
-}
-
-extension Date: StoredValue {
-    init?(stored value: DatabaseValue) {
-        guard let date = Date.fromDatabaseValue(value) else { return nil }
-        self = date
     }
 }
 

@@ -148,11 +148,10 @@ enum PostgresBinary {
 
     /// `YYYY-MM-DD` of a real calendar day (years 1 to 9999), as days since 1970-01-01.
     private static func days(_ text: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard text.count >= 10, text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-"),
-            let year = digits(text, 0, 4), let month = digits(text, 5, 2), let day = digits(text, 8, 2),
-            year >= 1, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
-        else { return nil }
-        return CivilDate.days(year: year, month: month, day: day)
+        guard text.count >= 10, let date = ISODateTime.parse(UnsafeBufferPointer(rebasing: text[0..<10])) else {
+            return nil
+        }
+        return CivilDate.days(year: date.year, month: date.month, day: date.day)
     }
 
     /// `YYYY-MM-DD[ HH:MM[:SS[.f…]]]` with at most six digits of fraction (PostgreSQL rounds more), as
@@ -163,16 +162,19 @@ enum PostgresBinary {
         var fraction = 0
         if text.count > 10 {
             guard text.count >= 16, text[10] == 32, text[13] == UInt8(ascii: ":"),
-                let hour = digits(text, 11, 2), let minute = digits(text, 14, 2), hour <= 23, minute <= 59
+                let hour = ISODateTime.number(text, 11, 2), let minute = ISODateTime.number(text, 14, 2), hour <= 23,
+                minute <= 59
             else { return nil }
             seconds = hour * 3600 + minute * 60
             if text.count > 16 {
-                guard text.count >= 19, text[16] == UInt8(ascii: ":"), let second = digits(text, 17, 2), second <= 59
+                guard text.count >= 19, text[16] == UInt8(ascii: ":"), let second = ISODateTime.number(text, 17, 2),
+                    second <= 59
                 else { return nil }
                 seconds += second
                 if text.count > 19 {
                     let places = text.count - 20
-                    guard text[19] == UInt8(ascii: "."), (1...6).contains(places), let value = digits(text, 20, places)
+                    guard text[19] == UInt8(ascii: "."), (1...6).contains(places),
+                        let value = ISODateTime.number(text, 20, places)
                     else { return nil }
                     fraction = value
                     for _ in places..<6 { fraction *= 10 }
@@ -180,25 +182,6 @@ enum PostgresBinary {
             }
         }
         return (Int64(days - epochDays) * 86_400 + Int64(seconds)) * 1_000_000 + Int64(fraction)
-    }
-
-    private static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    private static func digits(_ text: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
-        guard start + count <= text.count else { return nil }
-        var value = 0
-        for index in start..<(start + count) {
-            let byte = text[index]
-            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        return value
     }
 
     /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in either case, as its 16 bytes.
