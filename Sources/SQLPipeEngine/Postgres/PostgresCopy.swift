@@ -98,9 +98,15 @@ final class PostgresCopyReader: RowReader {
 
     let columns: [ColumnDescription]
     let warnings: [String]
-    var batchColumnCount: Int { format == .binary ? 1 : columns.count }
+    var batchColumnCount: Int { format == .binary && decoders == nil ? 1 : columns.count }
     private let session: PostgresSession
     private let format: Format
+    private let decoders: [PostgresBinaryCells.Decoder]?
+    /// Where a decoded binary stream is: its header comes first, its trailer last.
+    private var sawHeader = false
+    private var sawTrailer = false
+    /// Whether the rows come in binary, decoded into cells.
+    var decodesBinary: Bool { decoders != nil }
     private let kinds: [CellKind]
     private var mode: Mode = .copy
     /// A result read ahead (to describe an unprepared statement) and not yet consumed.
@@ -108,13 +114,23 @@ final class PostgresCopyReader: RowReader {
     private var finished = false
     private var scratch: [UInt8] = []
 
-    convenience init(session: PostgresSession, query: String) throws {
+    /// Reads `query` into canonical cells: in binary, decoded, where some column has a decoder (see
+    /// `PostgresBinaryCells`), else as text.
+    static func open(session: PostgresSession, query: String) throws -> PostgresCopyReader {
         let trimmed = PostgresCopyReader.trimmed(query)
         guard let description = try Self.describeIfPreparable(trimmed, on: session) else {
-            try self.init(session: session, unpreparedQuery: trimmed)
-            return
+            return try PostgresCopyReader(session: session, unpreparedQuery: trimmed)
         }
-        try self.init(session: session, query: trimmed, description: description, format: .text)
+        if let plan = PostgresBinaryCells.plan(for: trimmed, description) {
+            do {
+                return try PostgresCopyReader(
+                    session: session, query: plan.query, description: description, format: .binary,
+                    decoders: plan.decoders)
+            } catch let error as DriverError where cannotWrap(error) {
+                // Read as text below, which knows the statements COPY cannot wrap.
+            }
+        }
+        return try PostgresCopyReader(session: session, query: trimmed, description: description, format: .text)
     }
 
     /// The query's columns, or nil for statements that cannot be prepared (they are then read row by row).
@@ -131,6 +147,7 @@ final class PostgresCopyReader: RowReader {
     private init(session: PostgresSession, unpreparedQuery query: String) throws {
         self.session = session
         format = .text
+        decoders = nil
         mode = .singleRow
         guard PQsendQuery(session.connection, query) == 1 else {
             throw DriverError(String(cString: PQerrorMessage(session.connection)))
@@ -159,12 +176,17 @@ final class PostgresCopyReader: RowReader {
         pending = first
     }
 
-    init(session: PostgresSession, query: String, description: PostgresResultDescription, format: Format) throws {
+    /// With `decoders`, a binary COPY is decoded into canonical cells rather than passed through.
+    init(
+        session: PostgresSession, query: String, description: PostgresResultDescription, format: Format,
+        decoders: [PostgresBinaryCells.Decoder]? = nil
+    ) throws {
         self.session = session
         self.format = format
+        self.decoders = format == .binary ? decoders : nil
         columns = description.columns
         // Passed through in binary, every column keeps its own type: nothing is read as text.
-        warnings = format == .binary ? description.passthroughWarnings : description.warnings
+        warnings = format == .binary && decoders == nil ? description.passthroughWarnings : description.warnings
         kinds = description.fields.map { PostgresText.Kind(oid: $0.oid) }
         let query = Self.trimmed(query)
         let copy = "COPY (\(query)) TO STDOUT" + (format == .binary ? " (FORMAT binary)" : "")
@@ -212,7 +234,9 @@ final class PostgresCopyReader: RowReader {
             if length > 0, let buffer {
                 defer { PQfreemem(buffer) }
                 let bytes = UnsafeRawBufferPointer(start: buffer, count: Int(length))
-                if format == .binary {
+                if let decoders {
+                    try decodeBinary(bytes, decoders: decoders, into: &batch)
+                } else if format == .binary {
                     batch.append(bytes)
                 } else {
                     try parseTextLine(bytes.bindMemory(to: UInt8.self), into: &batch)
@@ -228,6 +252,16 @@ final class PostgresCopyReader: RowReader {
             }
         }
         return true
+    }
+
+    private func decodeBinary(
+        _ message: UnsafeRawBufferPointer, decoders: [PostgresBinaryCells.Decoder], into batch: inout RowBatch
+    ) throws {
+        guard !sawTrailer else { throw DriverError("the server sent binary COPY data after its end") }
+        let start = sawHeader ? 0 : try PostgresBinaryCells.headerLength(message)
+        sawHeader = true
+        sawTrailer = try PostgresBinaryCells.decode(
+            message, from: start, decoders: decoders, into: &batch, scratch: &scratch)
     }
 
     private func readSingleRows(into batch: inout RowBatch) throws -> Bool {

@@ -111,7 +111,7 @@ final class PostgresSession: DatabaseSession {
     }
 
     func openReader(_ query: String) throws -> any RowReader {
-        try PostgresCopyReader(session: self, query: query)
+        try PostgresCopyReader.open(session: self, query: query)
     }
 
     func tableColumns(_ table: TableName) throws -> [TableColumn]? {
