@@ -1,12 +1,18 @@
 import Foundation
 import GRDBSQLite
 
-/// Writes rows with one prepared INSERT, stepped once a row, inside the transaction the transfer opened.
+/// Writes rows with prepared INSERTs inside the transaction the transfer opened: one of many rows for
+/// most of a batch (a statement's start and end cost SQLite about as much as a row), one of a single row
+/// for the rest, and for the rows of a many-row statement that failed, so that the error names its row.
 final class SQLiteWriter: RowWriter {
     private enum CellKind { case bool, integer, float, float32, text, dateTime, blob, timestamptz }
 
     private let session: SQLiteSession
     private let statement: OpaquePointer
+    /// `INSERT … VALUES (…), (…), …` of `rowsPerStatement` rows, when more than one fits SQLite's limit
+    /// on parameters.
+    private let manyRows: OpaquePointer?
+    private let rowsPerStatement: Int
     private let columns: [ColumnDescription]
     private let kinds: [CellKind]
     /// Whether cells carry SQLite values with their storage classes (`SQLiteStoredValue`).
@@ -20,8 +26,20 @@ final class SQLiteWriter: RowWriter {
         keepsStorageClasses = keepingStorageClasses
         let dialect = session.dialect
         let names = columns.map { dialect.quote($0.name) }.joined(separator: ", ")
-        let placeholders = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        statement = try session.prepare("INSERT INTO \(dialect.qualified(table)) (\(names)) VALUES (\(placeholders))")
+        let row = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
+        let insert = "INSERT INTO \(dialect.qualified(table)) (\(names)) VALUES "
+        statement = try session.prepare(insert + row)
+        let parameterLimit = Int(sqlite3_limit(session.handle, SQLITE_LIMIT_VARIABLE_NUMBER, -1))
+        rowsPerStatement = max(1, min(Self.rowsPerStatement, parameterLimit / max(1, columns.count)))
+        do {
+            manyRows =
+                rowsPerStatement > 1
+                ? try session.prepare(insert + Array(repeating: row, count: rowsPerStatement).joined(separator: ", "))
+                : nil
+        } catch {
+            sqlite3_finalize(statement)
+            throw error
+        }
         kinds = columns.map { column in
             switch column.type {
             case .bool: .bool
@@ -37,46 +55,93 @@ final class SQLiteWriter: RowWriter {
         }
     }
 
-    deinit { sqlite3_finalize(statement) }
+    /// Rows in each many-row INSERT: past a few dozen the gain is gone, and the statement only grows.
+    static let rowsPerStatement = 32
+
+    deinit {
+        sqlite3_finalize(statement)
+        if let manyRows { sqlite3_finalize(manyRows) }
+    }
 
     func write(from next: () throws -> RowBatch?) throws -> Int {
         var written = 0
         while let batch = try next() {
             try batch.bytes.withUnsafeBufferPointer { all in
-                var cell = 0
-                for _ in 0..<batch.rowCount {
-                    written += 1
-                    for column in 0..<kinds.count {
-                        defer { cell += 1 }
-                        let parameter = Int32(column + 1)
-                        if batch.isNull(cell) {
-                            sqlite3_bind_null(statement, parameter)
-                            continue
-                        }
-                        let value = UnsafeBufferPointer(rebasing: all[batch.cellRange(cell)])
-                        if keepsStorageClasses {
-                            try SQLiteStoredValue.bind(value, to: statement, parameter: parameter)
-                            continue
-                        }
-                        try bind(value, kind: kinds[column], parameter: parameter, column: column, row: written)
+                var row = 0
+                while row < batch.rowCount {
+                    if let manyRows, batch.rowCount - row >= rowsPerStatement,
+                        try insert(rows: row..<(row + rowsPerStatement), of: batch, all, with: manyRows, after: written)
+                    {
+                        row += rowsPerStatement
+                        written += rowsPerStatement
+                        continue
                     }
-                    let status = sqlite3_step(statement)
-                    sqlite3_reset(statement)
-                    guard status == SQLITE_DONE else {
-                        let error = session.lastError()
-                        throw DriverError("row \(written): \(error.message)", code: error.code)
+                    // One row; or, after a many-row statement failed (and SQLite undid all of it), each of its
+                    // rows in turn, up to the one that fails on its own.
+                    let end =
+                        manyRows != nil && batch.rowCount - row >= rowsPerStatement ? row + rowsPerStatement : row + 1
+                    for single in row..<end {
+                        guard try insert(rows: single..<(single + 1), of: batch, all, with: statement, after: written)
+                        else {
+                            let error = session.lastError()
+                            throw DriverError("row \(written + 1): \(error.message)", code: error.code)
+                        }
+                        written += 1
                     }
+                    row = end
                 }
             }
         }
         sqlite3_clear_bindings(statement)
+        if let manyRows { sqlite3_clear_bindings(manyRows) }
         return written
     }
 
+    /// Binds `rows` of `batch` to `insert` and steps it: false when SQLite refused them, with the
+    /// transaction still open (else the refusal is thrown as it is: nothing is left to retry in).
+    private func insert(
+        rows: Range<Int>, of batch: RowBatch, _ all: UnsafeBufferPointer<UInt8>, with insert: OpaquePointer,
+        after written: Int
+    ) throws -> Bool {
+        var parameter: Int32 = 1
+        for row in rows {
+            var cell = row * kinds.count
+            for column in 0..<kinds.count {
+                defer {
+                    cell += 1
+                    parameter += 1
+                }
+                if batch.isNull(cell) {
+                    sqlite3_bind_null(insert, parameter)
+                    continue
+                }
+                let value = UnsafeBufferPointer(rebasing: all[batch.cellRange(cell)])
+                if keepsStorageClasses {
+                    try SQLiteStoredValue.bind(value, to: insert, parameter: parameter)
+                    continue
+                }
+                try bind(
+                    value, kind: kinds[column], to: insert, parameter: parameter, column: column,
+                    row: written + 1 + row - rows.lowerBound)
+            }
+        }
+        let status = sqlite3_step(insert)
+        sqlite3_reset(insert)
+        if status == SQLITE_DONE { return true }
+        guard sqlite3_get_autocommit(session.handle) == 0 else {
+            let error = session.lastError()
+            let first = written + 1
+            let span = rows.count == 1 ? "row \(first)" : "rows \(first)–\(first + rows.count - 1)"
+            throw DriverError("\(span): \(error.message)", code: error.code)
+        }
+        return false
+    }
+
     @inline(__always)
-    private func bind(_ value: UnsafeBufferPointer<UInt8>, kind: CellKind, parameter: Int32, column: Int, row: Int)
-        throws
-    {
+    private func bind(
+        _ value: UnsafeBufferPointer<UInt8>, kind: CellKind, to statement: OpaquePointer, parameter: Int32,
+        column: Int, row: Int
+    ) throws {
         let pointer = UnsafeRawPointer(value.baseAddress) ?? UnsafeRawPointer(bitPattern: 1)!
         switch kind {
         case .bool:
@@ -110,9 +175,16 @@ final class SQLiteWriter: RowWriter {
         case .timestamptz:
             try checkDateTime(value, column: column, row: row)
             // `infinity` is no instant in a zone: it is kept as its own text.
-            let suffix = DateTimeShape.isInfinity(value) ? "" : "+00:00"
-            let text = String(decoding: value, as: UTF8.self) + suffix
-            sqlite3_bind_text(statement, parameter, text, -1, sqliteTransient)
+            guard !DateTimeShape.isInfinity(value) else {
+                sqlite3_bind_text(
+                    statement, parameter, pointer.assumingMemoryBound(to: CChar.self), Int32(value.count), nil)
+                return
+            }
+            withUnsafeTemporaryAllocation(of: CChar.self, capacity: value.count + 6) { text in
+                for index in 0..<value.count { text[index] = CChar(bitPattern: value[index]) }
+                for (index, byte) in "+00:00".utf8.enumerated() { text[value.count + index] = CChar(bitPattern: byte) }
+                sqlite3_bind_text(statement, parameter, text.baseAddress, Int32(text.count), sqliteTransient)
+            }
         }
     }
 
