@@ -16,17 +16,26 @@ extension StoreRecord {
     static var selection: String { "*" }
 }
 
+/// A record that reads its columns by position, the positions found once for all the rows of a
+/// statement where its rows share their columns (SQLite's statements; not the PostgreSQL store's rows, made
+/// from dictionaries).
+protocol PositionalRecord: StoreRecord {
+    init(row: Row, columns: ColumnPositions) throws
+}
+
 /// Where each column of a statement's rows is, by name, found once for all its rows.
 struct ColumnPositions: Sendable {
     let names: [String]
     private let positions: [String: Int]
 
-    init(_ row: Row) {
-        names = Array(row.columnNames)
+    init(names: [String]) {
+        self.names = names
         var positions: [String: Int] = [:]
         for (index, name) in names.enumerated() { positions[name] = index }
         self.positions = positions
     }
+
+    init(_ row: Row) { self.init(names: Array(row.columnNames)) }
 
     /// The positions in `row`, from `last` when its columns are the same (a record's reads all select
     /// the same columns), comparing names rather than hashing them.
@@ -37,7 +46,13 @@ struct ColumnPositions: Sendable {
         return positions
     }
 
-    subscript(_ name: String) -> Int? { positions[name] }
+    /// Where `name` is: at `guess` when it is there (a record reads its columns mostly in the table's
+    /// order, so comparing one name is cheaper than hashing it), else wherever it is.
+    @inline(__always)
+    func position(of name: String, guess: Int) -> Int? {
+        if guess < names.count && names[guess] == name { return guess }
+        return positions[name]
+    }
 }
 
 /// The values of a stored row, read as the types of a record's properties by each type's own
@@ -47,6 +62,8 @@ struct StoredCells {
     private let values: [DatabaseValue]
     private let columns: ColumnPositions
     private let table: String
+    /// Where the next column read is likely to be: after the last one.
+    private var guess = 0
 
     init(_ row: Row, _ columns: ColumnPositions, of table: String) {
         values = Array(row.databaseValues)
@@ -55,11 +72,12 @@ struct StoredCells {
     }
 
     /// Nil for NULL; an error for a value that is not a `Value`, or a column the row does not have.
-    func optional<Value: DatabaseValueConvertible>(_ name: String) throws -> Value? {
-        guard let position = columns[name] else {
+    mutating func optional<Value: DatabaseValueConvertible>(_ name: String) throws -> Value? {
+        guard let position = columns.position(of: name, guess: guess) else {
             throw SQLPipeError.store(
                 "the store's \(table) row has no column \(name): is its schema older than this sqlpipe?")
         }
+        guess = position + 1
         let value = values[position]
         if value.isNull { return nil }
         guard let converted = Value.fromDatabaseValue(value) else {
@@ -68,7 +86,7 @@ struct StoredCells {
         return converted
     }
 
-    func required<Value: DatabaseValueConvertible>(_ name: String) throws -> Value {
+    mutating func required<Value: DatabaseValueConvertible>(_ name: String) throws -> Value {
         guard let value: Value = try optional(name) else {
             throw SQLPipeError.store("the store's \(table) column \(name) is NULL")
         }

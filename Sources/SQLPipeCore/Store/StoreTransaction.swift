@@ -11,6 +11,10 @@ protocol StoreTransaction {
 
     func rows(_ sql: String, _ arguments: [DatabaseValue]) throws -> [Row]
 
+    /// The records of a `SELECT` of their columns.
+    func records<Record: StoreRecord>(_ type: Record.Type, _ sql: String, _ arguments: [DatabaseValue]) throws
+        -> [Record]
+
     /// Runs a statement; returns how many rows it changed.
     @discardableResult
     func execute(_ sql: String, _ arguments: [DatabaseValue]) throws -> Int
@@ -32,6 +36,12 @@ func storeArguments(_ values: (any DatabaseValueConvertible)?...) -> [DatabaseVa
 }
 
 extension StoreTransaction {
+    func records<Record: StoreRecord>(_ type: Record.Type, _ sql: String, _ arguments: [DatabaseValue]) throws
+        -> [Record]
+    {
+        try rows(sql, arguments).map { try Record(row: $0) }
+    }
+
     func rows(_ sql: String, _ arguments: (any DatabaseValueConvertible)?...) throws -> [Row] {
         try rows(sql, arguments.map { $0?.databaseValue ?? .null })
     }
@@ -52,8 +62,8 @@ extension StoreTransaction {
         _ type: Record.Type, where condition: String? = nil, _ arguments: [DatabaseValue] = [], then suffix: String = ""
     ) throws -> [Record] {
         let filter = condition.map { " WHERE \($0)" } ?? ""
-        return try rows("SELECT \(Record.selection) FROM \(Record.databaseTableName)\(filter)\(suffix)", arguments)
-            .map { try Record(row: $0) }
+        return try records(
+            type, "SELECT \(Record.selection) FROM \(Record.databaseTableName)\(filter)\(suffix)", arguments)
     }
 
     func fetchOne<Record: StoreRecord>(

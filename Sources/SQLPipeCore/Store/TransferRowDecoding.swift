@@ -6,7 +6,7 @@ import GRDB
 /// `transfer list`); this reads the same values without it, by position: GRDB finds a column by name
 /// by lowercasing every name of the row, 35 × 35 times a transfer. A new column must be added here too (the
 /// compiler says so for every property but the optional ones; `StoreTests` checks those).
-extension TransferRow {
+extension TransferRow: PositionalRecord {
     init(row: Row) throws {
         try self.init(row: row, columns: ColumnPositions.of(row, reusing: Self.lastColumns))
     }
@@ -16,7 +16,7 @@ extension TransferRow {
     private static let lastColumns = Mutex<ColumnPositions?>(nil)
 
     init(row: Row, columns: ColumnPositions) throws {
-        let cells = StoredCells(row, columns, of: Self.databaseTableName)
+        var cells = StoredCells(row, columns, of: Self.databaseTableName)
         id = try cells.optional("id")
         createdAt = try cells.required("created_at")
         createdBy = try cells.required("created_by")

@@ -122,6 +122,13 @@ public struct LineLogHandler: LogHandler {
 
     static func appendJSONString(_ value: String, to line: inout String) {
         line += "\""
+        // Most values (paths, numbers, names) need no escape: then they go in whole. 0xC2 starts the C1
+        // controls' UTF-8 (and other characters, which the loop below also writes as they are).
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xC2 }) {
+            line += value
+            line += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": line += "\\\""

@@ -125,6 +125,28 @@ struct SQLiteTransaction: StoreTransaction {
         try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
     }
 
+    /// Records read straight from the statement's rows, which GRDB does not copy in a cursor; a
+    /// positional record finds its columns once for all of them.
+    func records<Record: StoreRecord>(_ type: Record.Type, _ sql: String, _ arguments: [DatabaseValue]) throws
+        -> [Record]
+    {
+        let statement = try db.cachedStatement(sql: sql)
+        let cursor = try Row.fetchCursor(statement, arguments: StatementArguments(arguments))
+        var records: [Record] = []
+        guard let positional = Record.self as? any PositionalRecord.Type else {
+            while let row = try cursor.next() { records.append(try Record(row: row)) }
+            return records
+        }
+        let columns = ColumnPositions(names: statement.columnNames)
+        while let row = try cursor.next() {
+            guard let record = try positional.init(row: row, columns: columns) as? Record else {
+                throw SQLPipeError.store("the store's \(Record.databaseTableName) rows read as another record")
+            }
+            records.append(record)
+        }
+        return records
+    }
+
     func execute(_ sql: String, _ arguments: [DatabaseValue]) throws -> Int {
         try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
         return db.changesCount
