@@ -33,12 +33,18 @@ public enum JSONCoding {
     /// `2026-11-29T04:11:06.927Z`: RFC 3339 in UTC with milliseconds, written digit by digit. A list of
     /// twenty transfers has sixty timestamps, and a date format style costs more than the rest of the JSON.
     public static func timestamp(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        appendTimestamp(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The same text appended to `bytes`, for a writer of JSON bytes.
+    public static func appendTimestamp(_ date: Date, to bytes: inout [UInt8]) {
         let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
         let ofDay = Int(milliseconds - days * 86_400_000)
         let (year, month, day) = CivilDate.date(fromDays: Int(days))
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(24)
         func digits(_ value: Int, _ count: Int) {
             var divisor = 1
             for _ in 1..<count { divisor *= 10 }
@@ -63,6 +69,5 @@ public enum JSONCoding {
         bytes.append(UInt8(ascii: "."))
         digits(ofDay % 1000, 3)
         bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -9,6 +9,7 @@ import NIOSSL
 import SQLPipeCore
 import SQLPipeEngine
 import ServiceLifecycle
+import Synchronization
 
 /// Everything `sqlpipe serve` can be told.
 public struct ServerConfiguration: Sendable {
@@ -147,12 +148,30 @@ public func buildApplication(
     )
 }
 
-/// The event loops of the API, one for every two cores, shared by every server of the process. They only
-/// read, parse and write: the handlers run on Swift's cooperative pool, one thread a core. With a loop per
-/// core as well, twice as many threads as cores were runnable, and one preempted held its connections'
-/// requests: on 2 cores a page of transfers had a p99 of 23 ms with two loops and 11 ms with one.
+/// The event loops of the API, shared by every server of the process.
+///
+/// `sqlpipe serve` makes NIO's loops, one a core, Swift's global executor as well
+/// (`runHandlersOnLoops`): a request is then read, handled and answered on one thread, where each handler
+/// otherwise ran on Swift's cooperative pool, two thread switches a request away from its loop. Without
+/// that (in-process tests) the handlers run on the pool and the server has one loop for every two cores:
+/// with a loop per core as well, twice as many threads as cores were runnable, and one preempted held its
+/// connections' requests (on 2 cores a page of transfers had a p99 of 23 ms with two loops, 11 with one).
 enum APIEventLoops {
-    static let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount / 2))
+    private static let handlersOnLoops = Mutex(false)
+    private static let apart = MultiThreadedEventLoopGroup(numberOfThreads: max(1, System.coreCount / 2))
+
+    static var group: MultiThreadedEventLoopGroup {
+        handlersOnLoops.withLock { $0 } ? .singleton : apart
+    }
+
+    /// Once, before the server starts; the work that blocks (transfers, bcrypt, the PostgreSQL store) runs on
+    /// threads of its own, never on a loop.
+    static func runHandlersOnLoops() {
+        handlersOnLoops.withLock { onLoops in
+            guard !onLoops else { return }
+            onLoops = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
+    }
 }
 
 /// Bounds on connections: how many, how long idle, how long to send a request head.
@@ -191,6 +210,7 @@ public func runServer(
             "the store \(sqlpipe.storeDescription) has no users: create the first admin with `sqlpipe user create --username NAME --admin`, then start the server again"
         )
     }
+    APIEventLoops.runHandlersOnLoops()
     let app = try buildApplication(sqlpipe: sqlpipe, configuration: configuration, metrics: metrics, logger: logger)
     try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     logger.info("stopped")

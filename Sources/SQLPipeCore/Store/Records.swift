@@ -55,42 +55,79 @@ struct ColumnPositions: Sendable {
     }
 }
 
-/// The values of a stored row, read as the types of a record's properties by each type's own
-/// conversion: GRDB's row subscripts, generic and in another module, looked up `Optional`'s conformance at
-/// run time for every column of every row.
+/// The values of a stored row, read as the types of a record's properties straight from the row (from
+/// SQLite's statement, for the SQLite store's rows): GRDB's row subscripts, generic and in another module,
+/// looked up `Optional`'s conformance at run time for every column of every row, and a copy of the row's
+/// values made a `DatabaseValue` of each first.
 struct StoredCells {
-    private let values: [DatabaseValue]
+    private let row: Row
     private let columns: ColumnPositions
     private let table: String
     /// Where the next column read is likely to be: after the last one.
     private var guess = 0
 
     init(_ row: Row, _ columns: ColumnPositions, of table: String) {
-        values = Array(row.databaseValues)
+        self.row = row
         self.columns = columns
         self.table = table
     }
 
     /// Nil for NULL; an error for a value that is not a `Value`, or a column the row does not have.
     mutating func optional<Value: DatabaseValueConvertible>(_ name: String) throws -> Value? {
+        guard let position = try present(name) else { return nil }
+        let value = row[position] as DatabaseValue
+        guard let converted = Value.fromDatabaseValue(value) else { throw mismatch(name, value, Value.self) }
+        return converted
+    }
+
+    /// Text read once, from the statement (SQLite's text of any other value is the value's own).
+    mutating func optional(_ name: String) throws -> String? {
+        guard let position = try present(name) else { return nil }
+        return try row.decode(String.self, atIndex: position)
+    }
+
+    /// A timestamp in the stores' own form, read from its bytes; any other, by GRDB's reading.
+    mutating func optional(_ name: String) throws -> Date? {
+        guard let position = try present(name) else { return nil }
+        if let date = try? row.withUnsafeData(atIndex: position, { $0?.withUnsafeBytes(StoredTimestamp.date) }) {
+            return date
+        }
+        let value = row[position] as DatabaseValue
+        guard let date = Date.fromDatabaseValue(value) else { throw mismatch(name, value, Date.self) }
+        return date
+    }
+
+    mutating func required<Value: DatabaseValueConvertible>(_ name: String) throws -> Value {
+        guard let value: Value = try optional(name) else { throw null(name) }
+        return value
+    }
+
+    mutating func required(_ name: String) throws -> String {
+        guard let value: String = try optional(name) else { throw null(name) }
+        return value
+    }
+
+    mutating func required(_ name: String) throws -> Date {
+        guard let value: Date = try optional(name) else { throw null(name) }
+        return value
+    }
+
+    /// The position of `name`, or nil when it holds NULL.
+    private mutating func present(_ name: String) throws -> Int? {
         guard let position = columns.position(of: name, guess: guess) else {
             throw SQLPipeError.store(
                 "the store's \(table) row has no column \(name): is its schema older than this sqlpipe?")
         }
         guess = position + 1
-        let value = values[position]
-        if value.isNull { return nil }
-        guard let converted = Value.fromDatabaseValue(value) else {
-            throw SQLPipeError.store("the store's \(table) column \(name) holds \(value), not a \(Value.self)")
-        }
-        return converted
+        return row.hasNull(atIndex: position) ? nil : position
     }
 
-    mutating func required<Value: DatabaseValueConvertible>(_ name: String) throws -> Value {
-        guard let value: Value = try optional(name) else {
-            throw SQLPipeError.store("the store's \(table) column \(name) is NULL")
-        }
-        return value
+    private func mismatch(_ name: String, _ value: DatabaseValue, _ type: Any.Type) -> SQLPipeError {
+        .store("the store's \(table) column \(name) holds \(value), not a \(type)")
+    }
+
+    private func null(_ name: String) -> SQLPipeError {
+        .store("the store's \(table) column \(name) is NULL")
     }
 }
 

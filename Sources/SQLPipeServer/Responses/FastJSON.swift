@@ -30,11 +30,22 @@ struct JSONBytes {
 
     mutating func comma() { bytes.append(UInt8(ascii: ",")) }
 
-    mutating func integer<Number: BinaryInteger>(_ value: Number) {
-        bytes.append(contentsOf: String(value).utf8)
+    /// Digits written in place, without the `String` that `description` would make.
+    mutating func integer<Number: FixedWidthInteger>(_ value: Number) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var rest = UInt64(value.magnitude)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = 20
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
-    mutating func integer<Number: BinaryInteger>(_ value: Number?) {
+    mutating func integer<Number: FixedWidthInteger>(_ value: Number?) {
         guard let value else { return null() }
         integer(value)
     }
@@ -47,12 +58,20 @@ struct JSONBytes {
 
     mutating func date(_ value: Date?) {
         guard let value else { return null() }
-        string(JSONCoding.timestamp(value))
+        bytes.append(UInt8(ascii: "\""))
+        JSONCoding.appendTimestamp(value, to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     mutating func string(_ value: String?) {
         guard let value else { return null() }
         bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escape: then they are copied whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): raw("\\\"")

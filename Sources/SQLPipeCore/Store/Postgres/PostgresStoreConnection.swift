@@ -139,7 +139,10 @@ final class PostgresStoreConnection {
         case _ where integerTypes.contains(type): return Int64(text)
         case _ where floatTypes.contains(type): return Double(text)
         case byteaType: return hexBytes(text)
-        case _ where timestampTypes.contains(type): return timestamp(text)
+        case _ where timestampTypes.contains(type):
+            // Another form (a year past 9999) is left to GRDB's reading of text, which names it if it fails.
+            if let date = StoredTimestamp.date(text) { return date }
+            return text
         default: return text
         }
     }
@@ -157,44 +160,6 @@ final class PostgresStoreConnection {
             index += 2
         }
         return bytes
-    }
-
-    /// `2026-12-02 07:40:32.123+00` (ISO, UTC) as a Date.
-    static func timestamp(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
-        func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= bytes.count else { return nil }
-            var value = 0
-            for byte in bytes[range] {
-                guard byte >= 48, byte <= 57 else { return nil }
-                value = value * 10 + Int(byte - 48)
-            }
-            return value
-        }
-        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
-        else { return nil }
-        var fraction = 0.0
-        var index = 19
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            var scale = 0.1
-            index += 1
-            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 {
-                fraction += Double(bytes[index] - 48) * scale
-                scale /= 10
-                index += 1
-            }
-        }
-        var parts = tm()
-        parts.tm_year = Int32(year - 1900)
-        parts.tm_mon = Int32(month - 1)
-        parts.tm_mday = Int32(day)
-        parts.tm_hour = Int32(hour)
-        parts.tm_min = Int32(minute)
-        parts.tm_sec = Int32(second)
-        let seconds = timegm(&parts)
-        // Milliseconds, as the store writes them: the same Date comes back as went in.
-        return Date(timeIntervalSince1970: Double(seconds) + (fraction * 1000).rounded() / 1000)
     }
 
     private static func clean(_ message: String) -> String {
