@@ -40,27 +40,27 @@ struct StoredCellsTests {
                 == String(decoding: try encoder.encode(expected), as: UTF8.self))
     }
 
+    /// Read from SQLite's statement (a store read) and from a row copied out of it (the path of any other row).
     @Test func aValueOfAnotherTypeIsNamedWithItsColumn() async throws {
         let store = try TestStore(kind: .sqlite)
-        let (inserted, _) = try await store.sqlpipe.store.insertRun(
-            Self.everyColumnSet, claimed: false)
+        let (inserted, _) = try await store.sqlpipe.store.insertRun(Self.everyColumnSet, claimed: false)
         let id = try #require(inserted.id)
-        try await store.sqlpipe.sqliteStore.database.write { db in
-            try db.execute(
-                sql: "UPDATE transfers SET rows_transferred = 'many', started_at = 'soon' WHERE id = ?", arguments: [id]
-            )
-        }
-        await #expect(
-            throws: SQLPipeError.store("the store's transfers column rows_transferred holds \"many\", not a Int")
-        ) {
-            try await store.sqlpipe.store.findRun(TransferRow.self, id)
-        }
-        try await store.sqlpipe.sqliteStore.database.write { db in
-            try db.execute(sql: "UPDATE transfers SET rows_transferred = 1 WHERE id = ?", arguments: [id])
-        }
-        await #expect(throws: SQLPipeError.store("the store's transfers column started_at holds \"soon\", not a Date"))
-        {
-            try await store.sqlpipe.store.findRun(TransferRow.self, id)
+        let database = try store.sqlpipe.sqliteStore.database
+        for (change, error) in [
+            ("rows_transferred = 'many'", "rows_transferred holds \"many\", not an integer"),
+            ("rows_transferred = 1, started_at = 'soon'", "started_at holds \"soon\", not a timestamp"),
+            ("started_at = NULL, created_by = x'FF'", "created_by holds Data(1 bytes), not text"),
+        ] {
+            try await database.write { db in
+                try db.execute(sql: "UPDATE transfers SET \(change) WHERE id = ?", arguments: [id])
+            }
+            let expected = SQLPipeError.store("the store's transfers column \(error)")
+            await #expect(throws: expected) { try await store.sqlpipe.store.findRun(TransferRow.self, id) }
+            let copied = try #require(
+                try await database.read { db in
+                    try Row.fetchOne(db, sql: "SELECT * FROM transfers WHERE id = ?", arguments: [id])
+                })
+            #expect(throws: expected) { try TransferRow(row: copied) }
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import SQLPipeEngine
 
 /// Rows of the store, read and written through their Codable columns: snake_case columns, camelCase
@@ -20,7 +21,7 @@ extension StoreRecord {
 /// statement where its rows share their columns (SQLite's statements; not the PostgreSQL store's rows, made
 /// from dictionaries).
 protocol PositionalRecord: StoreRecord {
-    init(row: Row, columns: ColumnPositions) throws
+    init(cells: inout StoredCells) throws
 }
 
 /// Where each column of a statement's rows is, by name, found once for all its rows.
@@ -55,79 +56,109 @@ struct ColumnPositions: Sendable {
     }
 }
 
-/// The values of a stored row, read as the types of a record's properties straight from the row (from
-/// SQLite's statement, for the SQLite store's rows): GRDB's row subscripts, generic and in another module,
-/// looked up `Optional`'s conformance at run time for every column of every row, and a copy of the row's
-/// values made a `DatabaseValue` of each first.
+/// The values of a stored row, read as the types of a record's properties. A row of the SQLite store is read
+/// from its statement in place, by SQLite's own calls: through GRDB's rows, generic and in another module,
+/// every value cost a lookup of generic metadata at run time, and a timestamp a `Data` of its bytes; that
+/// was a third of the time of a page of transfers. Any other value, and any other row (the PostgreSQL
+/// store's, made from dictionaries), is read through its database value by GRDB's conversions.
 struct StoredCells {
     private let row: Row
+    /// The statement `row` is the current row of, when it is one.
+    private let statement: SQLiteStatement?
     private let columns: ColumnPositions
     private let table: String
     /// Where the next column read is likely to be: after the last one.
     private var guess = 0
 
-    init(_ row: Row, _ columns: ColumnPositions, of table: String) {
+    /// `statement` must be the one `row` is read from, positioned on it.
+    init(_ row: Row, _ columns: ColumnPositions, statement: SQLiteStatement? = nil, of table: String) {
         self.row = row
+        self.statement = statement
         self.columns = columns
         self.table = table
     }
 
-    /// Nil for NULL; an error for a value that is not a `Value`, or a column the row does not have.
-    mutating func optional<Value: DatabaseValueConvertible>(_ name: String) throws -> Value? {
+    mutating func optional(_ name: String) throws -> Int64? {
         guard let position = try present(name) else { return nil }
-        let value = row[position] as DatabaseValue
-        guard let converted = Value.fromDatabaseValue(value) else { throw mismatch(name, value, Value.self) }
-        return converted
+        if let statement, sqlite3_column_type(statement, position) == SQLITE_INTEGER {
+            return sqlite3_column_int64(statement, position)
+        }
+        return try converted(name, position, as: Int64.self, "an integer")
     }
 
-    /// Text read once, from the statement (SQLite's text of any other value is the value's own).
+    mutating func optional(_ name: String) throws -> Int? {
+        try (optional(name) as Int64?).map { Int($0) }
+    }
+
+    mutating func optional(_ name: String) throws -> Bool? {
+        try (optional(name) as Int64?).map { $0 != 0 }
+    }
+
     mutating func optional(_ name: String) throws -> String? {
         guard let position = try present(name) else { return nil }
-        return try row.decode(String.self, atIndex: position)
+        if let statement, sqlite3_column_type(statement, position) == SQLITE_TEXT,
+            let text = sqlite3_column_text(statement, position)
+        {
+            let count = Int(sqlite3_column_bytes(statement, position))
+            return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+        }
+        return try converted(name, position, as: String.self, "text")
     }
 
-    /// A timestamp in the stores' own form, read from its bytes; any other, by GRDB's reading.
+    /// A timestamp in the stores' own form, read from its text; any other, by GRDB's reading.
     mutating func optional(_ name: String) throws -> Date? {
         guard let position = try present(name) else { return nil }
-        if let date = try? row.withUnsafeData(atIndex: position, { $0?.withUnsafeBytes(StoredTimestamp.date) }) {
+        if let statement, sqlite3_column_type(statement, position) == SQLITE_TEXT,
+            let text = sqlite3_column_text(statement, position),
+            let date = StoredTimestamp.date(
+                UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, position))))
+        {
             return date
         }
-        let value = row[position] as DatabaseValue
-        guard let date = Date.fromDatabaseValue(value) else { throw mismatch(name, value, Date.self) }
-        return date
+        if statement == nil, case .string(let text) = (row[Int(position)] as DatabaseValue).storage,
+            let date = StoredTimestamp.date(text)
+        {
+            return date
+        }
+        return try converted(name, position, as: Date.self, "a timestamp")
     }
 
-    mutating func required<Value: DatabaseValueConvertible>(_ name: String) throws -> Value {
-        guard let value: Value = try optional(name) else { throw null(name) }
+    mutating func required<Value>(_ name: String, _ read: (inout Self, String) throws -> Value?) throws -> Value {
+        guard let value = try read(&self, name) else {
+            throw SQLPipeError.store("the store's \(table) column \(name) is NULL")
+        }
         return value
     }
 
-    mutating func required(_ name: String) throws -> String {
-        guard let value: String = try optional(name) else { throw null(name) }
-        return value
-    }
-
-    mutating func required(_ name: String) throws -> Date {
-        guard let value: Date = try optional(name) else { throw null(name) }
-        return value
-    }
+    mutating func required(_ name: String) throws -> Int64 { try required(name) { try $0.optional($1) } }
+    mutating func required(_ name: String) throws -> Int { try required(name) { try $0.optional($1) } }
+    mutating func required(_ name: String) throws -> Bool { try required(name) { try $0.optional($1) } }
+    mutating func required(_ name: String) throws -> String { try required(name) { try $0.optional($1) } }
+    mutating func required(_ name: String) throws -> Date { try required(name) { try $0.optional($1) } }
 
     /// The position of `name`, or nil when it holds NULL.
-    private mutating func present(_ name: String) throws -> Int? {
+    private mutating func present(_ name: String) throws -> Int32? {
         guard let position = columns.position(of: name, guess: guess) else {
             throw SQLPipeError.store(
                 "the store's \(table) row has no column \(name): is its schema older than this sqlpipe?")
         }
         guess = position + 1
-        return row.hasNull(atIndex: position) ? nil : position
+        if let statement {
+            return sqlite3_column_type(statement, Int32(position)) == SQLITE_NULL ? nil : Int32(position)
+        }
+        return row.hasNull(atIndex: position) ? nil : Int32(position)
     }
 
-    private func mismatch(_ name: String, _ value: DatabaseValue, _ type: Any.Type) -> SQLPipeError {
-        .store("the store's \(table) column \(name) holds \(value), not a \(type)")
+    private func converted<Value: DatabaseValueConvertible>(
+        _ name: String, _ position: Int32, as type: Value.Type, _ noun: String
+    ) throws -> Value {
+        guard let value = Value.fromDatabaseValue(row[Int(position)]) else { throw mismatch(name, position, noun) }
+        return value
     }
 
-    private func null(_ name: String) -> SQLPipeError {
-        .store("the store's \(table) column \(name) is NULL")
+    private func mismatch(_ name: String, _ position: Int32, _ noun: String) -> SQLPipeError {
+        let value = row[Int(position)] as DatabaseValue
+        return .store("the store's \(table) column \(name) holds \(value), not \(noun)")
     }
 }
 

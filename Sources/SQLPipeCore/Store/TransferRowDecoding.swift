@@ -8,15 +8,15 @@ import GRDB
 /// compiler says so for every property but the optional ones; `StoreTests` checks those).
 extension TransferRow: PositionalRecord {
     init(row: Row) throws {
-        try self.init(row: row, columns: ColumnPositions.of(row, reusing: Self.lastColumns))
+        var cells = StoredCells(row, ColumnPositions.of(row, reusing: Self.lastColumns), of: Self.databaseTableName)
+        try self.init(cells: &cells)
     }
 
     /// Each row's names are compared with the last ones, not trusted to be the first row's of its
     /// statement: the PostgreSQL store's rows are made from dictionaries, each in an order of its own.
     private static let lastColumns = Mutex<ColumnPositions?>(nil)
 
-    init(row: Row, columns: ColumnPositions) throws {
-        var cells = StoredCells(row, columns, of: Self.databaseTableName)
+    init(cells: inout StoredCells) throws {
         id = try cells.optional("id")
         createdAt = try cells.required("created_at")
         createdBy = try cells.required("created_by")

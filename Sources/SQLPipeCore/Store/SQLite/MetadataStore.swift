@@ -139,7 +139,9 @@ struct SQLiteTransaction: StoreTransaction {
         }
         let columns = ColumnPositions(names: statement.columnNames)
         while let row = try cursor.next() {
-            guard let record = try positional.init(row: row, columns: columns) as? Record else {
+            var cells = StoredCells(
+                row, columns, statement: statement.sqliteStatement, of: Record.databaseTableName)
+            guard let record = try positional.init(cells: &cells) as? Record else {
                 throw SQLPipeError.store("the store's \(Record.databaseTableName) rows read as another record")
             }
             records.append(record)
