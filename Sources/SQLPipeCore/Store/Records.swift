@@ -36,13 +36,15 @@ struct ColumnPositions: Sendable {
         self.positions = positions
     }
 
-    init(_ row: Row) { self.init(names: Array(row.columnNames)) }
-
     /// The positions in `row`, from `last` when its columns are the same (a record's reads all select
     /// the same columns), comparing names rather than hashing them.
     static func of(_ row: Row, reusing last: Mutex<ColumnPositions?>) -> ColumnPositions {
-        if let cached = last.withLock({ $0 }), cached.names.elementsEqual(row.columnNames) { return cached }
-        let positions = ColumnPositions(row)
+        of(row.columnNames, reusing: last)
+    }
+
+    static func of(_ names: some Collection<String>, reusing last: Mutex<ColumnPositions?>) -> ColumnPositions {
+        if let cached = last.withLock({ $0 }), cached.names.elementsEqual(names) { return cached }
+        let positions = ColumnPositions(names: Array(names))
         last.withLock { $0 = positions }
         return positions
     }

@@ -125,6 +125,9 @@ struct SQLiteTransaction: StoreTransaction {
         try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
     }
 
+    /// The columns of the last statement read into positional records: mostly the same ones again.
+    private static let lastColumns = Mutex<ColumnPositions?>(nil)
+
     /// Records read straight from the statement's rows, which GRDB does not copy in a cursor; a
     /// positional record finds its columns once for all of them.
     func records<Record: StoreRecord>(_ type: Record.Type, _ sql: String, _ arguments: [DatabaseValue]) throws
@@ -137,7 +140,7 @@ struct SQLiteTransaction: StoreTransaction {
             while let row = try cursor.next() { records.append(try Record(row: row)) }
             return records
         }
-        let columns = ColumnPositions(names: statement.columnNames)
+        let columns = ColumnPositions.of(statement.columnNames, reusing: Self.lastColumns)
         while let row = try cursor.next() {
             var cells = StoredCells(
                 row, columns, statement: statement.sqliteStatement, of: Record.databaseTableName)
