@@ -151,13 +151,13 @@ enum PostgresBinaryCells {
             batch.endCell()
         case .int16:
             guard value.count == 2 else { throw invalid("smallint", "\(value.count) bytes") }
-            appendDecimal(Int64(read(Int16.self, value, 0)), into: &batch)
+            Canonical.appendInteger(Int64(read(Int16.self, value, 0)), to: &batch)
         case .int32:
             guard value.count == 4 else { throw invalid("integer", "\(value.count) bytes") }
-            appendDecimal(Int64(read(Int32.self, value, 0)), into: &batch)
+            Canonical.appendInteger(Int64(read(Int32.self, value, 0)), to: &batch)
         case .int64:
             guard value.count == 8 else { throw invalid("bigint", "\(value.count) bytes") }
-            appendDecimal(read(Int64.self, value, 0), into: &batch)
+            Canonical.appendInteger(read(Int64.self, value, 0), to: &batch)
         case .uuid:
             guard value.count == 16 else { throw invalid("uuid", "\(value.count) bytes") }
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { text in
@@ -194,22 +194,6 @@ enum PostgresBinaryCells {
 
     private static func invalid(_ type: String, _ what: String) -> DriverError {
         DriverError("the server sent a binary \(type) of \(what), which is not one")
-    }
-
-    /// Writes `number` in decimal, as `int8out` does.
-    private static func appendDecimal(_ number: Int64, into batch: inout RowBatch) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { text in
-            var magnitude = number.magnitude
-            var start = 20
-            repeat {
-                start -= 1
-                text[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if number < 0 { batch.appendByte(UInt8(ascii: "-")) }
-            batch.appendBytes(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(text)[start..<20]))
-            batch.endCell()
-        }
     }
 
     /// Days since 2000-01-01 in PostgreSQL's binary dates and timestamps; from 1970-01-01 in `CivilDate`.

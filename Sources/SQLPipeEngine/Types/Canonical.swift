@@ -5,23 +5,7 @@ enum Canonical {
     /// Appends an integer in decimal, without going through a String.
     @inline(__always)
     static func appendInteger(_ value: Int64, to batch: inout RowBatch) {
-        if value == 0 {
-            batch.appendByte(UInt8(ascii: "0"))
-            batch.endCell()
-            return
-        }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        var count = 0
-        var magnitude = value.magnitude
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while magnitude > 0 {
-                buffer[23 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-                count += 1
-            }
-            if value < 0 { batch.appendByte(UInt8(ascii: "-")) }
-            batch.appendBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[(24 - count)...]))
-        }
+        IntegerText.withText(of: value) { batch.appendBytes($0) }
         batch.endCell()
     }
 

@@ -31,21 +31,11 @@ struct JSONBytes {
     mutating func comma() { bytes.append(UInt8(ascii: ",")) }
 
     /// Digits written in place, without the `String` that `description` would make.
-    mutating func integer<Number: FixedWidthInteger>(_ value: Number) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        var rest = UInt64(value.magnitude)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var start = 20
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
-        }
+    mutating func integer<Number: FixedWidthInteger & SignedInteger>(_ value: Number) {
+        IntegerText.withText(of: Int64(value)) { bytes.append(contentsOf: $0) }
     }
 
-    mutating func integer<Number: FixedWidthInteger>(_ value: Number?) {
+    mutating func integer<Number: FixedWidthInteger & SignedInteger>(_ value: Number?) {
         guard let value else { return null() }
         integer(value)
     }
