@@ -113,7 +113,7 @@ struct StoredCells {
         if let statement, sqlite3_column_type(statement, position) == SQLITE_TEXT,
             let text = sqlite3_column_text(statement, position),
             let date = StoredTimestamp.date(
-                UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, position))))
+                UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, position))))
         {
             return date
         }

@@ -81,21 +81,21 @@ enum FloatSpelling {
 /// A date, a timestamp or a timestamp with an offset, in the ISO 8601 forms inference knows:
 /// `YYYY-MM-DD`, then ` HH:MM:SS` or `THH:MM:SS`, up to six fraction digits, and `Z`, `±HH:MM`, `±HHMM`
 /// or `±HH`.
-struct ISODateTime {
-    enum Kind { case date, timestamp, timestamptz }
+public struct ISODateTime {
+    public enum Kind: Sendable { case date, timestamp, timestamptz }
 
-    var year = 0
-    var month = 0
-    var day = 0
-    var hour = 0
-    var minute = 0
-    var second = 0
+    public internal(set) var year = 0
+    public internal(set) var month = 0
+    public internal(set) var day = 0
+    public internal(set) var hour = 0
+    public internal(set) var minute = 0
+    public internal(set) var second = 0
     /// The fraction's digits, trailing zeros trimmed, as a range of the text.
-    var fraction: Range<Int> = 0..<0
-    var offsetMinutes: Int?
-    var kind = Kind.date
+    public internal(set) var fraction: Range<Int> = 0..<0
+    public internal(set) var offsetMinutes: Int?
+    public internal(set) var kind = Kind.date
 
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ISODateTime? {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ISODateTime? {
         let count = bytes.count
         guard count >= 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             let year = number(bytes, 0, 4), let month = number(bytes, 5, 2), let day = number(bytes, 8, 2),
