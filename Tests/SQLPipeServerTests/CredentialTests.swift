@@ -99,10 +99,78 @@ import Testing
         #expect(cache.count == 0)
     }
 
+    /// Under steady use an entry stays: when it expired, every connection of the client ran bcrypt at
+    /// once, and the ones past the client's tokens got 429.
+    @Test func anEntryInUseStaysAndAnIdleOneExpires() {
+        let cache = CredentialCache(lifetime: .seconds(60))
+        let start = ContinuousClock.now
+        let key = cache.key(username: "admin_1", password: "secret")
+        cache.store(key, username: "admin_1", fingerprint: [1, 2, 3], now: start)
+        #expect(cache.entry(key, now: start + .seconds(50))?.fingerprint == [1, 2, 3])
+        #expect(cache.entry(key, now: start + .seconds(100)) != nil, "used at 50 s: kept until 110 s")
+        #expect(cache.entry(key, now: start + .seconds(159)) != nil, "used at 100 s: kept until 160 s")
+        #expect(cache.entry(key, now: start + .seconds(220)) == nil, "unused for 61 s")
+        #expect(cache.count == 0)
+    }
+
+    /// Checks of the same credentials that overlap share one: the check runs once, everyone gets its
+    /// answer, and a check that starts after it answered runs again (no answer is kept past its check).
+    @Test func overlappingChecksOfTheSameCredentialsRunOnce() async throws {
+        let flights = VerificationFlights()
+        let runs = CheckCount()
+        let key = Data([1, 2, 3])
+        let check: @Sendable () async throws -> UserService.Credentials? = {
+            await runs.add()
+            try await Task.sleep(for: .milliseconds(300))
+            return nil
+        }
+        let answers = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<16 { group.addTask { try await flights.verify(key, check) == nil } }
+            return try await group.reduce(into: 0) { count, answered in count += answered ? 1 : 0 }
+        }
+        #expect(answers == 16)
+        #expect(await runs.value == 1)
+        #expect(flights.count == 0)
+        _ = try await flights.verify(key, check)
+        #expect(await runs.value == 2)
+        _ = try await flights.verify(Data([4]), check)
+        #expect(await runs.value == 3, "other credentials have checks of their own")
+    }
+
+    /// One client's parallel first requests with the right password all pass on the one token they need.
+    @Test func parallelFirstRequestsOfOneClientPassOnOneToken() async throws {
+        let harness = try await APIHarness()
+        let middleware = BasicAuthMiddleware(
+            users: harness.sqlpipe.users, cache: CredentialCache(),
+            limiter: LoginRateLimiter(burst: 1, refill: .seconds(600)), maximumQueuedPerUser: 100)
+        let passed = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<24 {
+                group.addTask {
+                    try await middleware.authenticate(
+                        username: "admin_1", password: APIHarness.admin.password, client: "10.0.0.9")?.username
+                        == "admin_1"
+                }
+            }
+            return try await group.reduce(into: 0) { count, passed in count += passed ? 1 : 0 }
+        }
+        #expect(passed == 24)
+        // Wrong passwords still take a token each: the second one is refused.
+        #expect(
+            try await middleware.authenticate(username: "admin_1", password: "wrong-1", client: "10.0.0.9") == nil)
+        await #expect(throws: APIError.self) {
+            try await middleware.authenticate(username: "admin_1", password: "wrong-2", client: "10.0.0.9")
+        }
+    }
+
     @Test func constantTimeEqualityComparesWholeValues() {
         #expect(constantTimeEqual([1, 2, 3], [1, 2, 3]))
         #expect(!constantTimeEqual([1, 2, 3], [1, 2, 4]))
         #expect(!constantTimeEqual([1, 2, 3], [1, 2]))
         #expect(constantTimeEqual([], []))
     }
+}
+
+private actor CheckCount {
+    private(set) var value = 0
+    func add() { value += 1 }
 }

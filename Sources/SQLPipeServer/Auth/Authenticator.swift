@@ -27,8 +27,9 @@ extension HTTPField.Name {
 }
 
 /// HTTP Basic Auth on every route but the healthcheck. A request without valid credentials stops here
-/// with 401 (and `WWW-Authenticate`). Credentials verified a moment ago need no bcrypt; any other check
-/// takes a token of the client's address first, and an address with none left gets 429 before any bcrypt.
+/// with 401 (and `WWW-Authenticate`). Credentials in use need no bcrypt, and overlapping checks of the same
+/// credentials run it once (`VerificationFlights`); a check takes a token of the client's address first,
+/// and an address with none left gets 429 before any bcrypt.
 struct BasicAuthMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
@@ -36,6 +37,7 @@ struct BasicAuthMiddleware: RouterMiddleware {
     let cache: CredentialCache
     let limiter: LoginRateLimiter
     let maximumQueuedPerUser: Int
+    let flights = VerificationFlights()
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -72,20 +74,24 @@ struct BasicAuthMiddleware: RouterMiddleware {
             cache.remove(key)
         }
         let bucket = IPAddress(client)?.bucket ?? client
-        if case .refused(let seconds) = limiter.take(bucket) {
-            throw APIError.tooManyRequests(retryAfterSeconds: seconds)
-        }
-        let verified: UserService.Credentials?
-        do {
-            verified = try await users.verify(username: username, password: password)
-        } catch SQLPipeError.overloaded(let message) {
-            // Refused before bcrypt ran: nothing was tried, so nothing is spent.
+        let (users, cache, limiter) = (users, cache, limiter)
+        let verified = try await flights.verify(key) {
+            if case .refused(let seconds) = limiter.take(bucket) {
+                throw APIError.tooManyRequests(retryAfterSeconds: seconds)
+            }
+            let verified: UserService.Credentials?
+            do {
+                verified = try await users.verify(username: username, password: password)
+            } catch SQLPipeError.overloaded(let message) {
+                // Refused before bcrypt ran: nothing was tried, so nothing is spent.
+                limiter.refund(bucket)
+                throw SQLPipeError.overloaded(message)
+            }
+            guard let verified else { return nil }
             limiter.refund(bucket)
-            throw SQLPipeError.overloaded(message)
+            cache.store(key, username: username, fingerprint: verified.fingerprint)
+            return verified
         }
-        guard let verified else { return nil }
-        limiter.refund(bucket)
-        cache.store(key, username: username, fingerprint: verified.fingerprint)
-        return verified.user
+        return verified?.user
     }
 }
