@@ -177,9 +177,13 @@ import Testing
         let hasher = harness.sqlpipe.users.hasher
         let before = hasher.verificationCount
         try await harness.test { (api: APIClient) async throws in
-            let wrong = APIHarness.Credentials(username: "admin_1", password: "wrong-password")
+            // Twenty different guesses: the same password sent twenty times at once is one check (one
+            // bcrypt, one token), which CredentialTests covers.
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                for _ in 0..<20 { group.addTask { try await api.request(.get, "/api/v1/transfers", as: wrong).status } }
+                for guess in 0..<20 {
+                    let wrong = APIHarness.Credentials(username: "admin_1", password: "wrong-password-\(guess)")
+                    group.addTask { try await api.request(.get, "/api/v1/transfers", as: wrong).status }
+                }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(statuses.filter { $0 == .unauthorized }.count == 3)
