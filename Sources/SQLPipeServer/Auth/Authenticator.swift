@@ -65,7 +65,7 @@ struct BasicAuthMiddleware: RouterMiddleware {
     func authenticate(username: String, password: String, client: String) async throws -> User? {
         let key = cache.key(username: username, password: password)
         if let entry = cache.entry(key) {
-            // Verified a moment ago: valid while the stored credentials are still the ones verified.
+            // Verified before: valid while the stored credentials are still the ones verified.
             if let current = try await users.credentials(username: username),
                 constantTimeEqual(current.fingerprint, entry.fingerprint)
             {
@@ -74,7 +74,6 @@ struct BasicAuthMiddleware: RouterMiddleware {
             cache.remove(key)
         }
         let bucket = IPAddress(client)?.bucket ?? client
-        let (users, cache, limiter) = (users, cache, limiter)
         let verified = try await flights.verify(key) {
             if case .refused(let seconds) = limiter.take(bucket) {
                 throw APIError.tooManyRequests(retryAfterSeconds: seconds)
